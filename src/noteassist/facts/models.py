@@ -1,0 +1,349 @@
+"""The visit-facts schema: what a case manager records about one encounter.
+
+One `VisitFacts` document describes one contact (a physician visit, a phone call,
+an initial assessment...). Templates turn it into prose; the DOCX exporter takes
+its claim header from it. The schema is versioned (`schema_version`) so files
+written today keep loading when fields are added; a field is never renamed.
+
+Field names follow the vocabulary of ../shared/domain.md (work status, MMI,
+UR status...). Everything but the claim, the claimant and the encounter is
+optional, because a phone call to a pharmacy has no diagnosis or exam.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+NOTE_TYPES = (
+    "physician-visit",
+    "telephonic",
+    "initial-assessment",
+    "soap",
+    "dap",
+    "birp",
+    "progress-report",
+    "closure-report",
+)
+
+_SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
+_CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    """Base for every facts model: unknown keys are errors (a typo must not vanish silently)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+class NoteType(str, Enum):
+    physician_visit = "physician-visit"
+    telephonic = "telephonic"
+    initial_assessment = "initial-assessment"
+    soap = "soap"
+    dap = "dap"
+    birp = "birp"
+    progress_report = "progress-report"
+    closure_report = "closure-report"
+
+
+class Modality(str, Enum):
+    in_person = "in-person"
+    telephonic = "telephonic"
+    video = "video"
+    written = "written"
+    record_review = "record-review"
+
+
+class WorkStatusKind(str, Enum):
+    full_duty = "full-duty"
+    modified_duty = "modified-duty"
+    off_work = "off-work"
+
+
+class MMIKind(str, Enum):
+    not_at_mmi = "not-at-mmi"
+    at_mmi = "at-mmi"
+    not_addressed = "not-addressed"
+
+
+class URStatus(str, Enum):
+    requested = "requested"
+    pending = "pending"
+    certified = "certified"
+    partially_certified = "partially-certified"
+    non_certified = "non-certified"
+    appealed = "appealed"
+
+
+class CallDirection(str, Enum):
+    inbound = "inbound"
+    outbound = "outbound"
+
+
+class CallOutcome(str, Enum):
+    reached = "reached"
+    voicemail = "voicemail"
+    no_answer = "no-answer"
+    wrong_number = "wrong-number"
+
+
+class Person(Model):
+    name: Text
+    credentials: str | None = None
+
+
+class Adjuster(Model):
+    name: Text
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+
+
+class Claim(Model):
+    claim_number: Text
+    carrier: str | None = None
+    tpa: str | None = None
+    adjuster: Adjuster | None = None
+    date_of_injury: date
+    employer: str | None = None
+    jurisdiction: str | None = Field(default=None, description="State or program, e.g. TX, CA, FECA")
+    body_parts: list[Text] = Field(default_factory=list, description="Accepted body parts with laterality")
+    mechanism_of_injury: str | None = None
+
+    @field_validator("claim_number")
+    @classmethod
+    def _claim_number_is_sane(cls, value: str) -> str:
+        # Domain guide 5.2: carriers differ, so only basic sanity checks without a configured pattern.
+        if _SSN_SHAPE.match(value):
+            raise ValueError("looks like a Social Security number; use the carrier's claim number")
+        if not 5 <= len(value) <= 20 or not _CLAIM_CHARS.match(value):
+            raise ValueError("expected 5-20 letters, digits, '-' or '/'")
+        if set(value) <= {"0", "-", "/"}:
+            raise ValueError("must not be all zeros")
+        return value
+
+
+class Claimant(Model):
+    name: Text
+    date_of_birth: date | None = None
+    preferred_name: str | None = None
+    pronouns: str | None = Field(default=None, description="e.g. she/her; templates use it for 'he'/'she'/'they'")
+    language: str | None = None
+    interpreter: str | None = Field(default=None, description="Interpreter name and language, when one was used")
+
+
+class CaseManager(Model):
+    name: Text
+    credentials: str | None = None
+    organization: str | None = None
+    phone: str | None = None
+
+
+class Participant(Model):
+    name: Text
+    role: Text
+    organization: str | None = None
+    phone: str | None = None
+
+
+class Provider(Model):
+    name: Text
+    credentials: str | None = None
+    specialty: str | None = None
+    role: str | None = Field(default=None, description="PTP, secondary, IME, consult")
+    facility: str | None = None
+
+
+class Encounter(Model):
+    note_type: NoteType
+    date: date
+    start_time: time | None = None
+    end_time: time | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    modality: Modality = Modality.in_person
+    location: str | None = None
+    visit_type: str | None = Field(default=None, description="initial, follow-up, post-op, FCE review, IME...")
+    purpose: str | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Encounter:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time")
+        return self
+
+
+class Call(Model):
+    """Telephonic contacts: who was called, and what came of the attempt."""
+
+    direction: CallDirection
+    party: Participant
+    callback_number: str | None = None
+    outcome: CallOutcome = CallOutcome.reached
+    reference_numbers: list[Text] = Field(default_factory=list, description="Rx #, authorization #, confirmation #")
+
+
+class Diagnosis(Model):
+    description: Text
+    icd10: str | None = Field(default=None, pattern=r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+    per: str | None = Field(default=None, description="Who documented it, e.g. 'Dr. Lee'")
+
+
+class Medication(Model):
+    name: Text
+    dose: str | None = None
+    route: str | None = None
+    frequency: str | None = None
+    prescriber: str | None = None
+    change: str | None = Field(default=None, description="new, continued, changed, stopped")
+
+
+class WorkStatus(Model):
+    status: WorkStatusKind
+    effective: date | None = None
+    expires: date | None = Field(default=None, description="Expected expiration or next re-evaluation date")
+    restrictions: list[Text] = Field(default_factory=list)
+    set_by: str | None = Field(default=None, description="Provider who set the status")
+    modified_duty_available: bool | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> WorkStatus:
+        if self.effective and self.expires and self.expires < self.effective:
+            raise ValueError("expires must not be before effective")
+        return self
+
+
+class MMI(Model):
+    status: MMIKind
+    anticipated_date: date | None = None
+    date: date | None = None
+    impairment_rating: str | None = None
+
+
+class Appointment(Model):
+    date: date | None = None
+    time: time | None = None
+    provider: str | None = None
+    purpose: str | None = None
+    prn: bool = Field(default=False, description="Return as needed; no date set")
+
+    @model_validator(mode="after")
+    def _date_or_prn(self) -> Appointment:
+        if self.date is None and not self.prn:
+            raise ValueError("give a date, or prn: true")
+        return self
+
+
+class Referral(Model):
+    service: Text
+    quantity: str | None = None
+    provider: str | None = None
+    status: URStatus
+    reference: str | None = None
+    requested: date | None = None
+    decided: date | None = None
+
+
+class Barrier(Model):
+    description: Text
+    kind: str | None = Field(default=None, description="clinical, psychosocial, logistical, workplace, legal")
+    action: str | None = Field(default=None, description="What is being done about it")
+
+
+class Goal(Model):
+    goal: Text
+    target_date: date | None = None
+
+
+class Task(Model):
+    task: Text
+    owner: Text
+    due: date | None = None
+
+
+class TimeSpent(Model):
+    face_to_face: int | None = Field(default=None, ge=0, description="minutes")
+    telephonic: int | None = Field(default=None, ge=0)
+    travel: int | None = Field(default=None, ge=0)
+    wait: int | None = Field(default=None, ge=0)
+    documentation: int | None = Field(default=None, ge=0)
+    mileage: float | None = Field(default=None, ge=0)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(v or 0 for v in (self.face_to_face, self.telephonic, self.travel, self.wait, self.documentation))
+
+
+class VisitFacts(Model):
+    """Everything recorded about one encounter. The root of a visit-facts YAML or JSON file."""
+
+    schema_version: int = Field(default=SCHEMA_VERSION, description="Version of this schema the file follows")
+    claim: Claim
+    claimant: Claimant
+    case_manager: CaseManager
+    encounter: Encounter
+    call: Call | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    providers: list[Provider] = Field(default_factory=list)
+    subjective: str | None = Field(default=None, description="The worker's own account: symptoms, pain, function")
+    objective: list[Text] = Field(default_factory=list, description="Findings, each with its source")
+    assessment: str | None = Field(default=None, description="The case manager's assessment (SOAP/DAP)")
+    discussion: list[Text] = Field(default_factory=list, description="What each party reported or agreed")
+    diagnoses: list[Diagnosis] = Field(default_factory=list)
+    treatment_plan: list[Text] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list)
+    work_status: WorkStatus | None = None
+    mmi: MMI | None = None
+    next_appointment: Appointment | None = None
+    referrals: list[Referral] = Field(default_factory=list)
+    barriers: list[Barrier] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    actions: list[Text] = Field(default_factory=list, description="What the case manager did")
+    follow_up: list[Task] = Field(default_factory=list)
+    communication: list[Text] = Field(default_factory=list, description="Who was told the results, when, how")
+    time_spent: TimeSpent | None = None
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != SCHEMA_VERSION:
+            raise ValueError(f"this noteassist reads schema_version {SCHEMA_VERSION}")
+        return value
+
+    @model_validator(mode="after")
+    def _calls_have_a_party(self) -> VisitFacts:
+        if self.encounter.note_type is NoteType.telephonic and self.call is None:
+            raise ValueError("a telephonic note needs 'call' (direction, party, outcome)")
+        return self
+
+    @property
+    def note_type(self) -> str:
+        return self.encounter.note_type.value
+
+    def header(self) -> dict[str, str | None]:
+        """The claim header every note and export carries (domain guide 1.0), as display strings.
+
+        The same keys are written as a drafted note's front matter, so a note
+        edited by hand still exports with its header.
+        """
+        claim, adjuster = self.claim, self.claim.adjuster
+        return {
+            "note_type": self.note_type,
+            "claim_number": claim.claim_number,
+            "claimant": self.claimant.name,
+            "date_of_birth": self.claimant.date_of_birth.isoformat() if self.claimant.date_of_birth else None,
+            "date_of_injury": claim.date_of_injury.isoformat(),
+            "date_of_service": self.encounter.date.isoformat(),
+            "employer": claim.employer,
+            "jurisdiction": claim.jurisdiction,
+            "carrier": claim.carrier or claim.tpa,
+            "adjuster": adjuster.name if adjuster else None,
+            "case_manager": ", ".join(p for p in (self.case_manager.name, self.case_manager.credentials) if p),
+        }

@@ -1,0 +1,57 @@
+"""Readability metrics, one pure function each, computed on prose only.
+
+Headings, labels, list items and tables distort sentence-length formulas
+(domain guide 4.2), so `prose_text` keeps only paragraphs, one per line, each
+ending in a full stop so textstat counts its sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+import textstat
+
+from .structure import NoteStructure
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-/.]*")
+
+
+def prose_text(text: str, structure: NoteStructure) -> str:
+    """The note's paragraphs, joined, each closed with punctuation."""
+    parts = []
+    for block in structure.prose_blocks():
+        chunk = " ".join(text[block.start:block.end].split())
+        if chunk and chunk[-1] not in ".!?":
+            chunk += "."
+        parts.append(chunk)
+    return "\n".join(parts)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def sentence_count(text: str) -> int:
+    return textstat.sentence_count(text) if text.strip() else 0
+
+
+def flesch_kincaid_grade(text: str) -> float | None:
+    """US school grade needed to read the text; None when there is no prose."""
+    return round(textstat.flesch_kincaid_grade(text), 1) if word_count(text) else None
+
+
+def flesch_reading_ease(text: str) -> float | None:
+    """0-100, higher is easier; None when there is no prose."""
+    return round(textstat.flesch_reading_ease(text), 1) if word_count(text) else None
+
+
+def note_metrics(text: str, structure: NoteStructure) -> dict[str, float | int | None]:
+    """The contract's `metrics` object for one note."""
+    prose = prose_text(text, structure)
+    return {
+        "words": word_count(text),
+        "sentences": sentence_count(prose),
+        "prose_words": word_count(prose),
+        "flesch_kincaid_grade": flesch_kincaid_grade(prose),
+        "flesch_reading_ease": flesch_reading_ease(prose),
+    }

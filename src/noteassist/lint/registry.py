@@ -1,0 +1,109 @@
+"""The rule registry: every rule is a small class with a stable code.
+
+A rule declares its code (`NA201`), a kebab-case name, a category from
+CONTRACT.md, a default severity, the spaCy components it needs, its options
+with defaults, and the documentation `noteassist rule CODE` prints (summary,
+explanation, a bad and a good example, and the domain-guide source).
+Registering is explicit: `@register` on the class, in the family's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .finding import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .config import LintConfig
+
+CATEGORIES = (
+    "missing-element",
+    "repeated-verb",
+    "readability",
+    "stigmatizing-language",
+    "do-not-use-abbreviation",
+    "claim-number",
+    "date-logic",
+    "timeliness",
+    "attribution",
+    "privacy",
+    "copy-forward",
+)
+
+RULES: dict[str, type[Rule]] = {}
+
+
+class Rule:
+    """Base class. Subclasses set the class attributes and implement `check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[str]
+    severity: ClassVar[str]
+    #: spaCy components the rule reads: any of "tagger", "parser", "lemmatizer", "ner".
+    needs: ClassVar[frozenset[str]] = frozenset()
+    #: Options a user may set in config, with their defaults.
+    defaults: ClassVar[dict[str, Any]] = {}
+    summary: ClassVar[str]
+    explanation: ClassVar[str]
+    bad: ClassVar[str]
+    good: ClassVar[str]
+    source: ClassVar[str] = ""
+
+    def __init__(self, config: LintConfig):
+        self.config = config
+        self.level = config.severity_for(self)
+        self.options = {**self.defaults, **config.options_for(self)}
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        """Yield findings for one note. `doc._.note` holds the note's context."""
+        raise NotImplementedError
+
+    def finding(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        message: str,
+        suggestions: Iterable[str] = (),
+        *,
+        severity: str | None = None,
+        **extra: Any,
+    ) -> Finding:
+        """Build a finding at character offsets `start:end` of the doc's text."""
+        return Finding(
+            rule=self.code,
+            category=self.category,
+            severity=severity or self.level,
+            message=message,
+            start=start,
+            end=end,
+            text=doc.text[start:end],
+            suggestions=list(suggestions),
+            extra=extra,
+        )
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator adding a rule to RULES, checking its declaration once at import."""
+    for attr in ("code", "name", "category", "severity", "summary", "explanation", "bad", "good"):
+        if not getattr(cls, attr, None):
+            raise TypeError(f"rule {cls.__name__} lacks {attr}")
+    if cls.category not in CATEGORIES:
+        raise TypeError(f"rule {cls.code}: unknown category {cls.category!r}")
+    if cls.severity not in SEVERITIES:
+        raise TypeError(f"rule {cls.code}: unknown severity {cls.severity!r}")
+    if cls.code in RULES and RULES[cls.code] is not cls:
+        raise TypeError(f"rule code {cls.code} registered twice")
+    RULES[cls.code] = cls
+    return cls
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    """Every registered rule, by code, importing the rule families on first use."""
+    from . import rules  # noqa: F401  (importing registers the families)
+
+    return dict(sorted(RULES.items()))
