@@ -21,7 +21,7 @@ _TITLES = {
     "physician-visit": re.compile(r"\b(physician|medical|doctor|provider) (visit|appointment)\b", re.I),
 }
 _CALL_WORDS = re.compile(r"\b(called|phoned|voicemail|voice mail|returned (my|the) call|by phone|telephone)\b", re.I)
-_VISIT_WORDS = re.compile(r"\b(Dr\.|M\.D\.|MD|physician|PA-C|NP)\b.*\b(exam|examined|evaluat\w+|work status)\b", re.I | re.S)
+_VISIT_WORDS = re.compile(r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status)\b", re.I | re.S)
 
 
 def infer_note_type(text: str, structure: NoteStructure) -> str | None:

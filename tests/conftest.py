@@ -1,0 +1,39 @@
+"""Shared fixtures. Every test runs with the network blocked: notes hold health
+information and noteassist must work on machines with no internet (textstat's
+syllable data, the spaCy model and templates all come from installed packages)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def block_network():
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return real_connect(sock, address)
+        raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+
+    socket.socket.connect = guarded_connect
+    yield
+    socket.socket.connect = real_connect
+
+
+@pytest.fixture(scope="session")
+def linter():
+    """One linter (one spaCy pipeline) for the whole session, all rules enabled."""
+    from noteassist.lint import Linter
+
+    return Linter()

@@ -1,0 +1,81 @@
+"""Note structure and note-type inference on notes written by hand or exported from other systems."""
+
+from __future__ import annotations
+
+import pytest
+
+from noteassist.lint.infer import infer_note_type
+from noteassist.lint.structure import parse_structure, split_front_matter
+
+
+def kinds(text):
+    return [(b.kind, b.label) for b in parse_structure(text).blocks]
+
+
+def test_headings_fields_lists_and_paragraphs():
+    text = (
+        "## Work Status\n"
+        "Dr. Lee placed Ms. Diaz on modified duty.\n"
+        "She may lift up to 10 pounds.\n\n"
+        "WORK STATUS:\n"
+        "Plan: PT twice a week.\n"
+        "- Send job description to Dr. Lee\n"
+        "| Date | Event |\n"
+        "NEXT APPOINTMENT\n"
+    )
+    assert kinds(text) == [
+        ("heading", "work status"),
+        ("paragraph", ""),
+        ("heading", "work status"),
+        ("field", "plan"),
+        ("list_item", ""),
+        ("table_row", ""),
+        ("heading", "next appointment"),
+    ]
+
+
+def test_paragraph_lines_join_and_offsets_point_into_text():
+    text = "Intro line one\ncontinues here.\n\nSecond paragraph."
+    blocks = parse_structure(text).blocks
+    assert [text[b.start:b.end] for b in blocks] == ["Intro line one\ncontinues here.", "Second paragraph."]
+
+
+def test_field_value_offset():
+    text = "Work status: modified duty"
+    block = parse_structure(text).blocks[0]
+    assert text[block.value_start:] == "modified duty"
+
+
+def test_sections_nest_and_end_at_the_next_heading():
+    text = "# Note\n## Subjective\nPain 5/10.\n## Objective\nROM limited.\n"
+    structure = parse_structure(text)
+    subjective = next(s for s in structure.sections if s.label == "subjective")
+    assert text[subjective.start:subjective.end].strip() == "Pain 5/10."
+    assert structure.section_at(text.index("ROM")).label == "objective"
+
+
+def test_front_matter_split():
+    meta, offset = split_front_matter("---\nnote_type: soap\nclaim_number: WC-1\n---\n\n# SOAP Note\n")
+    assert meta == {"note_type": "soap", "claim_number": "WC-1"}
+    assert offset == len("---\nnote_type: soap\nclaim_number: WC-1\n---\n")
+    assert split_front_matter("# No front matter\n---\n") == ({}, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SUBJECTIVE:\nPain 4/10.\nOBJECTIVE:\nGait steady.\nASSESSMENT:\nImproving.\nPLAN:\nContinue PT.", "soap"),
+        ("Data: Client attended.\nAssessment: Engaged.\nPlan: Meet in one week.", "dap"),
+        ("Behavior: Calm.\nIntervention: Reviewed budget.\nResponse: Asked questions.\nPlan: Follow up.", "birp"),
+        ("Telephonic Contact Note\nCalled Walgreens pharmacy about the refill.", "telephonic"),
+        ("Left voicemail for the adjuster with my callback number.", "telephonic"),
+        ("Initial Case Management Assessment\nMechanism of injury: fell from a ladder.", "initial-assessment"),
+        ("Monthly Progress Report\nReport period: 11/01/2026 to 11/30/2026", "progress-report"),
+        ("Closure Report\nClosure reason: returned to full duty.", "closure-report"),
+        ("Accompanied the worker to Dr. Lee's office. Dr. Lee examined the knee and set the work status.",
+         "physician-visit"),
+        ("Client enjoyed the picnic.", None),
+    ],
+)
+def test_infer_note_type(text, expected):
+    assert infer_note_type(text, parse_structure(text)) == expected
