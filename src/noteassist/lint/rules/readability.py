@@ -1,1 +1,232 @@
-"""Rule family (being written)."""
+"""Readability (NA3xx, readability). Source: ../shared/domain.md section 4.
+
+Scores prose paragraphs only: headings, labelled fields, list items and tables
+distort sentence-length formulas (4.2 caveats). Targets depend on the reader:
+adjuster reports (non-clinician business reader) warn at FKGL > 12 and
+FRE < 40; internal notes for clinical peers get information only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import textstat
+
+from .. import metrics
+from ..registry import Rule, register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..finding import Finding
+    from ..structure import Block
+
+_SOURCE = "domain.md section 4 (4.1 targets found, 4.2 recommended noteassist targets)"
+
+
+def _audience(doc: Doc) -> str:
+    note = doc._.note
+    return note.audience if note is not None else "internal"
+
+
+def _prose_blocks(doc: Doc) -> list[Block]:
+    note = doc._.note
+    return note.structure.prose_blocks() if note is not None else []
+
+
+def prose_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of each sentence inside a prose paragraph, clipped to the paragraph.
+
+    A sentence the parser runs across a heading or list item is cut at the block edge,
+    so only the paragraph part counts.
+    """
+    blocks = _prose_blocks(doc)
+    if not blocks:
+        return
+    text = doc.text
+    for sent in doc.sents:
+        s_start = sent.start_char
+        s_end = sent.end_char
+        for block in blocks:
+            if block.end <= s_start:
+                continue
+            if block.start >= s_end:
+                break
+            start, end = max(s_start, block.start), min(s_end, block.end)
+            chunk = text[start:end]
+            stripped = chunk.strip()
+            if not stripped:
+                continue
+            start += len(chunk) - len(chunk.lstrip())
+            end = start + len(stripped)
+            yield start, end, stripped
+
+
+class _AudienceRule(Rule):
+    """Severity by audience: warning for adjuster readers, info for internal notes, unless re-levelled."""
+
+    def level_for(self, audience: str) -> str:
+        if self.level != self.severity:
+            return self.level
+        return "warning" if audience == "adjuster" else "info"
+
+    def _prose(self, doc: Doc) -> tuple[str, list[Block]] | None:
+        blocks = _prose_blocks(doc)
+        if not blocks:
+            return None
+        prose = metrics.prose_text(doc.text, doc._.note.structure)
+        if metrics.word_count(prose) < int(self.options["min_words"]):
+            return None
+        return prose, blocks
+
+
+@register
+class GradeLevelTooHigh(_AudienceRule):
+    code = "NA301"
+    name = "grade-level-too-high"
+    category = "readability"
+    severity = "warning"
+    needs = frozenset({"parser"})
+    defaults = {"adjuster_max_grade": 12, "internal_max_grade": 16, "min_words": 100}
+    summary = "The note's prose reads above the grade level its audience needs."
+    explanation = (
+        "Flesch-Kincaid grade level of the note's prose paragraphs (headings, fields, lists and tables left "
+        "out). Adjuster reports go to non-clinician business readers: aim for grade 10 or below and fix "
+        "anything above 12. Internal notes for clinical peers get an information-level finding only above 16. "
+        "Skipped below `min_words` prose words, where the formula is unstable. Formulas miss jargon and "
+        "abbreviations, so a passing score does not mean the text is plain."
+    )
+    bad = (
+        "Claimant demonstrates persistent symptomatology consistent with lumbosacral radiculopathy necessitating "
+        "additional interventional pain management consultation prior to consideration of operative intervention."
+    )
+    good = "The worker still has low back pain going down the leg. The doctor wants a pain specialist to see him before surgery is considered."
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        found = self._prose(doc)
+        if found is None:
+            return
+        prose, blocks = found
+        grade = metrics.flesch_kincaid_grade(prose)
+        audience = _audience(doc)
+        target = self.options["adjuster_max_grade" if audience == "adjuster" else "internal_max_grade"]
+        if grade is None or grade <= target:
+            return
+        first = blocks[0]
+        yield self.finding(
+            doc, first.start, first.end,
+            f"prose reads at grade {grade:.1f}; the {audience} target is {target} or below",
+            ["shorten sentences", "replace medical terms with plain words or define them"],
+            severity=self.level_for(audience),
+        )
+
+
+@register
+class ReadingEaseTooLow(_AudienceRule):
+    code = "NA302"
+    name = "reading-ease-too-low"
+    category = "readability"
+    severity = "warning"
+    needs = frozenset({"parser"})
+    defaults = {"adjuster_min_ease": 40, "internal_min_ease": 20, "min_words": 100}
+    summary = "The note's prose scores below the Flesch Reading Ease its audience needs."
+    explanation = (
+        "Flesch Reading Ease (0-100, higher is easier) of the note's prose paragraphs. Insurance-form statutes "
+        "set 40-50 as the floor for non-expert readers, so adjuster reports warn below 40; internal notes get "
+        "an information-level finding below 20. Skipped below `min_words` prose words."
+    )
+    bad = GradeLevelTooHigh.bad
+    good = GradeLevelTooHigh.good
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        found = self._prose(doc)
+        if found is None:
+            return
+        prose, blocks = found
+        ease = metrics.flesch_reading_ease(prose)
+        audience = _audience(doc)
+        target = self.options["adjuster_min_ease" if audience == "adjuster" else "internal_min_ease"]
+        if ease is None or ease >= target:
+            return
+        first = blocks[0]
+        yield self.finding(
+            doc, first.start, first.end,
+            f"reading ease {ease:.1f} is below the {audience} target of {target}",
+            ["shorten sentences", "use shorter, plainer words"],
+            severity=self.level_for(audience),
+        )
+
+
+@register
+class LongSentence(_AudienceRule):
+    code = "NA303"
+    name = "long-sentence"
+    category = "readability"
+    severity = "warning"
+    needs = frozenset({"parser"})
+    defaults = {"adjuster_max_words": 25, "internal_max_words": 35}
+    summary = "A prose sentence is longer than its audience can take in at once."
+    explanation = (
+        "Plain-language guidance keeps sentences to about 20 words. Adjuster reports warn above 25 words; "
+        "internal notes get an information-level finding above 35. Only sentences in prose paragraphs count: "
+        "headings, fields, list items and tables are left out."
+    )
+    bad = (
+        "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
+        "since starting physical therapy but that she still cannot lift more than ten pounds at work."
+    )
+    good = (
+        "Worker saw Dr. Smith today. She reported less low back pain since starting physical therapy. "
+        "She still cannot lift more than ten pounds at work."
+    )
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        audience = _audience(doc)
+        limit = int(self.options["adjuster_max_words" if audience == "adjuster" else "internal_max_words"])
+        level = self.level_for(audience)
+        for start, end, text in prose_sentences(doc):
+            words = metrics.word_count(text)
+            if words > limit:
+                yield self.finding(
+                    doc, start, end,
+                    f"sentence has {words} words; keep {audience} sentences to {limit} or fewer",
+                    ["split into two sentences"],
+                    severity=level,
+                )
+
+
+@register
+class HardSentence(Rule):
+    code = "NA304"
+    name = "hard-sentence"
+    category = "readability"
+    severity = "info"
+    needs = frozenset({"parser"})
+    defaults = {"min_words": 12, "max_grade": 18}
+    summary = "A prose sentence scores above grade 18 on its own."
+    explanation = (
+        "Flesch-Kincaid grade of a single prose sentence of at least `min_words` words. A score above "
+        "`max_grade` means long words packed into a long sentence, usually medical jargon a lay reader "
+        "cannot follow. Information only: formulas are rough on one sentence."
+    )
+    bad = GradeLevelTooHigh.bad
+    good = GradeLevelTooHigh.good
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        min_words = int(self.options["min_words"])
+        max_grade = float(self.options["max_grade"])
+        for start, end, text in prose_sentences(doc):
+            if metrics.word_count(text) < min_words:
+                continue
+            grade = textstat.flesch_kincaid_grade(text)
+            if grade > max_grade:
+                yield self.finding(
+                    doc, start, end,
+                    f"sentence reads at grade {grade:.1f}; use plainer words or split it",
+                    ["split into two sentences", "replace medical terms with plain words"],
+                )

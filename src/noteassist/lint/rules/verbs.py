@@ -1,1 +1,161 @@
-"""Rule family (being written)."""
+"""Reporting-verb repetition (NA2xx, repeated-verb). Source: ../shared/domain.md section 3.
+
+Case notes are reported speech; one verb ("relayed", "noted", "stated") carried
+through a whole note hides who said what. NA201 counts reporting verbs (by
+lemma, verbs only) and flags each use past the limit, suggesting alternatives
+that fit the subject of that use: a provider, the claimant, the case manager,
+a record, or someone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..registry import Rule, register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from ..finding import Finding
+
+SUBJECT_TYPES = ("provider", "claimant", "case_manager", "record", "other")
+
+_PROVIDER = {
+    "dr", "dr.", "doctor", "physician", "surgeon", "md", "m.d.", "pa", "pa-c", "np", "provider", "therapist",
+    "ime", "orthopedist", "neurologist", "physiatrist", "chiropractor", "psychologist", "psychiatrist", "pt",
+    "clinician", "specialist", "examiner", "nurse", "practitioner",
+}
+_CLAIMANT = {
+    "worker", "claimant", "client", "patient", "she", "he", "they", "iw", "employee", "ee", "injured", "mr.", "ms.",
+    "mrs.", "mr", "ms", "mrs",
+}
+_CASE_MANAGER = {"i", "cm", "ncm", "rncm", "we"}
+_RECORD = {
+    "report", "reports", "record", "records", "mri", "x-ray", "xray", "x-rays", "xrays", "note", "notes", "form",
+    "ct", "emg", "ncs", "imaging", "study", "letter", "chart", "scan", "results", "result", "exam", "examination",
+}
+_RELATIVE = {"who", "that", "which"}
+
+
+@lru_cache(maxsize=1)
+def reporting_verbs() -> dict[str, dict[str, list[str]]]:
+    """Lemma -> {subject type -> alternatives}, from reporting_verbs.yaml."""
+    data = yaml.safe_load((Path(__file__).with_name("reporting_verbs.yaml")).read_text(encoding="utf-8")) or {}
+    return {str(lemma).lower(): {k: [str(a) for a in v] for k, v in (alts or {}).items()} for lemma, alts in data.items()}
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker of a reporting verb: nsubj, else the passive agent ("by X"), else nsubjpass.
+
+    A verb in a conjunction ("reported pain and relayed ...") borrows its head verb's subject;
+    a relative "who" resolves to the noun the clause modifies.
+    """
+    seen = 0
+    token = verb
+    while token is not None and seen < 10:
+        seen += 1
+        subj = agent = passive = None
+        for child in token.children:
+            if child.dep_ == "nsubj" and subj is None:
+                subj = child
+            elif child.dep_ == "nsubjpass" and passive is None:
+                passive = child
+            elif child.dep_ == "agent":
+                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+        found = subj or agent or passive
+        if found is not None:
+            if found.lower_ in _RELATIVE and token.dep_ == "relcl":
+                return token.head
+            return found
+        if token.dep_ == "conj" and token.head is not token:
+            token = token.head
+            continue
+        return None
+    return None
+
+
+def subject_type(subject: Token | None) -> str:
+    """provider, claimant, case_manager, record or other, from the subject's head word and modifiers."""
+    if subject is None:
+        return "other"
+    head = subject.lower_
+    lefts = [t.lower_ for t in subject.lefts]
+    words = {head, *lefts}
+    if head in _CASE_MANAGER or (head == "manager" and "case" in lefts) or (head == "writer" and "this" in lefts):
+        return "case_manager"
+    if head in _RECORD:
+        return "record"
+    if words & _PROVIDER:
+        return "provider"
+    if words & _CLAIMANT:
+        return "claimant"
+    return "other"
+
+
+@register
+class RepeatedReportingVerb(Rule):
+    code = "NA201"
+    name = "repeated-reporting-verb"
+    category = "repeated-verb"
+    severity = "warning"
+    needs = frozenset({"lemmatizer", "parser"})
+    defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 6}
+    summary = "One reporting verb carries too much of the note."
+    explanation = (
+        "Case notes are reported speech. When one verb (\"relayed\", \"noted\", \"stated\") is used over and "
+        "over, the reader cannot tell who said what, how certain it is, or whether it was an observation, a "
+        "record or an opinion. The rule counts reporting verbs by lemma and flags each use past `max_uses`, or "
+        "a verb used `max_uses` times that is also over `max_share` of the note's reporting verbs (with at least "
+        "`min_reporting_verbs` in the note). "
+        "Suggestions depend on who the subject is: a provider, the worker, the case manager, or a record."
+    )
+    bad = (
+        "Worker relayed pain 6/10. Dr. Smith relayed that PT should continue. Adjuster relayed the IME date. "
+        "Employer relayed that modified duty is available."
+    )
+    good = (
+        "Worker rated pain 6/10. Dr. Smith recommended PT continue. Adjuster passed on the IME date. "
+        "Employer confirmed that modified duty is available."
+    )
+    source = "domain.md section 3 (reporting verbs: overused verbs, alternatives, when to use)"
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        table = reporting_verbs()
+        uses: dict[str, list[Token]] = {}
+        for token in doc:
+            if token.pos_ != "VERB":
+                continue
+            lemma = token.lemma_.lower()
+            if lemma in table:
+                uses.setdefault(lemma, []).append(token)
+        total = sum(len(tokens) for tokens in uses.values())
+        max_uses = int(self.options["max_uses"])
+        max_share = float(self.options["max_share"])
+        min_total = int(self.options["min_reporting_verbs"])
+        for lemma, tokens in uses.items():
+            count = len(tokens)
+            # Over the count limit: flag uses past max_uses. A lemma used max_uses times is flagged only
+            # when it also dominates a note with enough reporting verbs: two "reported" among six verbs
+            # is ordinary writing, and a false alarm costs the writer's trust.
+            if count > max_uses:
+                allowed, by_share = max_uses, False
+            elif count >= max_uses and total >= min_total and count / total > max_share:
+                allowed, by_share = max(1, int(max_share * total)), True
+            else:
+                continue
+            for token in tokens[allowed:]:
+                surface = token.text.lower()
+                if by_share:
+                    message = (f'"{surface}" is {count} of {total} reporting verbs ({count / total:.0%}); '
+                               "vary the verb or name who said what")
+                else:
+                    message = f'"{surface}" used {count} times; vary the verb or name who said what'
+                kind = subject_type(_subject(token))
+                alternatives = table[lemma].get(kind) or table[lemma].get("other", [])
+                yield self.finding(doc, token.idx, token.idx + len(token.text), message, alternatives,
+                                   lemma=lemma)

@@ -1,0 +1,311 @@
+"""Write a note (Markdown-ish text, optional YAML front matter) as a DOCX file.
+
+The document carries a title, a claim header table, the note body with real
+Word headings and bullets, and a footer with a confidentiality line and
+"Page N of M" (PAGE / NUMPAGES fields). The file is written to a temporary
+file in the target directory and moved into place, so a failed export never
+leaves a half-written document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from noteassist.errors import ExportError
+from noteassist.lint.structure import parse_structure, split_front_matter
+from noteassist.notetypes import NOTE_TYPES
+
+__all__ = ["CONFIDENTIALITY_NOTICE", "export_docx", "read_docx_text"]
+
+CONFIDENTIALITY_NOTICE = (
+    "Confidential: contains health information about a workers' compensation claim. "
+    "Share only with parties to the claim."
+)
+DEFAULT_TITLE = "Case Note"
+EMPTY_CELL = "\u2014"
+
+# Characters XML 1.0 cannot hold: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+")
+_TABLE_RULE_CELL = re.compile(r"^[ \t]*:?-{3,}:?[ \t]*$")
+
+#: (header key, label, always shown)
+_HEADER_ROWS: tuple[tuple[str, str, bool], ...] = (
+    ("claim_number", "Claim number", True),
+    ("claimant", "Claimant", True),
+    ("date_of_injury", "Date of injury", True),
+    ("date_of_service", "Date of service", True),
+    ("employer", "Employer", False),
+    ("jurisdiction", "Jurisdiction", False),
+    ("carrier", "Carrier", False),
+    ("adjuster", "Adjuster", True),
+    ("case_manager", "Case manager", True),
+)
+
+
+def clean_text(text: Any) -> str:
+    """Text safe to put in OOXML: illegal XML characters removed. None -> ''."""
+    if text is None:
+        return ""
+    return _ILLEGAL_XML.sub("", str(text))
+
+
+def title_for(note_type: Any) -> str:
+    """Document title for a note type id ('physician-visit' -> 'Physician Visit Note')."""
+    key = str(note_type or "").strip().lower()
+    note = NOTE_TYPES.get(key)
+    return note.title if note else DEFAULT_TITLE
+
+
+def export_docx(
+    note_text: str,
+    out: str | Path,
+    *,
+    header: dict | None = None,
+    title: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write `note_text` as a DOCX file at `out` and return its path.
+
+    Front matter in the note fills the claim header; keys in an explicit
+    `header` win over it. Raises ExportError when `out` exists (unless
+    `overwrite`) or cannot be written.
+    """
+    out = Path(out)
+    if out.is_dir():
+        raise ExportError(f"{out}: is a directory, not a file")
+    if out.exists() and not overwrite:
+        raise ExportError(f"{out}: already exists; use --force to overwrite")
+    parent = out.parent
+    if not parent.is_dir():
+        raise ExportError(f"{out}: cannot write: directory {parent} does not exist")
+
+    text = clean_text(note_text)
+    meta, body_start = split_front_matter(text)
+    merged: dict[str, Any] = {str(k): v for k, v in meta.items()}
+    if header:
+        merged.update({str(k): v for k, v in header.items() if v is not None and str(v).strip() != ""})
+    doc_title = clean_text(title).strip() if title else title_for(merged.get("note_type"))
+    doc_title = doc_title or DEFAULT_TITLE
+
+    document = _build(text[body_start:], merged, doc_title)
+    _save_atomic(document, out)
+    return out
+
+
+def read_docx_text(path: str | Path) -> str:
+    """Text of a DOCX body, paragraphs and table cells in document order, one per line."""
+    document = Document(str(path))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(Paragraph(child, document).text)
+        elif child.tag == qn("w:tbl"):
+            for row in Table(child, document).rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    lines.append(cell.text)
+    return "\n".join(lines)
+
+
+# -- building ---------------------------------------------------------------------------------------
+
+
+def _build(body: str, header: dict[str, Any], title: str):
+    document = Document()
+    document.core_properties.title = title
+    document.add_paragraph(title, style="Title")
+    _add_header_table(document, header)
+    _add_body(document, body, title)
+    _add_footer(document)
+    return document
+
+
+def _display(value: Any) -> str:
+    text = clean_text(value).strip()
+    return text if text and text.lower() not in {"none", "null"} else ""
+
+
+def _add_header_table(document, header: dict[str, Any]) -> None:
+    rows = [(label, _display(header.get(key))) for key, label, always in _HEADER_ROWS
+            if always or _display(header.get(key))]
+    table = document.add_table(rows=len(rows), cols=2)
+    try:
+        table.style = "Table Grid"
+    except (KeyError, ValueError):  # pragma: no cover - default template always has it
+        pass
+    for row, (label, value) in zip(table.rows, rows):
+        label_cell, value_cell = row.cells
+        label_cell.paragraphs[0].add_run(label).bold = True
+        value_cell.paragraphs[0].add_run(value or EMPTY_CELL)
+    document.add_paragraph()
+
+
+def _add_body(document, body: str, title: str) -> None:
+    blocks = parse_structure(body).blocks
+    pending_rows: list[list[str]] = []
+    skipped_title = False
+    for block in blocks:
+        if block.kind == "table_row":
+            cells = _table_cells(block.text)
+            if cells is not None:
+                pending_rows.append(cells)
+            continue
+        if pending_rows:
+            _add_table(document, pending_rows)
+            pending_rows = []
+        if block.kind == "heading":
+            text = _heading_text(block.text)
+            if not skipped_title and block.level == 1 and text.casefold() == title.casefold():
+                skipped_title = True
+                continue
+            document.add_paragraph(_strip_markup(text), style=f"Heading {min(max(block.level, 1), 3)}")
+        elif block.kind == "list_item":
+            style = "List Number" if _ORDERED.match(block.text) else "List Bullet"
+            item = block.text[block.value_start - block.start:]
+            _add_inline(document.add_paragraph(style=style), item)
+        elif block.kind == "field":
+            split = block.value_start - block.start
+            label = _strip_markup(block.text[:split]).strip()
+            paragraph = document.add_paragraph()
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(" ")
+            _add_inline(paragraph, block.text[split:])
+        else:
+            _add_inline(document.add_paragraph(), " ".join(line.strip() for line in block.text.splitlines()))
+    if pending_rows:
+        _add_table(document, pending_rows)
+
+
+def _heading_text(text: str) -> str:
+    text = text.strip().lstrip("#").strip().rstrip("#").strip()
+    text = text.replace("**", "").strip()
+    return text[:-1].rstrip() if text.endswith(":") else text
+
+
+def _strip_markup(text: str) -> str:
+    return text.replace("**", "")
+
+
+def _add_inline(paragraph, text: str) -> None:
+    """Add `text` to `paragraph`, turning **bold** spans into bold runs."""
+    position = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > position:
+            paragraph.add_run(_strip_markup(text[position:match.start()]))
+        paragraph.add_run(_strip_markup(match.group(1))).bold = True
+        position = match.end()
+    if position < len(text):
+        paragraph.add_run(_strip_markup(text[position:]))
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """Cells of a Markdown table row; None for the |---|---| rule line."""
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|"):
+        stripped = stripped[:-1]
+    cells = [cell.strip() for cell in stripped.split("|")]
+    if all(_TABLE_RULE_CELL.match(cell) for cell in cells if cell) and any(cells):
+        return None
+    return cells
+
+
+def _add_table(document, rows: list[list[str]]) -> None:
+    width = max(len(row) for row in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    try:
+        table.style = "Table Grid"
+    except (KeyError, ValueError):  # pragma: no cover
+        pass
+    for index, (row, cells) in enumerate(zip(table.rows, rows)):
+        for cell, text in zip(row.cells, cells):
+            paragraph = cell.paragraphs[0]
+            if index == 0:
+                paragraph.add_run(_strip_markup(text)).bold = True
+            else:
+                _add_inline(paragraph, text)
+
+
+def _add_footer(document) -> None:
+    footer = document.sections[0].footer
+    notice = footer.paragraphs[0]
+    notice.text = CONFIDENTIALITY_NOTICE
+    pages = footer.add_paragraph()
+    pages.add_run("Page ")
+    _add_field(pages, "PAGE", "1")
+    pages.add_run(" of ")
+    _add_field(pages, "NUMPAGES", "1")
+
+
+def _add_field(paragraph, instruction: str, placeholder: str) -> None:
+    """Append a complex field (w:fldChar begin / w:instrText / separate / result / end)."""
+
+    def fld_char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    fld_char("begin")
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run(placeholder)
+    fld_char("end")
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def _save_atomic(document, out: Path) -> None:
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    os.close(handle)
+    try:
+        os.chmod(temp_name, _file_mode(out))
+        document.save(temp_name)
+        os.replace(temp_name, out)
+    except OSError as exc:
+        _unlink_quietly(temp_name)
+        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        _unlink_quietly(temp_name)
+        raise
+
+
+def _file_mode(out: Path) -> int:
+    """Keep an existing file's mode; otherwise what a plain open() would create (0666 less umask)."""
+    try:
+        return out.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _unlink_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
