@@ -195,7 +195,7 @@ def test_export_refuses_to_overwrite_and_non_docx(runner, tmp_path):
 
 def test_export_survives_characters_illegal_in_xml(runner, tmp_path):
     note = tmp_path / "note.txt"
-    note.write_text("Telephonic Contact Note\n\nCalled the pharmacy\x00 about the\x0b refill\x1b.\n")
+    note.write_text("Telephonic Contact Note\n\nCalled the pharmacy\x07 about the\x0b refill\x1b.\n")
     out = tmp_path / "note.docx"
     assert run(runner, "export", note, "-o", out).exit_code == 0
     from docx import Document

@@ -1,1 +1,279 @@
-"""Rule family (being written)."""
+"""Missing required elements (NA1xx, missing-element).
+
+Source: domain guide 1.1-1.6 and CONTRACT.md "Note types and their required elements".
+An element is present when the note's text states it: under a heading or field label
+that names it (with a value that is not empty or negated, "Plan: none", "Work status:
+not addressed"), or in prose through a cue that its sentence does not negate ("He
+remains off work" counts; "Return to work was not discussed" does not). The cue
+lexicon is data: `elements.yaml` next to this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..finding import Finding
+from ..registry import Rule, register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from ..structure import Block, NoteStructure
+
+LEXICON_PATH = Path(__file__).with_name("elements.yaml")
+
+DATE = (
+    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+)
+
+# A value that states nothing: "none", "n/a", "not addressed", "TBD", "-".
+_EMPTY_VALUE = re.compile(
+    r"^\W*(?:none|n/?a|na|nil|unknown|unk|tbd|tba|not applicable|not addressed|not discussed|not documented|"
+    r"not reviewed|not provided|not stated|not given|not available|not obtained|not assessed|not specified|"
+    r"not known|not done|no information|no info|blank|-+|\?+)?\W*$",
+    re.I,
+)
+_NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
+# "Dr. Lee did not address work status", "was not discussed at this visit".
+_NEGATED_STATEMENT = re.compile(
+    r"\b(?:not|never|n't)\s+(?:been\s+|be\s+|yet\s+)?(?:address|discuss|document|review|provide|give|given|"
+    r"state|specif|assess|obtain|determin|mention|cover)\w*",
+    re.I,
+)
+_NEGATORS = {"not", "n't", "no", "never", "without", "neither", "nor", "none"}
+_CLAUSE_BREAK = {",", ";", ":", "but", "and", "or", "while", "although", "however", "."}
+_WINDOW = 5
+_LIST_FIELD = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+(?:\*\*)?([^:\n]{1,50}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$")
+
+
+def normalize(label: str) -> str:
+    """Label as compared with the lexicon: lowercase, '&' -> 'and', '(s)'/'(...)' dropped, spaces collapsed."""
+    label = re.sub(r"[*_#:`]", " ", label.lower()).replace("&", " and ")
+    label = re.sub(r"\([^)]*\)", " ", label)
+    return re.sub(r"\s+", " ", label).strip(" .-")
+
+
+@dataclass
+class ElementSpec:
+    id: str
+    message: str
+    labels: frozenset[str]
+    allow_none: bool = False
+    phrases: list[str] = field(default_factory=list)
+    patterns: list[list[dict]] = field(default_factory=list)
+    #: (compiled regex, first_lines or 0 for anywhere)
+    regexes: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+
+
+def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    specs: dict[str, ElementSpec] = {}
+    for element, entry in data.items():
+        regexes = []
+        for item in entry.get("regex", []):
+            item = item if isinstance(item, dict) else {"pattern": item}
+            regexes.append((re.compile(item["pattern"].replace("{DATE}", DATE)), int(item.get("first_lines", 0))))
+        specs[element] = ElementSpec(
+            id=element,
+            message=entry.get("message", f"no {element.replace('_', ' ')}"),
+            labels=frozenset(normalize(x) for x in entry.get("labels", [])),
+            allow_none=bool(entry.get("allow_none", False)),
+            phrases=[p.lower() for p in entry.get("phrases", [])],
+            patterns=entry.get("patterns", []),
+            regexes=regexes,
+        )
+    return specs
+
+
+@register
+class MissingRequiredElement(Rule):
+    code = "NA101"
+    name = "missing-required-element"
+    category = "missing-element"
+    severity = "error"
+    needs = frozenset({"lemmatizer", "parser"})
+    summary = "A note type's required element (work status, next appointment, plan...) is not stated."
+    explanation = (
+        "Each note type has elements a reviewer or adjuster looks for first: a physician-visit note needs the date "
+        "of service, provider, subjective and objective findings, diagnosis, treatment plan, work status, next "
+        "appointment and the case manager's plan; telephonic, assessment, SOAP/DAP/BIRP, progress and closure notes "
+        "have their own lists. An element counts when the text states it, under a heading or field label or in "
+        "prose (\"He remains off work\", \"Return visit in two weeks\"). An empty or negated statement (\"Work "
+        "status: not addressed\", \"Plan: none\", \"Work status was not discussed\") does not count: ask the "
+        "provider or state the element explicitly."
+    )
+    bad = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Work status was not discussed."
+    good = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Modified duty, no lifting over 20 lb."
+    source = "domain guide 1.1-1.6; CONTRACT.md note types"
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.specs = load_lexicon()
+        self._label_index: dict[str, set[str]] = {}
+        for spec in self.specs.values():
+            for label in spec.labels:
+                self._label_index.setdefault(label, set()).add(spec.id)
+        self._phrase_matcher = None
+        self._matcher = None
+        self._vocab = None
+
+    # -- matchers, compiled once per rule instance (per vocab) -------------------------------------------------
+    def _matchers(self, doc: Doc):
+        if self._vocab is not doc.vocab:
+            from spacy.matcher import Matcher, PhraseMatcher
+
+            phrase_matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+            matcher = Matcher(doc.vocab)
+            tokenizer = _tokenizer_for(doc)
+            for spec in self.specs.values():
+                if spec.phrases:
+                    phrase_matcher.add(spec.id, [tokenizer(p) for p in spec.phrases])
+                if spec.patterns:
+                    matcher.add(spec.id, spec.patterns)
+            self._phrase_matcher, self._matcher, self._vocab = phrase_matcher, matcher, doc.vocab
+        return self._phrase_matcher, self._matcher
+
+    # -- the check --------------------------------------------------------------------------------------------
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        note = doc._.note
+        required = tuple(note.required_elements) if note is not None else ()
+        if not required:
+            return
+        present = self.present_elements(doc, note.structure, set(required))
+        for element in required:
+            if element in present or element not in self.specs:
+                continue
+            yield self.finding(doc, 0, 0, self.specs[element].message, element=element)
+
+    def present_elements(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
+        present = self._labelled(doc.text, structure, wanted)
+        if wanted <= present:
+            return present
+        present |= self._prose(doc, structure, wanted - present)
+        return present
+
+    def _labelled(self, text: str, structure: NoteStructure, wanted: set[str]) -> set[str]:
+        present: set[str] = set()
+        blocks = structure.blocks
+        for i, block in enumerate(blocks):
+            if block.kind == "heading":
+                elements = self._elements_for(block.label) & wanted
+                if elements and (value := self._heading_content(blocks, i)) is not None:
+                    present |= {e for e in elements if self._states(e, value)}
+            elif block.kind == "field":
+                elements = self._elements_for(block.label) & wanted
+                value = text[block.value_start:block.end]
+                present |= {e for e in elements if self._states(e, value)}
+            elif block.kind == "list_item" and (m := _LIST_FIELD.match(block.text)):
+                present |= {e for e in self._elements_for(m.group(1)) & wanted if self._states(e, m.group(2))}
+            elif block.kind == "table_row":
+                cells = [c.strip() for c in block.text.strip().strip("|").split("|")]
+                if len(cells) >= 2:
+                    value = " ".join(cells[1:])
+                    present |= {e for e in self._elements_for(cells[0]) & wanted if self._states(e, value)}
+        return present
+
+    def _heading_content(self, blocks: list[Block], index: int) -> str | None:
+        """Text under a heading up to the next heading; None when empty or another element's field follows."""
+        content = []
+        for block in blocks[index + 1:]:
+            if block.kind == "heading":
+                break
+            if not content and block.kind == "field" and self._elements_for(block.label):
+                return None
+            content.append(block.text)
+        return "\n".join(content) if content else None
+
+    def _elements_for(self, label: str) -> set[str]:
+        return self._label_index.get(normalize(label), set())
+
+    def _states(self, element: str, value: str) -> bool:
+        """Whether a labelled value states something (not blank, 'none', 'not addressed')."""
+        value = value.strip()
+        if self.specs[element].allow_none and _NONE_VALUE.match(value):
+            return True
+        if _EMPTY_VALUE.match(value):
+            return False
+        return not (_NEGATED_STATEMENT.search(value) and len(value.split()) <= 12)
+
+    def _prose(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
+        phrase_matcher, matcher = self._matchers(doc)
+        label_zones = [
+            (b.start, b.value_start if b.kind == "field" else b.end)
+            for b in structure.blocks
+            if b.kind in ("heading", "field")
+        ]
+        present: set[str] = set()
+        strings = doc.vocab.strings
+        for match_id, start, end in [*phrase_matcher(doc), *matcher(doc)]:
+            element = strings[match_id]
+            if element not in wanted or element in present:
+                continue
+            span = doc[start:end]
+            if any(zs <= span.start_char < ze for zs, ze in label_zones):
+                continue
+            if not _negated(span):
+                present.add(element)
+        for element in wanted - present:
+            for regex, first_lines in self.specs[element].regexes:
+                if self._regex_hit(doc, regex, first_lines):
+                    present.add(element)
+                    break
+        return present
+
+    def _regex_hit(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> bool:
+        text = doc.text
+        if first_lines:
+            lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:first_lines]
+            text_end = lines[-1].end() if lines else 0
+        else:
+            text_end = len(text)
+        for m in regex.finditer(text, 0, text_end):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is None or not _negated(span):
+                return True
+        return False
+
+
+def _tokenizer_for(doc: Doc):
+    """Make phrase-pattern Docs with the tokenizer of the vocab's pipeline (blank English fallback)."""
+    import spacy
+
+    nlp = spacy.blank(doc.lang_ or "en")
+    return nlp.make_doc
+
+
+def _negated(span: Span) -> bool:
+    """True when the cue's sentence negates it: a negator just before it in the same clause,
+    a `neg` on the verb it hangs from, or "not addressed/discussed..." right after it."""
+    doc = span.doc
+    sent = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 20):min(len(doc), span.end + 20)]
+    # 1. negator in the clause just before the cue.
+    for i in range(span.start - 1, max(sent.start, span.start - _WINDOW) - 1, -1):
+        tok = doc[i]
+        low = tok.lower_
+        if low in _CLAUSE_BREAK or tok.is_punct or "\n" in tok.text:
+            break
+        if low in _NEGATORS:
+            return True
+    # 2. `neg` dependent on the verb the cue hangs from (not counting negators inside the cue).
+    if doc.has_annotation("DEP"):
+        tok = span.root
+        for _ in range(4):
+            if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+                break
+            tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and not (span.start <= tok.i < span.end):
+            if any(c.dep_ == "neg" and not (span.start <= c.i < span.end) for c in tok.children):
+                return True
+    # 3. "... was not discussed" after the cue, within its clause.
+    after = doc.text[span.end_char:sent.end_char]
+    after = re.split(r"[;\n]|\bbut\b", after, maxsplit=1)[0]
+    return bool(_NEGATED_STATEMENT.match(after.strip()) or _NEGATED_STATEMENT.search(" ".join(after.split()[:6])))

@@ -1,0 +1,262 @@
+"""NA101 missing-required-element: labelled sections, prose cues, negation, empty values."""
+
+from __future__ import annotations
+
+import pytest
+
+from noteassist.lint import LintConfig, Linter
+from noteassist.notetypes import ELEMENTS
+
+GOOD_PHYSICIAN_VISIT = """\
+Date of service: 11/20/2026
+Provider: Dr. Anita Patel, MD, orthopedic surgeon (PTP)
+
+SUBJECTIVE
+Worker reports low back pain 4/10, down from 6/10. She is sleeping through the night.
+
+OBJECTIVE
+Per Dr. Patel's exam, lumbar flexion improved to 70 degrees; straight leg raise negative.
+
+Diagnosis: Lumbar strain (S39.012A), per Dr. Patel.
+Treatment plan: Continue physical therapy 2x/week for 4 weeks; home exercise program.
+Work status: Modified duty effective 11/20/2026, no lifting over 20 lb, expires 12/04/2026.
+Next appointment: 12/04/2026 at 9:00 AM with Dr. Patel.
+NCM plan: NCM will fax the work status form to employer HR by 11/21/2026.
+"""
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter(LintConfig(select=["NA101"]))
+
+
+def missing(linter, text, note_type="physician-visit"):
+    result = linter.lint_text(text, note_type=note_type)
+    assert all(f.rule == "NA101" for f in result.findings)
+    return {f.to_dict()["element"] for f in result.findings}
+
+
+def without_line(prefix: str) -> str:
+    return "\n".join(line for line in GOOD_PHYSICIAN_VISIT.splitlines() if not line.startswith(prefix)) + "\n"
+
+
+def test_good_physician_visit_has_no_findings(linter):
+    assert missing(linter, GOOD_PHYSICIAN_VISIT) == set()
+
+
+def test_finding_shape(linter):
+    result = linter.lint_text(without_line("Work status:"), note_type="physician-visit")
+    (f,) = result.findings
+    d = f.to_dict()
+    assert d["element"] == "work_status"
+    assert d["rule"] == "NA101" and d["category"] == "missing-element" and d["severity"] == "error"
+    assert d["start"] == 0 and d["end"] == 0
+    assert "work status" in d["message"] and "off work" in d["message"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "element"),
+    [
+        ("Diagnosis:", "diagnosis"),
+        ("Treatment plan:", "treatment_plan"),
+        ("Work status:", "work_status"),
+        ("Next appointment:", "next_appointment"),
+        ("NCM plan:", "case_manager_plan"),
+    ],
+)
+def test_each_missing_element_fires(linter, prefix, element):
+    assert missing(linter, without_line(prefix)) == {element}
+
+
+def test_empty_note_of_prose_fires_everything(linter):
+    text = "Attended visit with the worker. Discussed her concerns."
+    assert missing(linter, text) >= {"date_of_service", "diagnosis", "work_status", "next_appointment", "objective"}
+
+
+@pytest.mark.parametrize(
+    "work_status_line",
+    [
+        "Work status: not addressed",
+        "Work status: N/A",
+        "Work status: -",
+        "Work status: TBD",
+        "Work status: Not discussed at this visit.",
+        "Work status was not discussed at this visit.",
+        "Return to work was not discussed.",
+        "Dr. Patel did not address work status.",
+        "There was no discussion of return to work.",
+    ],
+)
+def test_negated_or_empty_work_status_fires(linter, work_status_line):
+    text = without_line("Work status:") + work_status_line + "\n"
+    assert "work_status" in missing(linter, text)
+
+
+def test_plan_none_fires(linter):
+    text = "Date: 03/02/2026\nS: Client reports poor sleep.\nO: Tearful, flat affect.\nA: Mood appears low.\nPlan: none\n"
+    assert missing(linter, text, "soap") == {"plan"}
+
+
+def test_empty_labelled_section_followed_by_another_heading(linter):
+    text = without_line("Work status:").replace("NCM plan:", "WORK STATUS:\n\nNCM plan:")
+    assert missing(linter, text) == {"work_status"}
+
+
+def test_empty_label_followed_by_another_field(linter):
+    text = without_line("Work status:").replace("NCM plan:", "Work status:\nNCM plan:")
+    assert missing(linter, text) == {"work_status"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dr. Patel released her to full duty with no restrictions effective 11/20/2026.",
+        "He remains off work until the next visit.",
+        "Modified duty: no lifting over 20 lb, no overhead reaching.",
+        "No lifting over 20 lb; may sit or stand as tolerated.",
+        "She continues on light duty, 6 hours a day.",
+        "Dr. Patel kept him off work pending the MRI.",
+        "He is not at MMI and remains off work.",
+    ],
+)
+def test_work_status_in_prose_is_present(linter, sentence):
+    text = without_line("Work status:") + sentence + "\n"
+    assert "work_status" not in missing(linter, text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Return visit in two weeks.",
+        "Next appointment: 12/04/2026 at 9:00 AM with Dr. Lee.",
+        "Follow-up in 4 weeks with Dr. Patel.",
+        "Follow up PRN.",
+        "Next appointment: none scheduled; PRN.",
+    ],
+)
+def test_next_appointment_in_prose_is_present(linter, sentence):
+    text = without_line("Next appointment:") + sentence + "\n"
+    assert "next_appointment" not in missing(linter, text)
+
+
+def test_all_caps_cm_export(linter):
+    text = """\
+DATE OF SERVICE: 11/20/2026
+PROVIDER: ANITA PATEL, MD
+SUBJECTIVE:
+IW REPORTS LOW BACK PAIN 5/10.
+OBJECTIVE:
+LUMBAR FLEXION 60 DEGREES PER MD EXAM.
+DIAGNOSIS:
+LUMBAR STRAIN.
+TREATMENT PLAN:
+CONTINUE PT 2X/WEEK X 4 WEEKS.
+WORK STATUS:
+MODIFIED DUTY, NO LIFTING OVER 20 LB.
+NEXT APPOINTMENT:
+12/04/2026
+CM PLAN:
+NCM TO SEND WORK STATUS TO ADJUSTER.
+"""
+    assert missing(linter, text) == set()
+
+
+def test_all_caps_export_with_empty_section(linter):
+    text = "DATE OF SERVICE: 11/20/2026\nWORK STATUS:\nNOT ADDRESSED\nNEXT APPOINTMENT:\n12/04/2026\n"
+    assert "work_status" in missing(linter, text)
+
+
+def test_markdown_headings(linter):
+    text = GOOD_PHYSICIAN_VISIT.replace("Work status: ", "## Work Status\n\n")
+    assert missing(linter, text) == set()
+
+
+def test_prose_only_physician_visit(linter):
+    text = (
+        "On 11/20/2026 I attended the visit with Dr. Anita Patel, orthopedic surgeon. "
+        "The worker reports low back pain at 5/10 and trouble sleeping. "
+        "On exam, lumbar range of motion was limited. "
+        "Dr. Patel diagnosed a lumbar strain and ordered physical therapy twice a week for four weeks. "
+        "She remains on modified duty with no lifting over 20 lb. "
+        "Return visit in two weeks. "
+        "I will send the updated restrictions to the employer by 11/21/2026."
+    )
+    assert missing(linter, text) == set()
+
+
+def test_soap_note(linter):
+    text = (
+        "Date: 03/02/2026\n"
+        "S: Client reports she is sleeping 5 hours a night.\n"
+        "O: Calm, good eye contact.\n"
+        "A: Mood appears improved since last session.\n"
+        "P: Will meet again on 03/09/2026 to review the sleep log.\n"
+    )
+    assert missing(linter, text, "soap") == set()
+
+
+def test_dap_note(linter):
+    text = (
+        "Session date: 03/02/2026\n"
+        "Data: Client stated she missed two shifts this week.\n"
+        "Assessment: Attendance barrier appears related to childcare.\n"
+        "Plan: CM will send childcare resources by 03/04/2026.\n"
+    )
+    assert missing(linter, text, "dap") == set()
+
+
+def test_birp_note_missing_response(linter):
+    text = (
+        "Date: 03/02/2026\n"
+        "Behavior: Client presented as anxious and tearful.\n"
+        "Intervention: Educated on sleep hygiene; used motivational interviewing.\n"
+        "Response: not documented\n"
+        "Plan: Will review the sleep log at next session.\n"
+    )
+    assert missing(linter, text, "birp") == {"response"}
+
+
+def test_telephonic_note(linter):
+    text = (
+        "Date of call: 11/21/2026\n"
+        "Spoke with Maria Lopez, adjuster, to request authorization for 8 PT visits. "
+        "She approved the request. NCM will notify the PT clinic today."
+    )
+    assert missing(linter, text, "telephonic") == set()
+
+
+def test_telephonic_missing_purpose_and_outcome(linter):
+    text = "Date of call: 11/21/2026\nCalled the worker's employer.\nNCM will call again tomorrow.\n"
+    assert missing(linter, text, "telephonic") == {"purpose", "outcome"}
+
+
+def test_closure_report(linter):
+    text = (
+        "Closure date: 12/15/2026\n"
+        "Reason for closure: Goals met; worker returned to full duty.\n"
+        "Work status: Full duty without restrictions as of 12/01/2026.\n"
+        "Outcome: RTW full duty at pre-injury employer.\n"
+    )
+    assert missing(linter, text, "closure-report") == set()
+
+
+def test_barriers_none_identified_counts(linter):
+    text = (
+        "Report period: 11/01/2026 - 11/30/2026\n"
+        "Work status: modified duty.\n"
+        "Treatment plan: PT 2x/week.\n"
+        "Next appointment: 12/04/2026.\n"
+        "Barriers: none identified.\n"
+        "Recommendations: Authorize 8 additional PT visits.\n"
+    )
+    assert missing(linter, text, "progress-report") == set()
+
+
+def test_no_note_type_no_findings(linter):
+    result = linter.lint_text("Called the worker. Left a voicemail.", note_type=None)
+    assert result.note_type is None or all(f.rule == "NA101" for f in result.findings)
+
+
+def test_lexicon_covers_every_element(linter):
+    rule = next(r for r in linter.rules if r.code == "NA101")
+    assert set(rule.specs) == set(ELEMENTS)
