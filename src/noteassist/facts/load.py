@@ -24,7 +24,8 @@ class _FactsLoader(yaml.SafeLoader):
 
 
 _FactsLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    # Timestamps stay strings too: pydantic parses dates, and `2026-13-45` becomes a field error, not a crash.
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _FactsLoader.add_implicit_resolver(

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from datetime import date as Date  # field names `date`/`time` shadow the types inside some classes
+from datetime import time as Time
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -36,6 +38,25 @@ _SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
 _CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
 Text = Annotated[str, Field(min_length=1)]
+
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([AaPp]\.?[Mm]\.?)?\s*$")
+
+
+def _clock(value: object) -> object:
+    """Accept what people type: '9:30', '09:30', '2:15 PM', '2:15 p.m.'."""
+    if not isinstance(value, str) or not (m := _CLOCK.match(value)):
+        return value
+    hour, minute, half = int(m.group(1)), int(m.group(2)), (m.group(3) or "").lower().replace(".", "")
+    if half and not 1 <= hour <= 12:
+        return value
+    if half == "pm" and hour != 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+Clock = Annotated[Time, BeforeValidator(_clock)]
 
 
 class Model(BaseModel):
@@ -165,8 +186,8 @@ class Provider(Model):
 class Encounter(Model):
     note_type: NoteType
     date: date
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: Clock | None = None
+    end_time: Clock | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     modality: Modality = Modality.in_person
     location: str | None = None
@@ -222,14 +243,14 @@ class WorkStatus(Model):
 
 class MMI(Model):
     status: MMIKind
-    anticipated_date: date | None = None
-    date: date | None = None
+    anticipated_date: Date | None = None
+    date: Date | None = None
     impairment_rating: str | None = None
 
 
 class Appointment(Model):
-    date: date | None = None
-    time: time | None = None
+    date: Date | None = None
+    time: Clock | None = None
     provider: str | None = None
     purpose: str | None = None
     prn: bool = Field(default=False, description="Return as needed; no date set")

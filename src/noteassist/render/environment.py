@@ -1,0 +1,193 @@
+"""The Jinja environment notes are drafted with: sandboxed, strict, with note-writing filters.
+
+Templates live in `templates/notes/<name>.md.j2`. User directories (`--templates DIR`)
+are searched first, so a user template overrides a built-in one of the same name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import TemplateError
+
+TEMPLATE_SUFFIX = ".md.j2"
+
+_DOCTOR_CREDENTIALS = {"MD", "DO", "DC", "DPM", "DDS", "DMD", "PHD", "PSYD", "OD"}
+
+
+class NoteUndefined(StrictUndefined):
+    """Any use of an undefined variable is a TemplateError naming the variable.
+
+    The template name is added by `render_note`, which knows which template failed.
+    """
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        raise TemplateError(f"undefined variable '{self._undefined_name}'")
+
+    __iter__ = __str__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = __contains__ = _fail_with_undefined_error
+    __add__ = __radd__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = _fail_with_undefined_error
+    __call__ = _fail_with_undefined_error
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._fail_with_undefined_error()
+
+
+def builtin_template_dir() -> Path:
+    """templates/notes inside an installed wheel, else the checkout's top-level templates/notes."""
+    try:
+        packaged = resources.files("noteassist") / "templates" / "notes"
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, TypeError, OSError):  # pragma: no cover - exotic loaders
+        pass
+    return Path(__file__).resolve().parents[3] / "templates" / "notes"
+
+
+def search_path(template_dirs: Iterable[str | Path] = ()) -> list[Path]:
+    return [Path(d) for d in template_dirs] + [builtin_template_dir()]
+
+
+# ---------------------------------------------------------------- filters
+
+def longdate(value: date | datetime | None) -> str:
+    """2026-11-20 -> 'November 20, 2026'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def clock(value: time | datetime | None) -> str:
+    """09:30 -> '9:30 AM'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
+def join_and(items: Iterable[Any] | None, conjunction: str = "and") -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    parts = [str(i) for i in (items or []) if i is not None and str(i) != ""]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+_PRONOUNS = {
+    "she": ("she", "her", "her"),
+    "he": ("he", "him", "his"),
+    "they": ("they", "them", "their"),
+}
+
+
+def pronoun(claimant: Any, form: str = "subject") -> str:
+    """A pronoun from claimant.pronouns ('she/her' -> she / her / her); 'the worker' when none is recorded.
+
+    form: 'subject', 'object' or 'possessive'. Never guesses Mr./Ms. from a name.
+    """
+    index = {"subject": 0, "object": 1, "possessive": 2}[form]
+    given = (getattr(claimant, "pronouns", None) or "").strip().lower()
+    first = re.split(r"[/,\s]+", given)[0] if given else ""
+    if first in _PRONOUNS:
+        return _PRONOUNS[first][index]
+    if given:
+        # A recorded form we don't know: use it as given for subject/object; fall back for possessive.
+        parts = re.split(r"[/,\s]+", given)
+        if index < len(parts) and index < 2:
+            return parts[index]
+    return "the worker's" if index == 2 else "the worker"
+
+
+def short_name(person: Any) -> str:
+    """'Alan Lee' + MD -> 'Dr. Lee'; other professionals keep the full name."""
+    if person is None:
+        return ""
+    name = str(getattr(person, "name", person)).strip()
+    credentials = str(getattr(person, "credentials", "") or "")
+    if name.lower().startswith("dr. "):
+        return "Dr. " + name.split()[-1]
+    creds = {c.strip().upper().replace(".", "") for c in re.split(r"[,\s]+", credentials) if c.strip()}
+    if creds & _DOCTOR_CREDENTIALS:
+        return "Dr. " + name.split()[-1]
+    return name
+
+
+def full_name(person: Any) -> str:
+    """Name with credentials: 'Alan Lee, MD'."""
+    if person is None:
+        return ""
+    name = str(getattr(person, "name", person)).strip()
+    credentials = getattr(person, "credentials", None)
+    return f"{name}, {credentials}" if credentials else name
+
+
+def sentence(text: Any) -> str:
+    """Capitalize the first letter and end with a period, leaving the rest alone."""
+    s = str(text or "").strip()
+    if not s:
+        return ""
+    s = s[0].upper() + s[1:]
+    return s if s[-1] in ".!?" else s + "."
+
+
+def lowerfirst(text: Any) -> str:
+    s = str(text or "").strip()
+    if len(s) > 1 and s[1].isupper():  # keep acronyms such as "MRI"
+        return s
+    return s[:1].lower() + s[1:]
+
+
+def enum_text(value: Any) -> str:
+    """An enum or hyphenated id as words: 'partially-certified' -> 'partially certified'."""
+    raw = getattr(value, "value", value)
+    return str(raw or "").replace("-", " ")
+
+
+def minutes(value: int | None) -> str:
+    if not value:
+        return ""
+    return "1 minute" if value == 1 else f"{value} minutes"
+
+
+FILTERS = {
+    "longdate": longdate,
+    "clock": clock,
+    "join_and": join_and,
+    "pronoun": pronoun,
+    "short_name": short_name,
+    "full_name": full_name,
+    "sentence": sentence,
+    "lowerfirst": lowerfirst,
+    "enum_text": enum_text,
+    "minutes": minutes,
+}
+
+
+def build_environment(template_dirs: Sequence[str | Path] = ()) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(p) for p in search_path(template_dirs)]),
+        undefined=NoteUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
