@@ -34,6 +34,16 @@ def median_seconds(func, repeat: int) -> float:
     return statistics.median(times)
 
 
+def interleaved_medians(first, second, repeat: int) -> tuple[float, float]:
+    a, b = [], []
+    for _ in range(repeat):
+        for func, times in ((first, a), (second, b)):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
 def rendered_notes() -> list[str]:
     from noteassist.facts import load_facts
     from noteassist.render import render_note
@@ -56,7 +66,7 @@ def note_of_about(words: int, notes: list[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", type=Path, help="update this Markdown file's figures section")
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
 
     from noteassist.lint import Linter, NoteInput
@@ -76,8 +86,9 @@ def main() -> None:
     for _ in range(3):  # warm caches (vectors, textstat's lru caches) before timing
         nlp(note)
         linter.lint_text(note, note_type="physician-visit")
-    bare = median_seconds(lambda: nlp(note), args.repeat)
-    lint = median_seconds(lambda: linter.lint_text(note, note_type="physician-visit"), args.repeat)
+    # Interleaved, so both see the same machine state (CPU frequency, other load).
+    bare, lint = interleaved_medians(lambda: nlp(note),
+                                     lambda: linter.lint_text(note, note_type="physician-visit"), args.repeat)
 
     corpus = [note_of_about(400, notes[i:] + notes[:i]) for i in range(len(notes))] * 25
     corpus_words = sum(len(n.split()) for n in corpus)

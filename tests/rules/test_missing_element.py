@@ -260,3 +260,16 @@ def test_no_note_type_no_findings(linter):
 def test_lexicon_covers_every_element(linter):
     rule = next(r for r in linter.rules if r.code == "NA101")
     assert set(rule.specs) == set(ELEMENTS)
+
+
+def test_subheading_under_a_section_belongs_to_it():
+    from noteassist.lint import LintConfig, Linter
+
+    note = (
+        "## Visit\nDate of service: December 8, 2026.\n\n## Subjective\nHe rated his back pain 3/10.\n\n"
+        "## Objective\n- PT note of December 5 recorded flexion of 70 degrees.\n\n"
+        "## Assessment\nProgressing toward full duty.\n\n"
+        "## Plan\n\nTreatment:\n\n- Complete the remaining 4 physical therapy visits.\n"
+    )
+    result = Linter(LintConfig(select=["NA101"])).lint_text(note, note_type="soap")
+    assert [f.extra["element"] for f in result.findings] == []

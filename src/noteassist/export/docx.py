@@ -105,21 +105,40 @@ def export_docx(
 
 
 def read_docx_text(path: str | Path) -> str:
-    """Text of a DOCX body, paragraphs and table cells in document order, one per line."""
+    """Text of a DOCX body in document order, with its structure written as Markdown.
+
+    Word headings become `#` headings (Title is level 1, "Heading N" is N + 1), list paragraphs become
+    `- ` items and table rows become `| a | b |` rows, so the linter sees sections, lists and tables in
+    a Word note just as it does in a Markdown one.
+    """
     document = Document(str(path))
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, document).text)
+            paragraph = Paragraph(child, document)
+            lines.append(_markdown_line(paragraph.text, paragraph.style.name if paragraph.style else ""))
         elif child.tag == qn("w:tbl"):
             for row in Table(child, document).rows:
                 seen: set[int] = set()
+                cells = []
                 for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    lines.append(cell.text)
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(" ".join(cell.text.split()).replace("|", "/"))
+                lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _markdown_line(text: str, style: str) -> str:
+    if not text.strip():
+        return text
+    if style == "Title":
+        return f"# {text}"
+    if style.startswith("Heading ") and style[8:].isdigit():
+        return "#" * min(int(style[8:]) + 1, 6) + " " + text
+    if style.startswith("List"):
+        return f"- {text}"
+    return text
 
 
 # -- building ---------------------------------------------------------------------------------------

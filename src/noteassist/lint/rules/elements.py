@@ -181,10 +181,12 @@ class MissingRequiredElement(Rule):
         return present
 
     def _heading_content(self, blocks: list[Block], index: int) -> str | None:
-        """Text under a heading up to the next heading; None when empty or another element's field follows."""
+        """Text under a heading up to the next heading of the same or a higher level (subheadings belong to
+        it: "## Plan" then "Treatment:"); None when empty or another element's field follows."""
         content = []
+        level = blocks[index].level
         for block in blocks[index + 1:]:
-            if block.kind == "heading":
+            if block.kind == "heading" and block.level <= level:
                 break
             if not content and block.kind == "field" and self._elements_for(block.label):
                 return None
