@@ -273,3 +273,36 @@ def test_subheading_under_a_section_belongs_to_it():
     )
     result = Linter(LintConfig(select=["NA101"])).lint_text(note, note_type="soap")
     assert [f.extra["element"] for f in result.findings] == []
+
+
+_VISIT_WITHOUT_STATUS = (
+    "Date of service: 11/20/2026.\nProvider: Dr. Lee, orthopedics, examined the shoulder.\n"
+    "Subjective: Worker reports pain 5/10.\nObjective: Exam showed reduced range of motion.\n"
+    "Diagnosis: right shoulder strain.\nTreatment plan: PT 2x/week for 4 weeks.\nNext appointment: 12/04/2026.\n"
+    "Case manager plan: I will update the adjuster by 11/23/2026.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stated"),
+    [
+        ("She has not returned to work since the injury.", True),
+        ("He is unable to work until cleared by Dr. Lee.", True),
+        ("She cannot return to full duty yet; modified duty with no lifting over 10 lb.", True),
+        ("Dr. Lee did not release him to work.", True),
+        ("He has not been released to any work.", True),
+        ("She is not working.", True),
+        ("No work for two weeks per Dr. Lee.", True),
+        ("Work status was not discussed.", False),
+        ("Dr. Lee did not address work status at this visit.", False),
+        ("No work status was given.", False),
+        ("The employer cannot accommodate restrictions.", False),
+    ],
+)
+def test_negatively_worded_work_status(sentence, stated):
+    from noteassist.lint import LintConfig, Linter
+
+    result = Linter(LintConfig(select=["NA101"])).lint_text(_VISIT_WITHOUT_STATUS + sentence,
+                                                           note_type="physician-visit")
+    missing = {f.extra["element"] for f in result.findings}
+    assert ("work_status" not in missing) is stated

@@ -70,6 +70,9 @@ class ElementSpec:
     patterns: list[list[dict]] = field(default_factory=list)
     #: (compiled regex, first_lines or 0 for anywhere)
     regexes: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+    #: Regexes that state the element although worded negatively ("has not returned to work" is a work
+    #: status; "no lifting over 10 lb" is a restriction), so negation does not cancel them.
+    states: list[re.Pattern[str]] = field(default_factory=list)
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
@@ -88,6 +91,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
             phrases=[p.lower() for p in entry.get("phrases", [])],
             patterns=entry.get("patterns", []),
             regexes=regexes,
+            states=[re.compile(pattern) for pattern in entry.get("states", [])],
         )
     return specs
 
@@ -224,6 +228,9 @@ class MissingRequiredElement(Rule):
             if not _negated(span):
                 present.add(element)
         for element in wanted - present:
+            if any(regex.search(doc.text) for regex in self.specs[element].states):
+                present.add(element)
+                continue
             for regex, first_lines in self.specs[element].regexes:
                 if self._regex_hit(doc, regex, first_lines):
                     present.add(element)
@@ -272,7 +279,8 @@ def _negated(span: Span) -> bool:
             if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
                 break
             tok = tok.head
-        if tok.pos_ in ("VERB", "AUX") and not (span.start <= tok.i < span.end):
+        same_clause = ";" not in doc.text[min(tok.idx, span.start_char):max(tok.idx, span.start_char)]
+        if tok.pos_ in ("VERB", "AUX") and same_clause and not (span.start <= tok.i < span.end):
             if any(c.dep_ == "neg" and not (span.start <= c.i < span.end) for c in tok.children):
                 return True
     # 3. "... was not discussed" after the cue, within its clause.
