@@ -90,8 +90,8 @@ def test_round_trip_title_header_and_body(exported: Path) -> None:
     cells = {row.cells[0].text: row.cells[1].text for row in table.rows}
     assert cells["Claim number"] == "WC-2024-118734"
     assert cells["Claimant"] == "Maria Delgado"
-    assert cells["Date of injury"] == "2024-02-14"
-    assert cells["Date of service"] == "2024-04-03"
+    assert cells["Date of injury"] == "February 14, 2024"
+    assert cells["Date of service"] == "April 3, 2024"
     assert cells["Adjuster"] == "Tom Becker"
     assert cells["Case manager"] == "Jane Ortiz, RN, CCM"
     assert cells["Employer"] == "Riverside Distribution LLC"

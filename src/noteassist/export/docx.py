@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,17 @@ def _build(body: str, header: dict[str, Any], title: str):
 
 def _display(value: Any) -> str:
     text = clean_text(value).strip()
+    if _ISO_DATE.match(text):
+        # The note body writes "November 20, 2026"; the header should read the same way.
+        try:
+            day = date.fromisoformat(text)
+            return f"{day:%B} {day.day}, {day.year}"
+        except ValueError:
+            return text
     return text if text and text.lower() not in {"none", "null"} else ""
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _add_header_table(document, header: dict[str, Any]) -> None:
