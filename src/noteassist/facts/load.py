@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import FactsError
+from ..notefile import read_text
 from .models import VisitFacts
 
 
@@ -39,7 +39,7 @@ def read_facts_data(source: str | Path, text: str | None = None) -> tuple[str, A
     """Parse a facts file (or `-` for stdin) into plain data. Returns (display name, data)."""
     name = "<stdin>" if str(source) == "-" else str(source)
     if text is None:
-        text = _read_text(source, name)
+        text = read_text(source, expected="a YAML or JSON facts file", error=FactsError)
     is_json = name.endswith(".json") or text.lstrip().startswith("{")
     try:
         data = json.loads(text) if is_json else yaml.load(text, Loader=_FactsLoader)  # noqa: S506 (safe loader)
@@ -67,23 +67,6 @@ def validate_facts(data: dict[str, Any], name: str = "<facts>") -> VisitFacts:
     except ValidationError as exc:
         lines = [f"{name}: {_field_path(err['loc'])}: {_expected(err)}" for err in exc.errors()]
         raise FactsError(lines[0], details=lines) from None
-
-
-def _read_text(source: str | Path, name: str) -> str:
-    try:
-        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(source).read_bytes()
-    except FileNotFoundError:
-        raise FactsError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise FactsError(f"{name}: is a directory, expected a YAML or JSON facts file") from None
-    except OSError as exc:
-        raise FactsError(f"{name}: cannot read: {exc.strerror}") from None
-    if b"\x00" in raw[:8192]:
-        raise FactsError(f"{name}: binary file, expected YAML or JSON text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FactsError(f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
 
 
 def _field_path(loc: tuple) -> str:

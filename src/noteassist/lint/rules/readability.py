@@ -8,7 +8,7 @@ FRE < 40; internal notes for clinical peers get information only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import textstat
@@ -81,8 +81,37 @@ class _AudienceRule(Rule):
         return prose, blocks
 
 
+class _DocumentScoreRule(_AudienceRule):
+    """A whole-prose score against the audience's limit, reported on the first prose paragraph."""
+
+    #: Computes the score from the prose text; None when there is no prose.
+    score: Callable[[str], float | None]
+    #: Option names of the limit per audience ("adjuster_..." and "internal_...").
+    limit_option: str
+    #: True when a higher score is worse (grade level), False when lower is worse (reading ease).
+    higher_is_worse: bool
+    suggestions: tuple[str, ...]
+
+    def message(self, score: float, audience: str, limit: float) -> str:
+        raise NotImplementedError
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        found = self._prose(doc)
+        if found is None:
+            return
+        prose, blocks = found
+        score = self.score(prose)
+        audience = _audience(doc)
+        limit = self.options[f"{audience if audience == 'adjuster' else 'internal'}_{self.limit_option}"]
+        if score is None or (score <= limit if self.higher_is_worse else score >= limit):
+            return
+        first = blocks[0]
+        yield self.finding(doc, first.start, first.end, self.message(score, audience, limit),
+                           list(self.suggestions), severity=self.level_for(audience))
+
+
 @register
-class GradeLevelTooHigh(_AudienceRule):
+class GradeLevelTooHigh(_DocumentScoreRule):
     code = "NA301"
     name = "grade-level-too-high"
     category = "readability"
@@ -103,28 +132,17 @@ class GradeLevelTooHigh(_AudienceRule):
     )
     good = "The worker still has low back pain going down the leg. The doctor wants a pain specialist to see him before surgery is considered."
     source = _SOURCE
+    score = staticmethod(metrics.flesch_kincaid_grade)
+    limit_option = "max_grade"
+    higher_is_worse = True
+    suggestions = ("shorten sentences", "replace medical terms with plain words or define them")
 
-    def check(self, doc: Doc) -> Iterable[Finding]:
-        found = self._prose(doc)
-        if found is None:
-            return
-        prose, blocks = found
-        grade = metrics.flesch_kincaid_grade(prose)
-        audience = _audience(doc)
-        target = self.options["adjuster_max_grade" if audience == "adjuster" else "internal_max_grade"]
-        if grade is None or grade <= target:
-            return
-        first = blocks[0]
-        yield self.finding(
-            doc, first.start, first.end,
-            f"prose reads at grade {grade:.1f}; the {audience} target is {target} or below",
-            ["shorten sentences", "replace medical terms with plain words or define them"],
-            severity=self.level_for(audience),
-        )
+    def message(self, score: float, audience: str, limit: float) -> str:
+        return f"prose reads at grade {score:.1f}; the {audience} target is {limit} or below"
 
 
 @register
-class ReadingEaseTooLow(_AudienceRule):
+class ReadingEaseTooLow(_DocumentScoreRule):
     code = "NA302"
     name = "reading-ease-too-low"
     category = "readability"
@@ -140,24 +158,13 @@ class ReadingEaseTooLow(_AudienceRule):
     bad = GradeLevelTooHigh.bad
     good = GradeLevelTooHigh.good
     source = _SOURCE
+    score = staticmethod(metrics.flesch_reading_ease)
+    limit_option = "min_ease"
+    higher_is_worse = False
+    suggestions = ("shorten sentences", "use shorter, plainer words")
 
-    def check(self, doc: Doc) -> Iterable[Finding]:
-        found = self._prose(doc)
-        if found is None:
-            return
-        prose, blocks = found
-        ease = metrics.flesch_reading_ease(prose)
-        audience = _audience(doc)
-        target = self.options["adjuster_min_ease" if audience == "adjuster" else "internal_min_ease"]
-        if ease is None or ease >= target:
-            return
-        first = blocks[0]
-        yield self.finding(
-            doc, first.start, first.end,
-            f"reading ease {ease:.1f} is below the {audience} target of {target}",
-            ["shorten sentences", "use shorter, plainer words"],
-            severity=self.level_for(audience),
-        )
+    def message(self, score: float, audience: str, limit: float) -> str:
+        return f"reading ease {score:.1f} is below the {audience} target of {limit}"
 
 
 @register
