@@ -78,7 +78,7 @@ def test_drafted_note_lints_without_errors(runner, tmp_path):
     assert result.exit_code == 0, result.stdout
     data = json.loads(result.stdout)
     file = data["files"][0]
-    assert file["note_type"] == "physician-visit" and file["note_type_source"] == "given"
+    assert file["note_type"] == "physician-visit" and file["note_type_source"] == "facts"
     assert not [f for f in file["findings"] if f["severity"] == "error"]
 
 

@@ -147,7 +147,9 @@ class Linter:
 
 
 def _resolve_note_type(note: NoteInput, meta: dict, body: str, structure: NoteStructure) -> tuple[str | None, str]:
-    for candidate, source in ((note.note_type, "given"), (meta.get("note_type"), "given")):
+    # Front matter that names a template was written by `noteassist draft`: the type came from the facts.
+    meta_source = "facts" if meta.get("template") else "given"
+    for candidate, source in ((note.note_type, "given"), (meta.get("note_type"), meta_source)):
         if candidate:
             if candidate not in NOTE_TYPES:
                 raise NoteInputError(
