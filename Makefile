@@ -28,6 +28,8 @@ demo: setup
 	@mkdir -p $(OUT)
 	$(VENV)/bin/noteassist draft examples/physician-visit-modified-duty.yaml -o $(OUT)/note.md --force
 	-$(VENV)/bin/noteassist lint $(OUT)/note.md
+	@echo "--- and a note written late at night, by hand:"
+	-$(VENV)/bin/noteassist lint examples/notes/late-night-visit.txt
 	$(VENV)/bin/noteassist export examples/physician-visit-modified-duty.yaml -o $(OUT)/note.docx --force
 	@echo
 	@echo "Outputs: $(OUT)/note.md (the drafted note), $(OUT)/note.docx (the document to send)"
