@@ -4,6 +4,9 @@ One module per family, each citing its source in ../shared/domain.md:
 - `elements`: required elements per note type (NA1xx, missing-element)
 - `verbs`: reporting-verb repetition (NA2xx, repeated-verb)
 - `readability`: grade level, reading ease, overlong sentences (NA3xx, readability)
+- `stigma`: stigmatizing and judgmental language (NA4xx, stigmatizing-language)
+- `abbreviations`: The Joint Commission "Do Not Use" list in medication context (NA5xx)
+- `privacy`: Social Security numbers and other identifiers (NA9xx, privacy)
 """
 
-from . import elements, readability, verbs  # noqa: F401
+from . import abbreviations, elements, privacy, readability, stigma, verbs  # noqa: F401

@@ -1,0 +1,137 @@
+"""The Joint Commission "Do Not Use" list (NA5xx, do-not-use-abbreviation). Source: ../shared/domain.md section 2.7.
+
+The list applies to medication documentation only, so NA501 checks a form only in medication
+context: its sentence has a dose ("10 mg", "2 tabs") or a route/frequency word ("PO", "by mouth",
+"BID", "PRN", "nightly"), or it sits under a heading such as "Medications" or "Rx". Outside that
+context "MS" is usually multiple sclerosis and "U" a university. Trailing zeros ("5.0 mg") and
+missing leading zeros (".5 mg") are flagged only before a medication dose unit, so "90.0 degrees",
+"2.0 cm" and "14.0 g/dL" pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..registry import Rule, register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..finding import Finding
+
+_DOSE_UNIT = r"(?:mg|mcg|g|mL|ml|units?|IU|U|u|tablets?|tabs?|capsules?|caps?|puffs?|drops?|gtts?|mEq|meq)"
+# Number + dose unit; a unit followed by "/" is a lab or rate unit ("g/dL", "mg/dL"), not a dose.
+_DOSE = re.compile(r"(?<![\w.])\d*\.?\d+\s?" + _DOSE_UNIT + r"(?![\w/])")
+_ROUTE = re.compile(
+    r"\b(?:PO|po|p\.o\.|BID|bid|b\.i\.d\.|TID|tid|t\.i\.d\.|QID|qid|q\.i\.d\.|PRN|prn|p\.r\.n\.|QHS|qhs)(?!\w)"
+    r"|(?i:\bby mouth\b|\bdaily\b|\bnightly\b|\bat bedtime\b|\btwice a day\b|\bas needed\b)"
+)
+_MED_SECTION = re.compile(r"medication|\bmeds\b|prescription|\brx\b")
+_TRAILING_ZERO = re.compile(r"(?<![\w.])(\d+)\.0+(\s?" + _DOSE_UNIT + r")(?![\w/])")
+_LEADING_ZERO = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _DOSE_UNIT + r")(?![\w/])")
+# Sentence ends: a line break, or . ! ? then space before a capital, digit or list mark.
+_SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z0-9\"(\[*-])")
+# Brand names that contain a listed form and are not the ambiguous abbreviation.
+_ALLOWED_AFTER = {"MS": re.compile(r"\s+Contin\b")}
+
+
+@lru_cache(maxsize=1)
+def do_not_use() -> dict[str, dict[str, Any]]:
+    """Entry name -> {forms, problem, replacement, suggestions}, from abbreviations.yaml."""
+    data = yaml.safe_load(Path(__file__).with_name("abbreviations.yaml").read_text(encoding="utf-8")) or {}
+    table = {}
+    for name, entry in data.items():
+        replacement = str(entry["replacement"])
+        table[str(name)] = {
+            "forms": [str(f) for f in entry.get("forms") or ()],
+            "problem": str(entry["problem"]),
+            "replacement": replacement,
+            "suggestions": [str(s) for s in entry.get("suggestions") or [replacement]],
+        }
+    return table
+
+
+@lru_cache(maxsize=1)
+def _forms_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every listed form (longest first), and form -> entry name."""
+    by_form = {form: name for name, entry in do_not_use().items() for form in entry["forms"]}
+    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
+    # Whole tokens only: not part of a word, "U.S.", "U-100", "U/L" or "MS-DRG".
+    return re.compile(rf"(?<![\w./-])(?:{alternatives})(?!\w|[./-]\w)"), by_form
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+@register
+class DoNotUseAbbreviation(Rule):
+    code = "NA501"
+    name = "do-not-use-abbreviation"
+    category = "do-not-use-abbreviation"
+    severity = "error"
+    needs: frozenset[str] = frozenset()  # regular expressions over sentences; no parse needed
+    summary = "An abbreviation or number format from The Joint Commission's Do Not Use list in medication text."
+    explanation = (
+        "The Joint Commission's Official \"Do Not Use\" list (IM.02.02.01) applies to all medication-related "
+        "documentation: U and IU for units, Q.D. and Q.O.D., MS, MSO4 and MgSO4, trailing zeros (5.0 mg) and "
+        "missing leading zeros (.5 mg), each of which has caused dosing errors. The rule checks these only in "
+        "medication context (a sentence with a dose or a route or frequency word, or a Medications/Rx section), "
+        "because elsewhere \"MS\" is usually multiple sclerosis and \"U\" a university, and a trailing zero is "
+        "allowed for measurements such as range of motion, lesion size or lab values."
+    )
+    bad = "Insulin glargine 10 U at bedtime; meloxicam 15.0 mg QD."
+    good = "Insulin glargine 10 units at bedtime; meloxicam 15 mg daily."
+    source = 'domain.md section 2.7 (The Joint Commission Official "Do Not Use" list)'
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        text = doc.text
+        table = do_not_use()
+        structure = doc._.note.structure if doc._.note is not None else None
+        sentences = _sentences(text)
+        context: dict[tuple[int, int], bool] = {}
+
+        def in_medication_context(offset: int) -> bool:
+            if structure is not None:
+                section = structure.section_at(offset)
+                if section is not None and _MED_SECTION.search(section.label):
+                    return True
+            span = next((s for s in sentences if s[0] <= offset < s[1]), (0, len(text)))
+            if span not in context:
+                sentence = text[span[0]:span[1]]
+                context[span] = bool(_DOSE.search(sentence) or _ROUTE.search(sentence))
+            return context[span]
+
+        pattern, by_form = _forms_pattern()
+        for m in pattern.finditer(text):
+            form = m.group(0)
+            allowed = _ALLOWED_AFTER.get(form)
+            if allowed is not None and allowed.match(text, m.end()):
+                continue
+            if not in_medication_context(m.start()):
+                continue
+            entry = table[by_form[form]]
+            message = (f'"{form}" is on The Joint Commission\'s Do Not Use list ({entry["problem"]}); '
+                       f'write "{entry["replacement"]}"')
+            yield self.finding(doc, m.start(), m.end(), message, entry["suggestions"], form=form)
+
+        for m, fixed, key, what in (
+            *((m, m.group(1) + m.group(2), "trailing_zero", "trailing zero") for m in _TRAILING_ZERO.finditer(text)),
+            *((m, "0." + m.group(1) + m.group(2), "leading_zero", "missing leading zero")
+              for m in _LEADING_ZERO.finditer(text)),
+        ):
+            entry = table[key]
+            message = (f'"{m.group(0)}": a {what} is on The Joint Commission\'s Do Not Use list '
+                       f'({entry["problem"]}); write "{fixed}"')
+            yield self.finding(doc, m.start(), m.end(), message, [fixed], form=what)

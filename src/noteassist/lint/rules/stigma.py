@@ -1,0 +1,381 @@
+"""Stigmatizing and judgmental language (NA4xx, stigmatizing-language). Source: ../shared/domain.md 2.4-2.6.
+
+Lexicons live in stigma.yaml beside this module (term, surface phrases or lemma
+sequences, preferred alternatives, source section). Each rule builds one
+PhraseMatcher (attr LOWER) and one Matcher (LEMMA) per vocab, once, so adding a
+term costs nothing per note. Context checks (dependency parse, POS) keep benign
+clinical senses quiet: "child abuse", "lung compliance", "claims adjuster",
+"the pharmacy refused", "diabetic foot ulcer".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..registry import Rule, register
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from ..finding import Finding
+
+#: Words that make a subject the client (the person the note is about).
+_CLIENT = {
+    "worker", "claimant", "client", "patient", "he", "she", "they", "iw", "employee", "ee", "member", "consumer",
+    "participant", "resident", "mother", "father", "parent", "son", "daughter", "child", "youth", "man", "woman",
+    "mr.", "ms.", "mrs.", "mr", "ms", "mrs", "pt",
+}
+_PROVIDER = {
+    "dr", "dr.", "doctor", "physician", "surgeon", "provider", "ime", "examiner", "evaluator", "psychologist",
+    "psychiatrist", "neurologist", "orthopedist", "physiatrist", "therapist", "md", "m.d.", "fce", "np", "pa",
+}
+_ATTRIBUTION = {
+    "per", "according", "report", "reports", "states", "stated", "documented", "documents", "noted", "notes",
+    "opined", "opines", "wrote", "writes", "indicates", "indicated", "impression", "concluded", "concludes",
+    "diagnosed", "found", "findings", "assessed", "reported",
+}
+_NOT_PERSON = {"pharmacy", "carrier", "insurer", "adjuster", "employer", "company", "plan", "board", "court"}
+_URINE = {"urine", "tox", "toxicology", "screen", "screens", "uds", "ua", "uas", "test", "tests", "panel", "drug"}
+_BE = {"be", "stay", "remain", "keep", "get"}
+_DETS = {"a", "an", "the", "this", "that", "these", "those"}
+_THERAPY = {"treatment", "therapy", "therapies", "technique", "techniques", "medicine", "procedure", "osteopathic"}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, list[dict[str, Any]]]:
+    """Rule code -> list of term entries, from stigma.yaml."""
+    data = yaml.safe_load(Path(__file__).with_name("stigma.yaml").read_text(encoding="utf-8")) or {}
+    return {str(code): list(entries or []) for code, entries in data.items()}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def _is_client(subject: Token | None) -> bool:
+    if subject is None:
+        return False
+    words = {subject.lower_, *(t.lower_ for t in subject.lefts)}
+    if words & _NOT_PERSON or words & _PROVIDER:
+        return False
+    if subject.lower_ in _CLIENT or words & {"mr.", "ms.", "mrs.", "mr", "ms", "mrs"}:
+        return True
+    return subject.pos_ == "PROPN" or subject.ent_type_ == "PERSON"
+
+
+def _subject(token: Token) -> Token | None:
+    """nsubj (or nsubjpass) of a verb or of the verb it is conjoined with / the head of an acomp."""
+    for _ in range(4):
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in ("who", "that") and token.dep_ == "relcl":
+                    return token.head
+                return child
+        if token.dep_ in ("conj", "acomp", "xcomp", "advcl") and token.head is not token:
+            token = token.head
+            continue
+        return None
+    return None
+
+
+def _check_noun(span: Span) -> bool:
+    tok = span[-1]
+    if tok.lower_.endswith("s") and tok.lower_ not in ("drunks",):
+        return tok.dep_ not in ("amod", "compound")
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("compound", "amod"):
+        return True
+    return _bare_after_det(tok)
+
+
+def _bare_after_det(tok: Token) -> bool:
+    """An adjective used as a noun: "the diabetic", "an obese" with no noun after."""
+    doc = tok.doc
+    if tok.i == 0 or doc[tok.i - 1].lower_ not in _DETS:
+        return False
+    if tok.i + 1 < len(doc):
+        nxt = doc[tok.i + 1]
+        if nxt.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or nxt.text in ("-", "/"):
+            return False
+    return True
+
+
+def _check_condition_noun(span: Span) -> bool:
+    tok = span[0]
+    if tok.dep_ in ("amod", "compound"):
+        return False
+    if tok.lower_.endswith("s") and not tok.lower_.endswith("ss"):
+        # plural: "diabetics", "schizophrenics" (always a noun) unless compounding ("diabetics clinic")
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        return not (nxt is not None and nxt.pos_ == "NOUN" and tok.dep_ == "compound")
+    if tok.lower_ == "obese":
+        return _bare_after_det(tok)
+    if tok.pos_ == "NOUN":
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        return nxt is None or nxt.pos_ not in ("NOUN", "PROPN")
+    return _bare_after_det(tok)
+
+
+def _check_clean(span: Span) -> bool:
+    tok = span[0]
+    doc = tok.doc
+    window = doc[max(0, tok.i - 4): min(len(doc), tok.i + 5)]
+    if any(t.lower_ in _URINE and t.i != tok.i for t in window):
+        # "clean UDS", "urine was clean", "dirty tox screen"; not "drug-free" words like "clean the wound"
+        return not any(t.lower_ in ("wound", "incision", "site", "dressing") for t in window)
+    if tok.lower_ != "clean":
+        return False
+    # person descriptor: "is clean", "has been clean", "stayed clean" with a client subject
+    if tok.dep_ in ("acomp", "oprd", "xcomp") and tok.head.lemma_ in _BE:
+        return _is_client(_subject(tok.head))
+    if tok.dep_ == "ROOT" or (tok.head.lemma_ in _BE):
+        return _is_client(_subject(tok) or (_subject(tok.head) if tok.head is not tok else None))
+    return False
+
+
+def _check_verb_person(span: Span) -> bool:
+    tok = span[0]
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    subj = _subject(tok)
+    return subj is None or _is_client(subj)
+
+
+def _check_client_subject(span: Span) -> bool:
+    tok = span[0]
+    return tok.pos_ == "VERB" and _is_client(_subject(tok))
+
+
+def _check_person_subject(span: Span) -> bool:
+    tok = span[0]
+    if tok.dep_ in ("amod", "compound"):
+        return False
+    if tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("physically", "mentally", "emotionally", "cognitively"):
+        return False
+    head = tok.head if tok.dep_ in ("acomp", "xcomp", "conj") else tok
+    return _is_client(_subject(head)) or _is_client(_subject(tok))
+
+
+def _check_person_subject_verb(span: Span) -> bool:
+    tok = span[0]
+    return tok.pos_ == "VERB" and tok.tag_ != "VBN" and _is_client(_subject(tok))
+
+
+def _check_not_therapy(span: Span) -> bool:
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    prev = doc[span.start - 1] if span.start > 0 else None
+    return not ((nxt is not None and nxt.lower_ in _THERAPY) or (prev is not None and prev.lower_ in _THERAPY))
+
+
+def _check_adverb(span: Span) -> bool:
+    return span[0].pos_ == "ADV"
+
+
+CHECKS = {
+    "noun": _check_noun,
+    "clean": _check_clean,
+    "verb_person": _check_verb_person,
+    "client_subject": _check_client_subject,
+    "person_subject": _check_person_subject,
+    "person_subject_verb": _check_person_subject_verb,
+    "not_therapy": _check_not_therapy,
+    "adverb": _check_adverb,
+    "condition_noun": _check_condition_noun,
+}
+
+
+class _LexiconRule(Rule):
+    """Shared machinery: matchers built once per vocab from the rule's yaml entries."""
+
+    category = "stigmatizing-language"
+    needs = frozenset({"lemmatizer", "parser"})
+    why = ""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.entries = lexicon().get(self.code, [])
+        self._matchers: dict[int, tuple[Any, Any]] = {}
+
+    def _build(self, vocab):
+        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
+
+        key = id(vocab)
+        if key in self._matchers:
+            return self._matchers[key]
+        phrase = PhraseMatcher(vocab, attr="LOWER")
+        lemma = Matcher(vocab)
+        tok = _tokenizer()
+        for n, entry in enumerate(self.entries):
+            label = f"{self.code}:{n}"
+            phrases = [str(p) for p in entry.get("phrases") or []]
+            if phrases:
+                phrase.add(label, [Doc(vocab, words=[t.text for t in tok(p.lower())]) for p in phrases])
+            lemmas = [str(p) for p in entry.get("lemmas") or []]
+            if lemmas:
+                lemma.add(label, [[{"LEMMA": w} for w in p.lower().split()] for p in lemmas])
+        self._matchers[key] = (phrase, lemma)
+        return phrase, lemma
+
+    def matches(self, doc: Doc) -> Iterator[tuple[dict[str, Any], Span]]:
+        """(entry, span) for each lexicon hit that passes its context check, longest first, no overlaps."""
+        phrase, lemma = self._build(doc.vocab)
+        raw = [*(phrase(doc) if len(phrase) else ()), *(lemma(doc) if len(lemma) else ())]
+        raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
+        taken: set[int] = set()
+        for match_id, start, end in raw:
+            if any(i in taken for i in range(start, end)):
+                continue
+            entry = self.entries[int(doc.vocab.strings[match_id].split(":")[1])]
+            span = doc[start:end]
+            check = entry.get("check")
+            if check and not CHECKS[check](span):
+                continue
+            taken.update(range(start, end))
+            yield entry, span
+
+    def message(self, entry: dict[str, Any], span: Span) -> str:
+        return f'"{span.text}": {self.why}'
+
+    def suggestions(self, entry: dict[str, Any], span: Span) -> list[str]:
+        return [str(p) for p in entry.get("prefer") or []]
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        for entry, span in self.matches(doc):
+            yield self.finding(
+                doc, span.start_char, span.end_char, self.message(entry, span), self.suggestions(entry, span),
+                term=entry.get("term"), source=entry.get("source"),
+            )
+
+
+@register
+class SubstanceUseStigma(_LexiconRule):
+    code = "NA401"
+    name = "substance-use-stigma"
+    severity = "warning"
+    why = "stigmatizing substance-use term (NIDA Words Matter); use person-first, clinical language."
+    summary = "Stigmatizing substance-use term (addict, substance abuse, clean/dirty screen, relapsed...)."
+    explanation = (
+        "Terms such as \"addict\", \"alcoholic\", \"abuser\", \"substance abuse\", \"drug habit\" and \"clean\" or "
+        "\"dirty\" urine label the person and imply moral failure; readers given such notes judge the person more "
+        "harshly and treat them less well. NIDA and ONDCP recommend person-first, clinical wording: a person with "
+        "a substance use disorder, substance use, tested negative or positive, returned to use. Other kinds of "
+        "abuse (child, elder, physical, sexual, domestic) are not flagged, and \"clean\" is flagged only next to a "
+        "urine or tox screen or when it describes the person."
+    )
+    bad = "Client is a known addict; UDS was dirty for opioids. History of substance abuse."
+    good = "Client has an opioid use disorder; UDS tested positive for opioids. History of substance use."
+    source = "domain.md 2.5A NIDA Words Matter; ONDCP Changing the Language 2017"
+
+
+@register
+class JudgmentalLanguage(_LexiconRule):
+    code = "NA402"
+    name = "judgmental-language"
+    severity = "warning"
+    why = "judgmental or blaming term; describe what happened and what the person said instead."
+    summary = "Judgmental term (non-compliant, refused, complains of, demanding, combative, poor historian...)."
+    explanation = (
+        "Labels like \"non-compliant\", \"refused\", \"complains of\", \"demanding\", \"combative\", \"poor historian\" "
+        "or \"wheelchair-bound\" portray the person as difficult or blameworthy instead of recording what happened. "
+        "A vignette study (Goddu 2018) found that such wording worsened readers' attitudes and even treatment "
+        "decisions. Describe the behavior, the request, or the reason (\"declined the injection, stating fear of "
+        "needles\"). \"Refused\" is flagged only when the client is its subject, so \"the pharmacy refused to fill "
+        "it\" passes; clinical senses of \"compliance\" and \"resistance\" are not flagged."
+    )
+    bad = "Worker is non-compliant with PT and refused the injection. Complains of low back pain."
+    good = "Worker attended 2 of 6 PT visits (transportation) and declined the injection. Reports low back pain."
+    source = "domain.md 2.5B (Current Psychiatry 2011; Park 2021; Goddu 2018)"
+
+
+@register
+class DoubtMarker(_LexiconRule):
+    code = "NA403"
+    name = "doubt-marker"
+    severity = "warning"
+    why = "doubt marker that questions the person's credibility; report what they said neutrally."
+    summary = "Doubt marker about the client's account (claims, alleges, insists, supposedly, apparently)."
+    explanation = (
+        "Words that question the person's credibility (\"claims\", \"alleges\", \"insists\", \"supposedly\", "
+        "\"apparently\") were the most common implicit negative language in Park et al. 2021 and lowered readers' "
+        "trust in the patient in Goddu 2018. Use \"reports\", \"states\" or \"describes\"; if there is a real "
+        "inconsistency, state the two facts side by side. Only the verbs with a person as subject are flagged, so "
+        "\"claims adjuster\", \"the claim\" and \"workers' compensation claims\" pass."
+    )
+    bad = "Worker claims her pain is still 10/10 and insists she cannot lift."
+    good = "Worker reports 10/10 pain and states she cannot lift more than 5 lb."
+    source = "domain.md 2.4 (Park 2021, Goddu 2018) and 2.5B"
+
+
+@register
+class WcJudgmentTerm(_LexiconRule):
+    code = "NA404"
+    name = "wc-judgment-term"
+    severity = "error"
+    why = "workers' comp judgment term; a case manager should not assert this."
+    summary = "WC judgment term (malingering, symptom magnification, secondary gain, litigious, alleged injury)."
+    explanation = (
+        "\"Malingering\", \"symptom magnification\", \"secondary gain\", \"litigious\", \"lawyered up\" and "
+        "\"so-called\" or \"alleged\" injury are findings or accusations a case manager is not positioned to make, "
+        "and they follow the worker through the claim. When a physician or IME report documents such a finding, "
+        "attribute it verbatim with source and date (\"Dr. X's IME report dated ... states ...\"): that sentence is "
+        "reported at info level. Unattributed use is an error."
+    )
+    bad = "Worker appears to be malingering and has lawyered up."
+    good = "Dr. Lee's IME report dated 3/4/2025 states 'findings consistent with symptom magnification.' Worker is represented by counsel."
+    source = "domain.md 2.5C (WC-specific judgment terms)"
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        for entry, span in self.matches(doc):
+            sent = span.sent
+            words = {t.lower_ for t in sent}
+            attributed = bool(words & _PROVIDER) and bool(words & _ATTRIBUTION)
+            if attributed:
+                message = (
+                    f'"{span.text}": attributed to a provider or IME report in this sentence; keep it verbatim '
+                    "with source and date, and do not restate it as the case manager's own view."
+                )
+                severity = "info"
+            else:
+                message = f'"{span.text}": {self.why} Describe the facts, or quote the provider who documented it.'
+                severity = None
+            yield self.finding(
+                doc, span.start_char, span.end_char, message, self.suggestions(entry, span), severity=severity,
+                term=entry.get("term"), source=entry.get("source"), attributed=attributed,
+            )
+
+
+@register
+class ConditionAsNoun(_LexiconRule):
+    code = "NA405"
+    name = "condition-as-noun"
+    severity = "warning"
+    why = "names the person by a condition; use person-first language."
+    summary = "Condition used as a noun for the person (a diabetic, the schizophrenic, epileptics)."
+    explanation = (
+        "Calling someone \"a diabetic\", \"the schizophrenic\" or \"an obese\" reduces the person to a condition. "
+        "NIDA, ADA/ADCES and the sickle-cell community recommend person-first wording: person with diabetes, "
+        "person with schizophrenia. The adjective describing a condition (\"diabetic foot ulcer\", \"diabetic "
+        "neuropathy\") is not flagged. Some communities prefer identity-first language; follow the person's "
+        "preference."
+    )
+    bad = "The diabetic was seen in clinic; she is one of three epileptics on the unit."
+    good = "The worker, who has diabetes, was seen in clinic; she has epilepsy."
+    source = "domain.md 2.6 person-first language; 2.5B"
+
+    def suggestions(self, entry: dict[str, Any], span: Span) -> list[str]:
+        word = span.text.lower()
+        conditions = entry.get("conditions") or {}
+        stem = word[:-1] if word.endswith("s") and word[:-1] in conditions else word
+        condition = conditions.get(stem)
+        if condition:
+            return [f"person with {condition}", f"people with {condition}" if word != stem else f"has {condition}"]
+        return super().suggestions(entry, span)

@@ -1,0 +1,195 @@
+"""NA401-NA405 stigmatizing-language: fire on the lexicon terms, stay quiet on benign clinical senses."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from noteassist.facts import load_facts
+from noteassist.lint import NoteInput
+from noteassist.lint.config import LintConfig
+from noteassist.lint.engine import Linter
+from noteassist.lint.registry import all_rules
+from noteassist.lint.rules.stigma import lexicon
+from noteassist.render import render_note
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+CORPUS = ROOT.parent / "shared" / "corpora" / "case-note-simulator" / "synthetic-case-notes.csv"
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter(LintConfig(select=["NA4"]))
+
+
+def hits(linter: Linter, text: str, code: str):
+    return [f for f in linter.lint_text(text).findings if f.rule == code]
+
+
+FIRES = {
+    "NA401": [
+        ("Client is a known addict and was seen at the shelter today.", "addict"),
+        ("Worker has a history of substance abuse per intake.", "substance abuse"),
+        ("UDS was dirty for opioids on 3/2/2025.", "dirty"),
+        ("Client reports she has been clean for six months.", "clean"),
+        ("Worker relapsed on heroin last week and missed PT.", "relapsed"),
+        ("Mother is an alcoholic and lives in the home.", "alcoholic"),
+        ("Client reports a drug habit of several years.", "drug habit"),
+    ],
+    "NA402": [
+        ("Worker is non-compliant with the home exercise program.", "non-compliant"),
+        ("Worker refused the epidural steroid injection.", "refused"),
+        ("Worker complains of low back pain radiating to the left leg.", "complains of"),
+        ("Pt c/o neck pain 7/10 today.", "c/o"),
+        ("Claimant was demanding at the front desk.", "demanding"),
+        ("He is a poor historian regarding prior injuries.", "poor historian"),
+        ("She is wheelchair-bound since the fall.", "wheelchair-bound"),
+        ("He suffers from chronic pain after the crush injury.", "suffers from"),
+        ("Worker was combative with the PT staff.", "combative"),
+    ],
+    "NA403": [
+        ("Worker claims her pain is still 10/10.", "claims"),
+        ("She insists she cannot lift more than five pounds.", "insists"),
+        ("Claimant alleges the injury occurred on the loading dock.", "alleges"),
+        ("He supposedly attended all PT sessions.", "supposedly"),
+    ],
+    "NA404": [
+        ("Worker is malingering to stay off work.", "malingering"),
+        ("Worker has lawyered up and will not return calls.", "lawyered up"),
+        ("The alleged injury occurred on 2/1/2025.", "alleged injury"),
+        ("There is clear secondary gain here.", "secondary gain"),
+    ],
+    "NA405": [
+        ("The diabetic was seen in clinic today.", "diabetic"),
+        ("The patient is an epileptic.", "epileptic"),
+        ("Diabetics need regular foot checks.", "Diabetics"),
+    ],
+}
+
+QUIET = {
+    "NA401": [
+        "Client disclosed a history of child abuse.",
+        "Referral made for elder abuse, physical abuse and sexual abuse screening.",
+        "Domestic abuse safety plan reviewed with client.",
+        "The incision is clean and dry.",
+        "Crisis: increased substance use. Addiction referral made.",
+        "No alcoholic beverages per discharge instructions.",
+    ],
+    "NA402": [
+        "Lung compliance was within normal limits.",
+        "Medication compliance was reviewed with the worker.",
+        "Antibiotic resistance noted on culture.",
+        "The pharmacy refused to fill it.",
+        "The carrier refused authorization pending UR.",
+        "The job is physically demanding.",
+        "Osteopathic manipulative treatment was performed.",
+    ],
+    "NA403": [
+        "The claims adjuster called to confirm the IME date.",
+        "The claim was accepted on 3/1/2025.",
+        "Workers' compensation claims are filed with the state board.",
+        "Claim number verified with the claims examiner.",
+        "Worker reports 10/10 pain and states she cannot lift.",
+    ],
+    "NA404": [
+        "Worker reports 6/10 pain and is represented by counsel.",
+        "The reported injury occurred on 2/1/2025.",
+        "Dr. Lee recommended a functional capacity evaluation.",
+    ],
+    "NA405": [
+        "He has a diabetic foot ulcer on the left heel.",
+        "Diabetic neuropathy limits standing tolerance.",
+        "Worker, who has diabetes, attended the visit.",
+        "Epileptic seizures are controlled on medication.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "term"), [(c, t, term) for c, cases in FIRES.items() for t, term in cases], ids=lambda v: str(v)[:40]
+)
+def test_fires(linter, code, text, term):
+    findings = hits(linter, text, code)
+    assert [f.text for f in findings] == [term]
+    f = findings[0]
+    assert f.category == "stigmatizing-language"
+    assert f.suggestions
+    assert f.start == text.index(term)
+    assert term.lower() in f.message.lower()
+
+
+@pytest.mark.parametrize(("code", "text"), [(c, t) for c, cases in QUIET.items() for t in cases], ids=lambda v: str(v)[:40])
+def test_quiet(linter, code, text):
+    assert hits(linter, text, code) == []
+
+
+def test_unattributed_wc_term_is_error(linter):
+    (f,) = hits(linter, "Worker is malingering.", "NA404")
+    assert f.severity == "error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per Dr. Smith's IME report dated 3/4/2025, findings are consistent with malingering.",
+        "Dr. Smith's IME report states symptom magnification was present.",
+        "The IME physician documented symptom magnification.",
+    ],
+)
+def test_attributed_wc_term_is_info(linter, text):
+    (f,) = hits(linter, text, "NA404")
+    assert f.severity == "info"
+    assert "attributed" in f.message
+
+
+def test_severities_and_suggestions(linter):
+    assert [f.severity for f in hits(linter, "Worker is non-compliant.", "NA402")] == ["warning"]
+    (f,) = hits(linter, "Worker refused the injection.", "NA402")
+    assert "declined" in f.suggestions
+    (f,) = hits(linter, "The diabetic was seen.", "NA405")
+    assert "person with diabetes" in f.suggestions
+
+
+def test_rule_docs_complete():
+    rules = {code: cls for code, cls in all_rules().items() if code.startswith("NA4")}
+    assert set(rules) == {"NA401", "NA402", "NA403", "NA404", "NA405"}
+    for cls in rules.values():
+        assert cls.category == "stigmatizing-language"
+        assert cls.needs == frozenset({"lemmatizer", "parser"})
+        assert cls.source and cls.explanation and cls.bad and cls.good
+    for code, entries in lexicon().items():
+        for entry in entries:
+            assert entry["term"] and entry["prefer"] and entry["source"], (code, entry)
+            assert entry.get("phrases") or entry.get("lemmas"), (code, entry)
+
+
+def test_bad_examples_fire_good_examples_quiet(linter):
+    for code, cls in all_rules().items():
+        if code.startswith("NA4"):
+            assert hits(linter, cls.bad, code), code
+            assert hits(linter, cls.good, code) == [] or code == "NA404", code
+    good404 = hits(linter, all_rules()["NA404"].good, "NA404")
+    assert all(f.severity == "info" for f in good404)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_rendered_examples_have_no_na4_findings(linter, example):
+    result = linter.lint(NoteInput(render_note(load_facts(example)), path=example.name))
+    assert [f"{f.rule} {f.text}" for f in result.findings if f.rule.startswith("NA4")] == []
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="synthetic case-note corpus not available")
+def test_corpus_has_no_hits_on_benign_phrases(linter):
+    with CORPUS.open(encoding="utf-8", newline="") as fh:
+        texts = sorted({row["case_note"] for row in csv.DictReader(fh) if row.get("case_note")})
+    assert texts
+    bad = []
+    for result, text in zip(linter.lint_many(NoteInput(t) for t in texts), texts):
+        for f in result.findings:
+            window = text[max(0, f.start - 15): f.end + 15].lower()
+            if "medication compliance" in window or "substance use" in window:
+                bad.append((f.rule, f.text, window))
+    assert bad == []
