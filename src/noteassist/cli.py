@@ -136,7 +136,7 @@ def rules() -> None:
     from .lint import all_rules
 
     for code, rule in all_rules().items():
-        click.echo(f"{code}  {rule.category:<22} {rule.severity:<8} {rule.name}: {rule.summary}")
+        click.echo(f"{code}  {rule.category:<24} {rule.severity:<8} {rule.name}: {rule.summary}")
 
 
 @main.command()
