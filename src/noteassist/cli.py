@@ -34,6 +34,10 @@ def _handle_errors(func):
     return wrapper
 
 
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+    help="Config file (noteassist.toml, or a pyproject.toml with [tool.noteassist]).",
+)
 templates_option = click.option(
     "--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
     help="Directory of extra or overriding templates (repeatable).",
@@ -78,18 +82,27 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
               help="Exit 1 when a finding is at or above this severity.")
 @click.option("--select", help="Comma-separated rule codes, prefixes or categories to run.")
 @click.option("--ignore", help="Comma-separated rule codes, prefixes or categories to skip.")
+@config_option
 @_handle_errors
 def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
-         select: str | None, ignore: str | None) -> None:
-    """Lint notes (.txt, .md, .docx; `-` for stdin)."""
-    from .lint import LintConfig, Linter, NoteInput
+         select: str | None, ignore: str | None, config_path: str | None) -> None:
+    """Lint notes (.txt, .md, .docx; `-` for stdin).
+
+    Settings come from --config, else the nearest noteassist.toml or pyproject.toml [tool.noteassist]
+    above the first note (or the current directory for stdin); --select replaces the configured
+    selection and --ignore adds to it.
+    """
+    from .lint import Linter, NoteInput
     from .lint.finding import severity_rank
     from .lint.output import format_json, format_text
     from .notefile import read_note
 
     inputs = [NoteInput(text=read_note(path), path="<stdin>" if path == "-" else path, note_type=note_type)
               for path in notes]
-    config = LintConfig(select=_split(select), ignore=_split(ignore) or [])
+    config = _config(config_path, notes[0])
+    if select:
+        config.select = _split(select)
+    config.ignore = [*config.ignore, *(_split(ignore) or [])]
     results = list(Linter(config).lint_many(inputs))
     click.echo(format_json(results) if fmt == "json" else format_text(results))
     threshold = severity_rank(fail_on)
@@ -131,12 +144,16 @@ def templates(template_dirs: tuple[str, ...]) -> None:
 
 
 @main.command()
-def rules() -> None:
-    """List every rule with its code, category and default severity."""
+@config_option
+@_handle_errors
+def rules(config_path: str | None) -> None:
+    """List every rule: code, category, state (on/off) and severity under the configuration in force."""
     from .lint import all_rules
 
+    config = _config(config_path, ".")
     for code, rule in all_rules().items():
-        click.echo(f"{code}  {rule.category:<24} {rule.severity:<8} {rule.name}: {rule.summary}")
+        state = "on " if config.is_enabled(rule) else "off"
+        click.echo(f"{code}  {rule.category:<24} {state} {config.severity_for(rule):<8} {rule.name}: {rule.summary}")
 
 
 @main.command()
@@ -191,6 +208,15 @@ def _confirm_overwrite(out: str) -> None:
     if sys.stdin.isatty() and click.confirm(f"{out} exists. Overwrite?", default=False, err=True):
         return
     raise NoteassistError(f"{out}: already exists; use --force to overwrite")
+
+
+def _config(config_path: str | None, near: str):
+    """The configuration in force: --config, else the nearest config file above `near`, else defaults."""
+    from .lint import LintConfig
+    from .lint.config import find_config, load_config
+
+    path = Path(config_path) if config_path else find_config(Path.cwd() if near == "-" else Path(near))
+    return load_config(path) if path else LintConfig()
 
 
 def _split(value: str | None) -> list[str] | None:

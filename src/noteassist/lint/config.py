@@ -8,6 +8,7 @@ per-rule settings keyed by the rule's code or name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NoteassistError
@@ -43,7 +44,7 @@ class LintConfig:
 
     def options_for(self, rule: Rule | type[Rule]) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for key in (rule.category, rule.name, rule.code):
+        for key in (rule.name, rule.code):
             merged.update(self.options.get(key, {}))
         unknown = set(merged) - set(rule.defaults)
         if unknown:
@@ -54,3 +55,86 @@ class LintConfig:
 
 def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.code.startswith(selector.upper()) or selector in (rule.name, rule.category)
+
+
+CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `noteassist.toml`, or `pyproject.toml` with a [tool.noteassist] table, from `start` upwards."""
+    import tomllib
+
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        candidate = folder / "noteassist.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "noteassist" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                    return pyproject
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load_config(path: Path) -> LintConfig:
+    """Read and validate a config file; every problem is a NoteassistError naming the file and key."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NoteassistError(f"{path}: cannot read config: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise NoteassistError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("noteassist", {})
+        prefix = "tool.noteassist."
+    else:
+        prefix = ""
+    return config_from_mapping(data, f"{path}: {prefix}")
+
+
+def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
+    """Build a LintConfig from parsed TOML, checking every key against the registered rules."""
+    from .registry import all_rules
+
+    rules = all_rules()
+    for key in data:
+        if key not in CONFIG_KEYS:
+            raise NoteassistError(f"{where}{key}: unknown key; expected one of {', '.join(CONFIG_KEYS)}")
+    for key in ("select", "ignore"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise NoteassistError(f"{where}{key}: expected a list of rule codes, prefixes or categories")
+        for selector in value:
+            if not any(_matches(rule, selector) for rule in rules.values()):
+                raise NoteassistError(f"{where}{key}: {selector!r} matches no rule (see `noteassist rules`)")
+    for table, keyed_by in (("severity", "code, name or category"), ("options", "code or name")):
+        value = data.get(table, {})
+        if not isinstance(value, dict):
+            raise NoteassistError(f"{where}{table}: expected a table keyed by rule {keyed_by}")
+        for key in value:
+            names = (lambda r: (r.code, r.name, r.category)) if table == "severity" else (lambda r: (r.code, r.name))
+            if not any(key in names(rule) for rule in rules.values()):
+                raise NoteassistError(f"{where}{table}.{key}: no rule has that {keyed_by}")
+    for key, level in data.get("severity", {}).items():
+        if level not in SEVERITIES:
+            raise NoteassistError(f"{where}severity.{key}: expected one of {', '.join(SEVERITIES)}, got {level!r}")
+    for key, options in data.get("options", {}).items():
+        if not isinstance(options, dict):
+            raise NoteassistError(f"{where}options.{key}: expected a table of option = value")
+        for rule in rules.values():
+            if key in (rule.code, rule.name):
+                unknown = set(options) - set(rule.defaults)
+                if unknown:
+                    raise NoteassistError(f"{where}options.{key}.{sorted(unknown)[0]}: unknown option; known: "
+                                          f"{', '.join(sorted(rule.defaults)) or 'none'}")
+    max_chars = data.get("max_note_chars", 1_000_000)
+    if not isinstance(max_chars, int) or max_chars < 1:
+        raise NoteassistError(f"{where}max_note_chars: expected a positive whole number")
+    return LintConfig(select=data.get("select"), ignore=list(data.get("ignore", [])),
+                      severity=dict(data.get("severity", {})), options=dict(data.get("options", {})),
+                      max_note_chars=max_chars)

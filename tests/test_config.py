@@ -1,0 +1,93 @@
+"""Configuration like ruff: noteassist.toml or [tool.noteassist], found by walking up from the note."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from noteassist.cli import main
+
+NOTE = """\
+Telephonic Contact Note
+
+Date of service: November 18, 2026
+Contact: Tom Reyes, adjuster, outbound call.
+Purpose: Update on therapy authorization.
+The adjuster relayed that the employer has modified duty. The employer relayed the schedule to him.
+Outcome: Modified duty starts November 23, 2026.
+"""
+
+
+def lint(tmp_path, *args):
+    note = tmp_path / "cases" / "call.txt"
+    note.parent.mkdir(exist_ok=True)
+    note.write_text(NOTE)
+    result = CliRunner().invoke(main, ["lint", str(note), "--type", "telephonic", "--format", "json", *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def rules_of(result):
+    return [f["rule"] for f in json.loads(result.stdout)["files"][0]["findings"]]
+
+
+def test_defaults_without_a_config(tmp_path):
+    result = lint(tmp_path)
+    assert result.exit_code == 1 and rules_of(result) == ["NA101"]  # no case manager plan
+
+
+def test_noteassist_toml_found_above_the_note(tmp_path):
+    (tmp_path / "noteassist.toml").write_text('ignore = ["missing-element"]\n[options.NA201]\nmax_uses = 1\n')
+    result = lint(tmp_path)
+    assert result.exit_code == 0
+    assert rules_of(result) == ["NA201"]
+
+
+def test_pyproject_tool_table_relevels_a_rule(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.noteassist.severity]\nNA101 = "warning"\n')
+    result = lint(tmp_path)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["files"][0]["findings"][0]["severity"] == "warning"
+
+
+def test_command_line_select_overrides_config(tmp_path):
+    (tmp_path / "noteassist.toml").write_text('select = ["NA101"]\n')
+    assert rules_of(lint(tmp_path, "--select", "NA2")) == []
+    assert rules_of(lint(tmp_path)) == ["NA101"]
+
+
+def test_explicit_config_file(tmp_path):
+    config = tmp_path / "qa.toml"
+    config.write_text('ignore = ["NA1"]\n')
+    assert lint(tmp_path, "--config", str(config)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('selct = ["NA1"]\n', "selct: unknown key"),
+        ('select = "NA1"\n', "select: expected a list"),
+        ('ignore = ["NA999"]\n', "'NA999' matches no rule"),
+        ('[severity]\nNA101 = "fatal"\n', "severity.NA101: expected one of info, warning, error"),
+        ('[severity]\nNA999 = "info"\n', "severity.NA999: no rule has that"),
+        ('[options.NA201]\nmax_usage = 2\n', "options.NA201.max_usage: unknown option"),
+        ('select = [\n', "invalid TOML"),
+    ],
+)
+def test_invalid_config_names_the_file_and_key(tmp_path, content, expected):
+    (tmp_path / "noteassist.toml").write_text(content)
+    result = lint(tmp_path)
+    assert result.exit_code == 2
+    assert expected in result.stderr and "noteassist.toml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rules_shows_state_under_the_config(tmp_path):
+    config = tmp_path / "noteassist.toml"
+    config.write_text('ignore = ["NA3"]\n[severity]\nNA201 = "info"\n')
+    out = CliRunner().invoke(main, ["rules", "--config", str(config)]).stdout
+    lines = {line.split()[0]: line.split() for line in out.splitlines()}
+    assert lines["NA301"][2] == "off" and lines["NA101"][2] == "on"
+    assert lines["NA201"][3] == "info"
