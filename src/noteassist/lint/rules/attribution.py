@@ -1,0 +1,159 @@
+"""Attribution and objectivity (NA6xx, attribution). Source: ../shared/domain.md sections 2.3 and 3.
+
+Case notes are reported speech: every statement needs a source. These rules catch the
+constructions that hide one: agentless passives ("It was noted that..."), expert-opinion
+verbs given to non-experts ("the adjuster opined"), "verbalized understanding" with no
+content, and uncertainty words in the objective section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..registry import Rule, register
+from .verbs import _subject, subject_type
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..finding import Finding
+
+_SOURCE = "domain.md 2.3 (objectivity and attribution) and 3 (reporting verbs)"
+_AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "observe", "advise", "inform", "opine"}
+_OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
+
+
+@register
+class AgentlessReporting(Rule):
+    code = "NA601"
+    name = "agentless-reporting"
+    category = "attribution"
+    severity = "warning"
+    needs = frozenset({"lemmatizer", "parser"})
+    summary = "A reporting verb with no one doing the reporting (\"It was noted that...\")."
+    explanation = (
+        "\"It was noted that the worker is improving\" does not say who noted it, or where: the case manager's "
+        "own observation, the physician's exam, or a record. QA reviewers and adjusters weigh a statement by "
+        "its source, so name it: \"Dr. Lee documented...\", \"I observed...\", \"The 11/02 PT note records...\". "
+        "The rule flags passive reporting verbs (noted, reported, stated, indicated, relayed, discussed...) with "
+        "no \"by\" agent, and sentences that start with a bare \"Noted\"."
+    )
+    bad = "It was noted that the worker is tolerating modified duty."
+    good = "The employer's supervisor reported that the worker is tolerating modified duty."
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        for token in doc:
+            if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
+                continue
+            children = {c.dep_ for c in token.children}
+            passive = "auxpass" in children and "agent" not in children
+            bare_start = token.i == token.sent.start and token.tag_ in ("VBN", "VBD") and not (
+                children & {"nsubj", "nsubjpass"})
+            if passive or bare_start:
+                yield self.finding(
+                    doc, token.idx, token.idx + len(token.text),
+                    f'"{token.text}" has no one doing it; name who {token.lemma_.lower()}d it or the record it is in',
+                    [f"Dr. [name] {token.text}", f"I observed", "[record, date] documents"],
+                )
+
+
+@register
+class OpinedByNonExpert(Rule):
+    code = "NA602"
+    name = "opined-by-non-expert"
+    category = "attribution"
+    severity = "warning"
+    needs = frozenset({"lemmatizer", "parser"})
+    summary = "\"Opined\" given to someone who is not a physician, examiner or expert report."
+    explanation = (
+        "\"Opined\" marks a formal expert opinion: a physician or IME on causation, MMI, impairment or work "
+        "capacity. Written of the worker, the employer, the adjuster or the case manager it overstates what "
+        "was said and blurs whose opinion counts. Use said, told, reported, or believes for them."
+    )
+    bad = "The employer opined that the worker could return to full duty next week."
+    good = "The employer said the worker could return to full duty next week."
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        for token in doc:
+            if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
+                continue
+            subject = _subject(token)
+            if subject is None or subject_type(subject) in ("provider", "record"):
+                continue
+            yield self.finding(doc, token.idx, token.idx + len(token.text),
+                               f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '
+                               f'not for "{subject.text}"', ["said", "reported", "believes"])
+
+
+@register
+class VerbalizedUnderstanding(Rule):
+    code = "NA603"
+    name = "verbalized-understanding"
+    category = "attribution"
+    severity = "warning"
+    needs = frozenset({"lemmatizer"})
+    summary = "\"Verbalized understanding\" without what was understood."
+    explanation = (
+        "\"Verbalized understanding\" records a yes to \"Do you understand?\", which is weak evidence. Teach-back "
+        "(AHRQ, AAFP) asks the person to explain the instructions in their own words; document what was taught "
+        "back. The rule stays quiet when the sentence says what was understood (\"verbalized understanding of "
+        "the 10 lb lifting limit\") or how it was shown (\"by repeating...\")."
+    )
+    bad = "Reviewed restrictions with the worker, who verbalized understanding."
+    good = "Reviewed restrictions with the worker, who repeated back the 10 lb lifting limit and no overhead reaching."
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        for token in doc:
+            if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
+                continue
+            following = doc[token.i + 1]
+            if following.lower_ not in ("understanding", "understanding."):
+                continue
+            rest = doc[following.i + 1:token.sent.end]
+            content = [t for t in rest if not t.is_punct]
+            if content and content[0].lower_ in ("of", "that", "about", "by", "regarding", "and", "when", "how"):
+                continue
+            yield self.finding(doc, token.idx, following.idx + len(following.text),
+                               "say what was understood and how it was shown (teach-back)",
+                               ["repeated back [what] correctly", "described [what] in own words"])
+
+
+@register
+class UncertaintyInObjective(Rule):
+    code = "NA604"
+    name = "uncertainty-in-objective"
+    category = "attribution"
+    severity = "warning"
+    needs = frozenset({"lemmatizer", "parser"})
+    summary = "\"Seems\", \"appears\" or \"apparently\" in an objective section."
+    explanation = (
+        "The objective section holds what was observed or measured. \"Appears in pain\" or \"seems anxious\" "
+        "adds an impression without the fact behind it; describe what was seen (\"grimaced when reaching "
+        "overhead\", \"spoke quickly and paced\") or move the impression to the assessment."
+    )
+    bad = "Objective: Worker appears to be in pain and seems anxious."
+    good = "Objective: Worker grimaced when lifting the right arm and paced during the visit."
+    source = _SOURCE
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        structure = doc._.note.structure
+        fields = [b for b in structure.fields() if any(label in b.label for label in _OBJECTIVE_LABELS)]
+        for token in doc:
+            lemma = token.lemma_.lower()
+            if lemma == "appear":
+                # "appeared for the appointment" attends; only the linking sense judges.
+                if not any(c.dep_ in ("xcomp", "acomp", "attr", "oprd") for c in token.children):
+                    continue
+            elif lemma != "seem" and token.lower_ != "apparently":
+                continue
+            section = structure.section_at(token.idx)
+            in_section = section is not None and any(label in section.label for label in _OBJECTIVE_LABELS)
+            in_field = any(b.value_start <= token.idx < b.end for b in fields)
+            if in_section or in_field:
+                yield self.finding(doc, token.idx, token.idx + len(token.text),
+                                   f'"{token.text}" in an objective section; describe what was observed',
+                                   ["describe the observed behaviour", "move the impression to the assessment"])
