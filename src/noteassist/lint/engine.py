@@ -13,6 +13,7 @@ The CLI, adjuster reports, batch QA and the HTTP service all lint through
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from ..notetypes import NOTE_TYPES
 from .config import LintConfig
 from .finding import Finding, severity_rank
 from .infer import infer_note_type
-from .metrics import note_metrics
+from .metrics import note_metrics, prose_text
 from .registry import Rule, all_rules
 from .structure import NoteStructure, parse_structure, split_front_matter
 
@@ -57,6 +58,11 @@ class NoteContext:
     note_type: str | None
     note_type_source: str
     facts: VisitFacts | None = None
+
+    @functools.cached_property
+    def prose(self) -> str:
+        """The body's prose paragraphs, computed once for the metrics and the readability rules."""
+        return prose_text(self.text[self.body_offset:], self.structure)
 
     @property
     def audience(self) -> str:
@@ -142,7 +148,7 @@ class Linter:
             finding.line = bisect.bisect_right(line_starts, finding.start)
             finding.column = finding.start - line_starts[finding.line - 1] + 1
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        metrics = note_metrics(doc.text, ctx.structure)
+        metrics = note_metrics(doc.text, ctx.prose)
         return LintResult(ctx.path, ctx.note_type, ctx.note_type_source, metrics, findings)
 
 

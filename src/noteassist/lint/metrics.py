@@ -45,9 +45,8 @@ def flesch_reading_ease(text: str) -> float | None:
     return round(textstat.flesch_reading_ease(text), 1) if word_count(text) else None
 
 
-def note_metrics(text: str, structure: NoteStructure) -> dict[str, float | int | None]:
-    """The contract's `metrics` object for one note."""
-    prose = prose_text(text, structure)
+def note_metrics(text: str, prose: str) -> dict[str, float | int | None]:
+    """The contract's `metrics` object for one note, given its text and its prose (see `prose_text`)."""
     return {
         "words": word_count(text),
         "sentences": sentence_count(prose),

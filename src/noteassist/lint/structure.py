@@ -73,7 +73,7 @@ class NoteStructure:
         return found
 
     def prose_blocks(self) -> list[Block]:
-        """Paragraphs and field values written as sentences: what readability scores."""
+        """Paragraphs only (not headings, "Label: value" fields, list items or tables): what readability scores."""
         return [b for b in self.blocks if b.kind == "paragraph"]
 
     def fields(self) -> list[Block]:

@@ -75,7 +75,7 @@ class _AudienceRule(Rule):
         blocks = _prose_blocks(doc)
         if not blocks:
             return None
-        prose = metrics.prose_text(doc.text, doc._.note.structure)
+        prose = doc._.note.prose
         if metrics.word_count(prose) < int(self.options["min_words"]):
             return None
         return prose, blocks
