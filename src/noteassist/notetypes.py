@@ -49,7 +49,13 @@ NOTE_TYPES: dict[str, NoteType] = {
     )
 }
 
-ELEMENTS: tuple[str, ...] = tuple(sorted({e for t in NOTE_TYPES.values() for e in t.required}))
+#: Elements required only when the note says something that calls for them (domain guide 1.1 item
+#: "restrictions when modified duty"): element -> what triggers it. Checked by NA101 for every note type.
+CONDITIONAL_ELEMENTS: dict[str, str] = {
+    "restrictions": "the note puts the worker on modified, light or restricted duty",
+}
+
+ELEMENTS: tuple[str, ...] = tuple(sorted({e for t in NOTE_TYPES.values() for e in t.required} | set(CONDITIONAL_ELEMENTS)))
 
 
 def get_note_type(note_type: str) -> NoteType:

@@ -243,7 +243,7 @@ def test_closure_report(linter):
 def test_barriers_none_identified_counts(linter):
     text = (
         "Report period: 11/01/2026 - 11/30/2026\n"
-        "Work status: modified duty.\n"
+        "Work status: modified duty, no lifting over 20 lb.\n"
         "Treatment plan: PT 2x/week.\n"
         "Next appointment: 12/04/2026.\n"
         "Barriers: none identified.\n"
@@ -306,3 +306,73 @@ def test_negatively_worded_work_status(sentence, stated):
                                                            note_type="physician-visit")
     missing = {f.extra["element"] for f in result.findings}
     assert ("work_status" not in missing) is stated
+
+
+# -- conditional elements: restrictions when modified duty (domain guide 1.1) -------------------------------
+
+VISIT = ("Physician visit 11/20/2026 with Dr. Ana Lee, orthopedics. Worker said her low back pain is 4/10. "
+         "Exam: lumbar flexion 60 degrees. Diagnosis: lumbar strain. Continue PT 2x/week for 4 weeks. "
+         "{status} Next appointment 12/04/2026. NCM will send the status to the employer today.")
+
+
+@pytest.mark.parametrize("status", [
+    "Released to modified duty effective 11/21/2026.",
+    "Dr. Lee returned her to work with restrictions as of 11/21/2026.",
+    "Work status: light duty per the attached DWC-073.",
+])
+def test_modified_duty_without_restrictions_is_flagged_at_the_status(linter, status):
+    text = VISIT.format(status=status)
+    result = linter.lint_text(text, note_type="physician-visit")
+    found = [f for f in result.findings if f.extra.get("element") == "restrictions"]
+    assert len(found) == 1
+    assert found[0].text.lower() in status.lower() and found[0].end > found[0].start
+    assert "restrictions" in found[0].message
+
+
+@pytest.mark.parametrize("status", [
+    "Released to modified duty effective 11/21/2026: no lifting over 20 lb and no overhead reaching.",
+    "Modified duty from 11/21/2026 through 12/04/2026, seated work only, 4 hours per day.",
+    "Light duty: may lift up to 15 pounds occasionally; alternate sitting and standing.",
+    "Remains off work; the employer has no modified duty available.",
+    "Remains off work because the employer cannot accommodate light duty.",
+    "Full duty without restrictions as of 11/21/2026.",
+])
+def test_restrictions_stated_or_no_modified_duty_stays_quiet(linter, status):
+    text = VISIT.format(status=status)
+    assert "restrictions" not in missing(linter, text, "physician-visit")
+
+
+def test_restrictions_field_counts(linter):
+    text = VISIT.format(status="Work status: modified duty.\nRestrictions: desk work only until the next visit.\n")
+    assert "restrictions" not in missing(linter, text, "physician-visit")
+
+
+def test_restrictions_checked_for_any_note_type(linter):
+    text = ("Date of service: 11/20/2026\nSpoke with employer HR, Dana Fox, to confirm the start date.\n"
+            "Outcome: worker starts light duty on 11/23/2026.\nNCM will call the worker on 11/24/2026.")
+    assert missing(linter, text, "telephonic") == {"restrictions"}
+
+
+def test_voicemail_call_still_needs_a_plan(linter):
+    text = ("Date of service: 11/20/2026\nCalled adjuster Tom Reyes to request authorization of 8 PT visits. "
+            "No answer; left a voicemail with a callback number.")
+    assert missing(linter, text, "telephonic") == {"case_manager_plan"}
+    with_plan = text + " NCM will call again on 11/23/2026 if no reply."
+    assert missing(linter, with_plan, "telephonic") == set()
+
+
+# -- required elements per note type from config ----------------------------------------------------------
+
+def test_configured_required_elements_replace_the_defaults():
+    from noteassist.lint import Linter
+    from noteassist.lint.config import config_from_mapping
+
+    config = config_from_mapping({"select": ["NA101"],
+                                  "required_elements": {"telephonic": ["date_of_service", "contact"]}})
+    text = "Date of service: 11/20/2026\nSpoke with Dr. Lee's office."
+    result = Linter(config).lint_text(text, note_type="telephonic")
+    assert [f.extra["element"] for f in result.findings] == []
+    config = config_from_mapping({"select": ["NA101"],
+                                  "required_elements": {"telephonic": ["date_of_service", "contact", "outcome"]}})
+    result = Linter(config).lint_text(text, note_type="telephonic")
+    assert [f.extra["element"] for f in result.findings] == ["outcome"]

@@ -73,6 +73,10 @@ class ElementSpec:
     #: Regexes that state the element although worded negatively ("has not returned to work" is a work
     #: status; "no lifting over 10 lb" is a restriction), so negation does not cancel them.
     states: list[re.Pattern[str]] = field(default_factory=list)
+    #: For a conditional element (notetypes.CONDITIONAL_ELEMENTS): regexes that make it required, and
+    #: regexes that, anywhere in the same sentence, cancel the trigger.
+    required_when: list[re.Pattern[str]] = field(default_factory=list)
+    not_when: list[re.Pattern[str]] = field(default_factory=list)
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
@@ -92,6 +96,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
             patterns=entry.get("patterns", []),
             regexes=regexes,
             states=[re.compile(pattern) for pattern in entry.get("states", [])],
+            required_when=[re.compile(pattern) for pattern in entry.get("required_when", [])],
+            not_when=[re.compile(pattern) for pattern in entry.get("not_when", [])],
         )
     return specs
 
@@ -147,14 +153,33 @@ class MissingRequiredElement(Rule):
     # -- the check --------------------------------------------------------------------------------------------
     def check(self, doc: Doc) -> Iterable[Finding]:
         note = doc._.note
-        required = tuple(note.required_elements) if note is not None else ()
+        if note is None:
+            return
+        required = self.config.required_for(note.note_type)
+        # A conditional element is reported at the words that call for it ("modified duty").
+        triggers = {e: span for e, span in self.triggered(doc.text).items() if e not in required}
+        required += tuple(triggers)
         if not required:
             return
         present = self.present_elements(doc, note.structure, set(required))
         for element in required:
             if element in present or element not in self.specs:
                 continue
-            yield self.finding(doc, 0, 0, self.specs[element].message, element=element)
+            start, end = triggers.get(element, (0, 0))
+            yield self.finding(doc, start, end, self.specs[element].message, element=element)
+
+    def triggered(self, text: str) -> dict[str, tuple[int, int]]:
+        """Conditional elements this text calls for, with the span of the first trigger that its sentence
+        does not cancel ("no modified duty available" cancels)."""
+        found: dict[str, tuple[int, int]] = {}
+        for element, spec in self.specs.items():
+            hits = sorted((m.start(), m.end()) for regex in spec.required_when for m in regex.finditer(text))
+            for start, end in hits:
+                sentence = _sentence_around(text, start, end)
+                if not any(cancel.search(sentence) for cancel in spec.not_when):
+                    found[element] = (start, end)
+                    break
+        return found
 
     def present_elements(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
         present = self._labelled(doc.text, structure, wanted)
@@ -249,6 +274,14 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 return True
         return False
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding text[start:end], by punctuation and line breaks."""
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start)) + 1
+    right = min((i for i in (text.find(".", end), text.find("\n", end), text.find(";", end)) if i != -1),
+                default=len(text))
+    return text[left:right]
 
 
 def _tokenizer_for(doc: Doc):
