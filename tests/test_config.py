@@ -91,3 +91,29 @@ def test_rules_shows_state_under_the_config(tmp_path):
     lines = {line.split()[0]: line.split() for line in out.splitlines()}
     assert lines["NA301"][2] == "off" and lines["NA101"][2] == "on"
     assert lines["NA201"][3] == "info"
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[columns]\nbody = "Note"\n', "columns.body: unknown key"),
+    ('columns = "Note"\n', "columns: expected a table"),
+    ('[required_elements]\nvisit = ["provider"]\n', "required_elements.visit: unknown note type"),
+    ('[required_elements]\ntelephonic = ["contact", "mood"]\n', "required_elements.telephonic: unknown element 'mood'"),
+    ('[required_elements]\ntelephonic = "contact"\n', "required_elements.telephonic: expected a list"),
+])
+def test_invalid_columns_and_required_elements_name_the_key(tmp_path, toml, message):
+    (tmp_path / "noteassist.toml").write_text(toml)
+    result = lint(tmp_path)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_required_elements_and_columns_from_config(tmp_path):
+    (tmp_path / "noteassist.toml").write_text(
+        '[required_elements]\ntelephonic = ["date_of_service", "contact", "purpose", "outcome"]\n'
+        '[columns]\ntext = "Narrative"\n')
+    assert lint(tmp_path).exit_code == 0  # the agency does not require a case manager plan on calls
+    export = tmp_path / "cases" / "export.csv"
+    export.write_text('ID,Narrative\nN-1,"' + NOTE.replace('"', '""') + '"\n')
+    result = CliRunner().invoke(main, ["lint", str(export), "--type", "telephonic", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"][0]["path"] == f"{export}#N-1"

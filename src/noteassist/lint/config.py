@@ -26,6 +26,10 @@ class LintConfig:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Longest note accepted, in characters; spaCy's own limit is 1,000,000.
     max_note_chars: int = 1_000_000
+    #: Export column per metadata key ("text", "claim_number"...) for CSV/JSONL inputs.
+    columns: dict[str, str] = field(default_factory=dict)
+    #: Required elements per note type, replacing the contract's defaults for that type.
+    required_elements: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key, level in self.severity.items():
@@ -42,6 +46,16 @@ class LintConfig:
                 return self.severity[key]
         return rule.severity
 
+    def required_for(self, note_type: str | None) -> tuple[str, ...]:
+        """The elements a note of this type must state: the agency's list if configured, else the contract's."""
+        from ..notetypes import NOTE_TYPES
+
+        if note_type is None:
+            return ()
+        if note_type in self.required_elements:
+            return tuple(self.required_elements[note_type])
+        return NOTE_TYPES[note_type].required
+
     def options_for(self, rule: Rule | type[Rule]) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for key in (rule.name, rule.code):
@@ -57,7 +71,7 @@ def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.code.startswith(selector.upper()) or selector in (rule.name, rule.category)
 
 
-CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars")
+CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars", "columns", "required_elements")
 
 
 def find_config(start: Path) -> Path | None:
@@ -137,4 +151,36 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
         raise NoteassistError(f"{where}max_note_chars: expected a positive whole number")
     return LintConfig(select=data.get("select"), ignore=list(data.get("ignore", [])),
                       severity=dict(data.get("severity", {})), options=dict(data.get("options", {})),
-                      max_note_chars=max_chars)
+                      max_note_chars=max_chars, columns=_columns(data.get("columns", {}), where),
+                      required_elements=_required_elements(data.get("required_elements", {}), where))
+
+
+def _columns(value: Any, where: str) -> dict[str, str]:
+    from ..notefile import RECORD_KEYS
+
+    if not isinstance(value, dict):
+        raise NoteassistError(f"{where}columns: expected a table of key = \"column name\"")
+    for key, column in value.items():
+        if key not in ("text", *RECORD_KEYS):
+            raise NoteassistError(f"{where}columns.{key}: unknown key; expected one of text, {', '.join(RECORD_KEYS)}")
+        if not isinstance(column, str) or not column:
+            raise NoteassistError(f"{where}columns.{key}: expected a column name")
+    return dict(value)
+
+
+def _required_elements(value: Any, where: str) -> dict[str, list[str]]:
+    from ..notetypes import ELEMENTS, NOTE_TYPES
+
+    if not isinstance(value, dict):
+        raise NoteassistError(f"{where}required_elements: expected a table of note type = [element ids]")
+    for note_type, elements in value.items():
+        if note_type not in NOTE_TYPES:
+            raise NoteassistError(f"{where}required_elements.{note_type}: unknown note type; expected one of "
+                                  f"{', '.join(NOTE_TYPES)}")
+        if not isinstance(elements, list) or not all(isinstance(e, str) for e in elements):
+            raise NoteassistError(f"{where}required_elements.{note_type}: expected a list of element ids")
+        for element in elements:
+            if element not in ELEMENTS:
+                raise NoteassistError(f"{where}required_elements.{note_type}: unknown element {element!r}; "
+                                      f"expected one of {', '.join(ELEMENTS)}")
+    return {k: list(v) for k, v in value.items()}

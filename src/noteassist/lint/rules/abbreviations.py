@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
@@ -57,10 +58,11 @@ def do_not_use() -> dict[str, dict[str, Any]]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _forms_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _forms_pattern(table: dict[str, dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over every listed form (longest first), and form -> entry name."""
-    by_form = {form: name for name, entry in do_not_use().items() for form in entry["forms"]}
+    by_form = {form: name for name, entry in table.items() for form in entry["forms"]}
+    if not by_form:
+        return re.compile(r"(?!x)x"), by_form
     alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
     # Whole tokens only: not part of a word, "U.S.", "U-100", "U/L" or "MS-DRG".
     return re.compile(rf"(?<![\w./-])(?:{alternatives})(?!\w|[./-]\w)"), by_form
@@ -82,6 +84,7 @@ class DoNotUseAbbreviation(Rule):
     category = "do-not-use-abbreviation"
     severity = "error"
     needs: frozenset[str] = frozenset()  # regular expressions over sentences; no parse needed
+    defaults = LEXICON_OPTIONS
     summary = "An abbreviation or number format from The Joint Commission's Do Not Use list in medication text."
     explanation = (
         "The Joint Commission's Official \"Do Not Use\" list (IM.02.02.01) applies to all medication-related "
@@ -89,15 +92,30 @@ class DoNotUseAbbreviation(Rule):
         "missing leading zeros (.5 mg), each of which has caused dosing errors. The rule checks these only in "
         "medication context (a sentence with a dose or a route or frequency word, or a Medications/Rx section), "
         "because elsewhere \"MS\" is usually multiple sclerosis and \"U\" a university, and a trailing zero is "
-        "allowed for measurements such as range of motion, lesion size or lab values."
+        "allowed for measurements such as range of motion, lesion size or lab values. `extra_terms` adds an agency's "
+        "own forms (cc = \"mL\", SC = \"subcut\"); `remove_terms` drops a form or an entry (trailing_zero)."
     )
     bad = "Insulin glargine 10 U at bedtime; meloxicam 15.0 mg QD."
     good = "Insulin glargine 10 units at bedtime; meloxicam 15 mg daily."
     source = 'domain.md section 2.7 (The Joint Commission Official "Do Not Use" list)'
 
+    def __init__(self, config):
+        super().__init__(config)
+        removed = removed_terms(self)
+        self.table = {}
+        for name, entry in do_not_use().items():
+            forms = [f for f in entry["forms"] if f.lower() not in removed]
+            if name.lower() not in removed and (forms or not entry["forms"]):
+                self.table[name] = {**entry, "forms": forms}
+        for form, suggestions in extra_terms(self).items():
+            self.table[f"agency:{form}"] = {"forms": [form], "problem": "on the agency's Do Not Use list",
+                                            "replacement": suggestions[0] if suggestions else "the full word",
+                                            "suggestions": suggestions}
+        self.pattern, self.by_form = _forms_pattern(self.table)
+
     def check(self, doc: Doc) -> Iterable[Finding]:
         text = doc.text
-        table = do_not_use()
+        table = self.table
         structure = doc._.note.structure if doc._.note is not None else None
         sentences = _sentences(text)
         context: dict[tuple[int, int], bool] = {}
@@ -113,7 +131,7 @@ class DoNotUseAbbreviation(Rule):
                 context[span] = bool(_DOSE.search(sentence) or _ROUTE.search(sentence))
             return context[span]
 
-        pattern, by_form = _forms_pattern()
+        pattern, by_form = self.pattern, self.by_form
         for m in pattern.finditer(text):
             form = m.group(0)
             allowed = _ALLOWED_AFTER.get(form)
@@ -124,14 +142,18 @@ class DoNotUseAbbreviation(Rule):
             entry = table[by_form[form]]
             message = (f'"{form}" is on The Joint Commission\'s Do Not Use list ({entry["problem"]}); '
                        f'write "{entry["replacement"]}"')
-            yield self.finding(doc, m.start(), m.end(), message, entry["suggestions"], form=form)
+            # One replacement ("QD" -> "daily") is safe to apply; "MS" has two readings and stays a suggestion.
+            fix = entry["suggestions"][0] if len(entry["suggestions"]) == 1 else None
+            yield self.finding(doc, m.start(), m.end(), message, entry["suggestions"], fix=fix, form=form)
 
         for m, fixed, key, what in (
             *((m, m.group(1) + m.group(2), "trailing_zero", "trailing zero") for m in _TRAILING_ZERO.finditer(text)),
             *((m, "0." + m.group(1) + m.group(2), "leading_zero", "missing leading zero")
               for m in _LEADING_ZERO.finditer(text)),
         ):
+            if key not in table:
+                continue
             entry = table[key]
             message = (f'"{m.group(0)}": a {what} is on The Joint Commission\'s Do Not Use list '
                        f'({entry["problem"]}); write "{fixed}"')
-            yield self.finding(doc, m.start(), m.end(), message, [fixed], form=what)
+            yield self.finding(doc, m.start(), m.end(), message, [fixed], fix=fixed, form=what)

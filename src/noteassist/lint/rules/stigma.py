@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
@@ -197,11 +198,12 @@ class _LexiconRule(Rule):
 
     category = "stigmatizing-language"
     needs = frozenset({"lemmatizer", "parser"})
+    defaults = LEXICON_OPTIONS
     why = ""
 
     def __init__(self, config):
         super().__init__(config)
-        self.entries = lexicon().get(self.code, [])
+        self.entries = _adjusted(lexicon().get(self.code, []), extra_terms(self), removed_terms(self))
         self._matchers: dict[int, tuple[Any, Any]] = {}
 
     def _build(self, vocab):
@@ -254,6 +256,21 @@ class _LexiconRule(Rule):
                 doc, span.start_char, span.end_char, self.message(entry, span), self.suggestions(entry, span),
                 term=entry.get("term"), source=entry.get("source"),
             )
+
+
+def _adjusted(entries: list[dict[str, Any]], extra: dict[str, list[str]], removed: set[str]) -> list[dict[str, Any]]:
+    """The shipped entries without the removed terms or phrases, plus the agency's extra terms."""
+    kept = []
+    for entry in entries:
+        if str(entry.get("term", "")).lower() in removed:
+            continue
+        phrases = [p for p in entry.get("phrases") or [] if str(p).lower() not in removed]
+        lemmas = [p for p in entry.get("lemmas") or [] if str(p).lower() not in removed]
+        if phrases or lemmas:
+            kept.append({**entry, "phrases": phrases, "lemmas": lemmas})
+    kept.extend({"term": term, "phrases": [term], "prefer": prefer, "source": "agency configuration"}
+                for term, prefer in extra.items())
+    return kept
 
 
 @register

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class RepeatedReportingVerb(Rule):
     category = "repeated-verb"
     severity = "warning"
     needs = frozenset({"lemmatizer", "parser"})
-    defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 6}
+    defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 6, **LEXICON_OPTIONS}
     summary = "One reporting verb carries too much of the note."
     explanation = (
         "Case notes are reported speech. When one verb (\"relayed\", \"noted\", \"stated\") is used over and "
@@ -112,7 +113,8 @@ class RepeatedReportingVerb(Rule):
         "record or an opinion. The rule counts reporting verbs by lemma and flags each use past `max_uses`, or "
         "a verb used `max_uses` times that is also over `max_share` of the note's reporting verbs (with at least "
         "`min_reporting_verbs` in the note). "
-        "Suggestions depend on who the subject is: a provider, the worker, the case manager, or a record."
+        "Suggestions depend on who the subject is: a provider, the worker, the case manager, or a record. "
+        "`extra_terms` adds verbs by lemma (with alternatives) and `remove_terms` drops lemmas from the count."
     )
     bad = (
         "Worker relayed pain 6/10. Dr. Smith relayed that PT should continue. Adjuster relayed the IME date. "
@@ -124,8 +126,14 @@ class RepeatedReportingVerb(Rule):
     )
     source = "domain.md section 3 (reporting verbs: overused verbs, alternatives, when to use)"
 
+    def __init__(self, config):
+        super().__init__(config)
+        removed = removed_terms(self)
+        self.table = {lemma: alts for lemma, alts in reporting_verbs().items() if lemma not in removed}
+        self.table.update({lemma.lower(): {"other": alts} for lemma, alts in extra_terms(self).items()})
+
     def check(self, doc: Doc) -> Iterable[Finding]:
-        table = reporting_verbs()
+        table = self.table
         uses: dict[str, list[Token]] = {}
         for token in doc:
             if token.pos_ != "VERB":
