@@ -33,6 +33,9 @@ class Finding:
     line: int = 1
     column: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The replacement for `text` when it is unambiguous and safe to apply without review
+    #: (`noteassist lint --fix`): "QD" -> "daily", a full SSN -> "XXX-XX-6789". None otherwise.
+    fix: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -48,4 +51,6 @@ class Finding:
         }
         data.update(self.extra)
         data["suggestions"] = list(self.suggestions)
+        if self.fix is not None:
+            data["fix"] = self.fix
         return data

@@ -71,9 +71,10 @@ class Rule:
         suggestions: Iterable[str] = (),
         *,
         severity: str | None = None,
+        fix: str | None = None,
         **extra: Any,
     ) -> Finding:
-        """Build a finding at character offsets `start:end` of the doc's text."""
+        """Build a finding at character offsets `start:end` of the doc's text; `fix` is a safe replacement."""
         return Finding(
             rule=self.code,
             category=self.category,
@@ -84,6 +85,7 @@ class Rule:
             text=doc.text[start:end],
             suggestions=list(suggestions),
             extra=extra,
+            fix=fix,
         )
 
 
