@@ -347,10 +347,15 @@ def test_restrictions_field_counts(linter):
     assert "restrictions" not in missing(linter, text, "physician-visit")
 
 
-def test_restrictions_checked_for_any_note_type(linter):
+def test_restrictions_checked_where_a_work_status_is_required(linter):
     text = ("Date of service: 11/20/2026\nSpoke with employer HR, Dana Fox, to confirm the start date.\n"
             "Outcome: worker starts light duty on 11/23/2026.\nNCM will call the worker on 11/24/2026.")
-    assert missing(linter, text, "telephonic") == {"restrictions"}
+    # A phone call about the employer's light-duty start sets no status; the visit note that did must list limits.
+    assert missing(linter, text, "telephonic") == set()
+    report = ("Report period: 11/01/2026 - 11/30/2026\nWork status: light duty since 11/23/2026.\n"
+              "Treatment plan: PT 2x/week.\nNext appointment: 12/04/2026.\nBarriers: none.\n"
+              "Recommendations: continue the current plan.")
+    assert missing(linter, report, "progress-report") == {"restrictions"}
 
 
 def test_voicemail_call_still_needs_a_plan(linter):

@@ -77,6 +77,8 @@ class ElementSpec:
     #: regexes that, anywhere in the same sentence, cancel the trigger.
     required_when: list[re.Pattern[str]] = field(default_factory=list)
     not_when: list[re.Pattern[str]] = field(default_factory=list)
+    #: The conditional element is checked only in notes that require this element.
+    only_with: str | None = None
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
@@ -98,6 +100,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
             states=[re.compile(pattern) for pattern in entry.get("states", [])],
             required_when=[re.compile(pattern) for pattern in entry.get("required_when", [])],
             not_when=[re.compile(pattern) for pattern in entry.get("not_when", [])],
+            only_with=entry.get("only_with"),
         )
     return specs
 
@@ -157,7 +160,8 @@ class MissingRequiredElement(Rule):
             return
         required = self.config.required_for(note.note_type)
         # A conditional element is reported at the words that call for it ("modified duty").
-        triggers = {e: span for e, span in self.triggered(doc.text).items() if e not in required}
+        triggers = {e: span for e, span in self.triggered(doc.text).items()
+                    if e not in required and self.specs[e].only_with in (None, *required)}
         required += tuple(triggers)
         if not required:
             return
