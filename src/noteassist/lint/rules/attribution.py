@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 _SOURCE = "domain.md 2.3 (objectivity and attribution) and 3 (reporting verbs)"
 _AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "observe", "advise", "inform", "opine"}
+# A sentence may open on a bare verb in telegraphic case-note style; for most verbs the elided subject is
+# plain ("Discussed coping strategies" is the writer, "Reports stable housing" the client). For these,
+# whose information could have come from anyone, it is not.
+_BARE_START_VERBS = {"note", "state", "indicate", "relay", "opine"}
 _OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
 
 
@@ -37,7 +41,8 @@ class AgentlessReporting(Rule):
         "own observation, the physician's exam, or a record. QA reviewers and adjusters weigh a statement by "
         "its source, so name it: \"Dr. Lee documented...\", \"I observed...\", \"The 11/02 PT note records...\". "
         "The rule flags passive reporting verbs (noted, reported, stated, indicated, relayed, discussed...) with "
-        "no \"by\" agent, and sentences that start with a bare \"Noted\"."
+        "no \"by\" agent, and sentences that start with a bare \"Noted\", \"Stated\", \"Indicated\" or \"Relayed\". "
+        "A telegraphic \"Discussed coping strategies\" is left alone: its subject, the writer, is plain."
     )
     bad = "It was noted that the worker is tolerating modified duty."
     good = "The employer's supervisor reported that the worker is tolerating modified duty."
@@ -49,12 +54,12 @@ class AgentlessReporting(Rule):
                 continue
             children = {c.dep_ for c in token.children}
             passive = "auxpass" in children and "agent" not in children
-            bare_start = token.i == token.sent.start and token.tag_ in ("VBN", "VBD") and not (
-                children & {"nsubj", "nsubjpass"})
+            bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
+                          and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
             if passive or bare_start:
                 yield self.finding(
                     doc, token.idx, token.idx + len(token.text),
-                    f'"{token.text}" has no one doing it; name who {token.lemma_.lower()}d it or the record it is in',
+                    f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
                     [f"Dr. [name] {token.text}", f"I observed", "[record, date] documents"],
                 )
 
