@@ -381,3 +381,27 @@ def test_configured_required_elements_replace_the_defaults():
                                   "required_elements": {"telephonic": ["date_of_service", "contact", "outcome"]}})
     result = Linter(config).lint_text(text, note_type="telephonic")
     assert [f.extra["element"] for f in result.findings] == ["outcome"]
+
+
+# -- free-text social-services notes (a CSV export) -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Routine appointment. Client reports stable housing. Job training progressing well. Next: 2 weeks.",
+    "Client attended scheduled appointment today. Mental health appears stable. Follow-up weekly.",
+    "Met with client for routine check-in. Anxiety increased but manageable. Referred to childcare support.",
+])
+def test_telegraphic_dap_notes_state_data_assessment_and_plan(linter, text):
+    assert missing(linter, text, "dap") == {"date_of_service"}
+
+
+def test_service_date_from_export_metadata_counts(linter):
+    from noteassist.lint import NoteInput
+
+    text = "Client attended scheduled appointment today. Mental health appears stable. Follow-up weekly."
+    result = linter.lint(NoteInput(text, note_type="dap", meta={"date_of_service": "2026-11-02"}))
+    assert [f.extra["element"] for f in result.findings if f.rule == "NA101"] == []
+
+
+def test_crisis_note_without_a_plan_is_still_flagged(linter):
+    text = "Overdose crisis on 11/02/2026. Client reports no housing. High-risk client."
+    assert missing(linter, text, "dap") == {"plan"}

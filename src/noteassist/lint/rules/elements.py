@@ -50,6 +50,8 @@ _NEGATED_STATEMENT = re.compile(
 _NEGATORS = {"not", "n't", "no", "never", "without", "neither", "nor", "none"}
 _CLAUSE_BREAK = {",", ";", ":", "but", "and", "or", "while", "although", "however", "."}
 _WINDOW = 5
+#: Elements a record's metadata states (a CSV column, front matter), as a system header does.
+_FROM_METADATA = ("date_of_service", "date_of_injury")
 _LIST_FIELD = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+(?:\*\*)?([^:\n]{1,50}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$")
 
 
@@ -165,7 +167,9 @@ class MissingRequiredElement(Rule):
         required += tuple(triggers)
         if not required:
             return
-        present = self.present_elements(doc, note.structure, set(required))
+        # A case-management export states the service date in its own column, the note's header.
+        present = {e for e in _FROM_METADATA if e in required and note.meta.get(e)}
+        present |= self.present_elements(doc, note.structure, set(required) - present)
         for element in required:
             if element in present or element not in self.specs:
                 continue
