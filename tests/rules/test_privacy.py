@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from noteassist.lint import LintConfig, Linter
+from noteassist.lint import LintConfig, Linter, NoteInput
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 
@@ -66,3 +66,26 @@ def test_rendered_examples_have_no_findings(linter, path):
     from noteassist.render import render_note
 
     assert linter.lint_text(render_note(load_facts(path))).findings == []
+
+
+@pytest.mark.parametrize(
+    ("note", "span"),
+    [
+        (NoteInput("Claim #: 345678901\nDate of service: 11/20/2026\n\nSeen with Dr. Lee."), "345678901"),
+        (NoteInput("Seen with Dr. Lee.", meta={"claim_number": "234-56-7890"}), ""),
+        (NoteInput("Claim number: 456789012\nSeen with Dr. Lee."), "456789012"),
+    ],
+)
+def test_ssn_shaped_claim_number(linter, note, span):
+    findings = linter.lint(note).findings
+    assert [(f.rule, f.category, f.severity, f.text) for f in findings] == [("NA901", "privacy", "error", span)]
+    assert "shape of a Social Security number" in findings[0].message
+
+
+def test_ssn_shaped_claim_number_already_flagged_once(linter):
+    findings = linter.lint_text("Claim #: 123-45-6789\nSeen with Dr. Lee.").findings
+    assert [f.text for f in findings] == ["123-45-6789"]
+
+
+def test_real_claim_numbers_are_not_ssns(linter):
+    assert linter.lint(NoteInput("Claim #: WC-2231-0457\nSeen.", meta={"claim_number": "04-118220-TX"})).findings == []

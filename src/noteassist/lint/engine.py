@@ -3,7 +3,9 @@
 The CLI, adjuster reports, batch QA and the HTTP service all lint through
 `Linter`; none of them runs a rule on its own. The engine:
 
-1. prepares each note (front matter, structure, note type, audience),
+1. prepares each note (front matter, structure, note type, audience, and
+   `meta_info`: claim number and dates, see notemeta.py), and gives each
+   note the list of all notes in the batch (`ctx.batch`, for copy-forward),
 2. parses all bodies in one `nlp.pipe` call with only the components the
    enabled rules need,
 3. hands each Doc (with `doc._.note` set) to the rules, and
@@ -24,6 +26,7 @@ from .config import LintConfig
 from .finding import Finding, severity_rank
 from .infer import infer_note_type
 from .metrics import note_metrics, prose_text
+from .notemeta import NoteMeta, note_meta
 from .registry import Rule, all_rules
 from .structure import NoteStructure, parse_structure, split_front_matter
 
@@ -44,6 +47,9 @@ class NoteInput:
     facts: VisitFacts | None = None
     #: Metadata from outside the text (a CSV column, a report's claim record).
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Earlier notes for the same claim given by the caller (`--previous FILE`), as (label, text);
+    #: the copy-forward rule compares the note with them.
+    previous: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +64,23 @@ class NoteContext:
     note_type: str | None
     note_type_source: str
     facts: VisitFacts | None = None
+    #: (label, text) of earlier notes given by the caller (`NoteInput.previous`).
+    previous: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
+    #: Every prepared note of the same `lint_many` call, this one included, in input order; set
+    #: before parsing, so rules that compare notes (copy-forward) see the whole batch.
+    batch: list[NoteContext] = field(default_factory=list, repr=False, compare=False)
+    #: Per-note cache for rules that compare notes with each other (e.g. word shingles).
+    scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def meta_info(self) -> NoteMeta:
+        """Claim number, carrier and dates from metadata, facts and the header (see notemeta.py)."""
+        return note_meta(self)
+
+    @functools.cached_property
+    def body(self) -> str:
+        """The note without its front matter: the same string as `doc.text`, which spaCy rebuilds on each access."""
+        return self.text[self.body_offset:]
 
     @functools.cached_property
     def prose(self) -> str:
@@ -115,6 +138,8 @@ class Linter:
     def lint_many(self, notes: Iterable[NoteInput], batch_size: int = 32) -> Iterator[LintResult]:
         """Lint notes in one `nlp.pipe` stream; results come back in input order."""
         contexts = [self.prepare(note) for note in notes]
+        for ctx in contexts:
+            ctx.batch = contexts
         bodies = (ctx.text[ctx.body_offset:] for ctx in contexts)
         with self.nlp.select_pipes(enable=[c for c in self.components if c in self.nlp.pipe_names]):
             for ctx, doc in zip(contexts, self.nlp.pipe(bodies, batch_size=batch_size)):
@@ -134,7 +159,10 @@ class Linter:
         meta = {**meta, **note.meta}
         structure = parse_structure(text[body_offset:])
         note_type, source = _resolve_note_type(note, meta, text[body_offset:], structure)
-        return NoteContext(note.path, text, body_offset, meta, structure, note_type, source, note.facts)
+        ctx = NoteContext(note.path, text, body_offset, meta, structure, note_type, source, note.facts,
+                          previous=list(note.previous))
+        ctx.meta_info  # noqa: B018  (an unreadable metadata date is an input error, reported before parsing)
+        return ctx
 
     def _check(self, ctx: NoteContext, doc) -> LintResult:
         doc._.note = ctx

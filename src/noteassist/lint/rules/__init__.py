@@ -7,7 +7,13 @@ One module per family, each citing its source in ../shared/domain.md:
 - `stigma`: stigmatizing and judgmental language (NA4xx, stigmatizing-language)
 - `abbreviations`: The Joint Commission "Do Not Use" list in medication context (NA5xx)
 - `attribution`: agentless reporting, "opined" by non-experts, bare "verbalized understanding" (NA6xx)
-- `privacy`: Social Security numbers and other identifiers (NA9xx, privacy)
+- `claim_number`: claim-number typos and formats (NA70x, claim-number)
+- `dates`: date-of-injury, service, next-appointment, MMI and work-status date logic (NA80x, date-logic)
+- `timeliness`: late entries without a label (NA81x, timeliness)
+- `copy_forward`: notes cloned from an earlier note on the same claim (NA82x, copy-forward)
+- `privacy`: Social Security numbers and other identifiers (NA901, privacy)
+- `sensitive`: psychotherapy content and unrelated sensitive conditions in adjuster documents (NA902-NA903)
 """
 
-from . import abbreviations, attribution, elements, privacy, readability, stigma, verbs  # noqa: F401
+from . import abbreviations, attribution, elements, privacy, readability, sensitive, stigma, verbs  # noqa: F401
+from . import claim_number, copy_forward, dates, timeliness  # noqa: F401

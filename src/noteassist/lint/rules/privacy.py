@@ -3,7 +3,9 @@
 NA901 flags a full Social Security number: the dashed form 123-45-6789 anywhere (with a valid
 area and group number), and any 9-digit run (123456789, 123 45 6789, or dashed) within about 30
 characters of "SSN", "SS#", "social security" or "soc sec". Phone numbers (3-3-4), claim numbers
-(WC-2231-0457), dates and ICD codes do not have the 3-2-4 shape.
+(WC-2231-0457), dates and ICD codes do not have the 3-2-4 shape. It also reports a note whose claim
+number (from metadata, visit facts or the "Claim #:" header, see notemeta.py) has the SSN shape
+NNN-NN-NNNN or 9 digits (domain guide section 5.2): some systems still use the SSN as the claim identifier.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 # Not part of a longer code: no word character or hyphen on either side ("WC-123-45-6789").
 _DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
 _RUN = re.compile(r"(?<![\w-])(?:\d{9}|\d{3} \d{2} \d{4})(?![\w-])")
+_SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
 _KEYWORD = re.compile(r"(?i)\b(?:SSN|SS\s?#|social\s+security|soc\.?\s?sec)")
 _NEAR = 30
 
@@ -69,4 +72,20 @@ class SocialSecurityNumber(Rule):
             last4 = re.sub(r"\D", "", text[start:end])[-4:]
             yield self.finding(doc, start, end,
                                "Social Security number in the note; remove it or keep only the last 4 digits",
-                               ["XXX-XX-" + last4])
+                               ["XXX-XX-" + last4], fix="XXX-XX-" + last4)
+        yield from self._claim_number(doc, spans)
+
+    def _claim_number(self, doc: Doc, spans: set[tuple[int, int]]) -> Iterable[Finding]:
+        """Domain guide 5.2: reject a claim number shaped like an SSN, wherever the number came from."""
+        ctx = doc._.note
+        if ctx is None:
+            return
+        info = ctx.meta_info
+        if not info.claim_number or not _SSN_SHAPE.match(info.claim_number):
+            return
+        start, end = info.claim_number_span
+        if (start, end) in spans:
+            return
+        yield self.finding(doc, start, end,
+                           f"claim number {info.claim_number} has the shape of a Social Security number; use the "
+                           "carrier's claim number and keep the SSN out of the note")
