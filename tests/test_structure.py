@@ -79,3 +79,13 @@ def test_front_matter_split():
 )
 def test_infer_note_type(text, expected):
     assert infer_note_type(text, parse_structure(text)) == expected
+
+
+def test_bare_section_titles_in_plain_text_exports_are_headings():
+    text = "PROGRESS REPORT\n\nWork status\nModified duty, seated work only.\n\nTreatment plan\n- PT 2x/week\n"
+    blocks = parse_structure(text).blocks
+    assert [(b.kind, b.label) for b in blocks if b.kind == "heading"] == [
+        ("heading", "progress report"), ("heading", "work status"), ("heading", "treatment plan")]
+    # A short line that wraps into the next one, or a sentence, stays prose.
+    for prose in ("Worker seen today\nby Dr. Lee for a recheck.", "Seen by Dr. Lee.\nPT continues."):
+        assert all(b.kind == "paragraph" for b in parse_structure(prose).blocks)

@@ -36,6 +36,7 @@ def found(linter, text):
          [("NA603", "verbalized understanding")]),
         ("## Objective\nWorker appears to be in pain and seems anxious.", [("NA604", "appears"), ("NA604", "seems")]),
         ("Objective: apparently limping.", [("NA604", "apparently")]),
+        ("S: Pain 5/10.\nO: Worker appears to be guarding the left arm.", [("NA604", "appears")]),
     ],
 )
 def test_fires(linter, text, expected):
@@ -57,6 +58,8 @@ def test_fires(linter, text, expected):
         "## Assessment\nShe appears to be progressing toward full duty.",
         "Discussed coping strategies and reviewed medication adherence with the client.",
         "Reports stable housing in a subsidized unit.",
+        "Per Dr. Ruiz's IME report dated 10/02/2026, full range of motion was noted.",
+        "According to the PT progress note, 8 of 12 visits were reported as completed.",
     ],
 )
 def test_stays_quiet(linter, text):

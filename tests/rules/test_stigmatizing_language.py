@@ -197,3 +197,20 @@ def test_corpus_has_no_hits_on_benign_phrases(linter):
             if "medication compliance" in window or "substance use" in window:
                 bad.append((f.rule, f.text, window))
     assert bad == []
+
+
+@pytest.mark.parametrize("text", [
+    "**Worker:** Gerald Pike | **Claim:** WC-1348-6621 | **Jurisdiction:** Pennsylvania",
+    "Florida claim WC-1330-1902, adjuster Dana Fox.",
+    "Claim #: WC-2231-0457",
+    "Substance Abuse History:\nNone reported by the worker.",
+    "She has relapsing-remitting MS, diagnosed in 2015, unrelated to the claim.",
+])
+def test_header_labels_claim_numbers_and_disease_course_are_not_judgements(linter, text):
+    assert [f for f in linter.lint_text(text).findings if f.category == "stigmatizing-language"] == []
+
+
+def test_relapse_into_use_is_still_flagged(linter):
+    found = [f.text for f in linter.lint_text("The worker relapsed last month and missed two PT visits.").findings
+             if f.rule == "NA401"]
+    assert found == ["relapsed"]

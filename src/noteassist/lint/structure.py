@@ -98,7 +98,8 @@ def parse_structure(text: str) -> NoteStructure:
     """Split a note into blocks and sections. Never raises; unknown lines are prose."""
     blocks: list[Block] = []
     offset = 0
-    for raw_line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for index, raw_line in enumerate(lines):
         line = raw_line.rstrip("\r\n")
         start, end = offset, offset + len(line)
         offset += len(raw_line)
@@ -107,6 +108,8 @@ def parse_structure(text: str) -> NoteStructure:
             continue
         lead = len(line) - len(line.lstrip())
         block = _classify(line, stripped, start + lead, end)
+        if block.kind == "paragraph" and _bare_heading(lines, index, stripped):
+            block = Block("heading", start + lead, end, stripped, level=3, label=normalize_label(stripped))
         if block.kind == "paragraph" and blocks and blocks[-1].kind == "paragraph" and _continues(blocks[-1], text, start):
             previous = blocks[-1]
             previous.end = end
@@ -132,6 +135,20 @@ def _classify(line: str, stripped: str, start: int, end: int) -> Block:
     if m := _FIELD.match(stripped):
         return Block("field", start, end, stripped, label=normalize_label(m.group(1)), value_start=start + m.start(2))
     return Block("paragraph", start, end, stripped)
+
+
+_BARE_HEADING = re.compile(r"^[A-Z][A-Za-z/&'\-]*(?:[ \t]+[A-Za-z/&'\-]+){0,3}$")
+
+
+def _bare_heading(lines: list[str], index: int, stripped: str) -> bool:
+    """A plain-text export's section title: "Work status" alone on a line (up to 4 words, no digits or
+    closing punctuation), after a blank line or the start, with its content starting on the very next line."""
+    if not _BARE_HEADING.match(stripped):
+        return False
+    after_blank = index == 0 or not lines[index - 1].strip()
+    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    # A wrapped paragraph continues in lower case; a section's content starts a new sentence or list.
+    return after_blank and bool(following) and not following[0].islower()
 
 
 def _continues(previous: Block, text: str, start: int) -> bool:

@@ -26,6 +26,18 @@ _AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "
 # whose information could have come from anyone, it is not.
 _BARE_START_VERBS = {"note", "state", "indicate", "relay", "opine"}
 _OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
+#: Short SOAP/DAP labels ("O:", "D:") compared whole, since as substrings they would match anything.
+_OBJECTIVE_SHORT = {"o", "obj", "d", "pe"}
+
+
+def _objective(label: str) -> bool:
+    return label in _OBJECTIVE_SHORT or any(word in label for word in _OBJECTIVE_LABELS)
+
+
+def _sourced(sentence) -> bool:
+    """The sentence names its source: "Per Dr. Ruiz's IME report, ...", "according to the PT note"."""
+    words = [t.lower_ for t in sentence]
+    return "per" in words or any(a == "according" and b == "to" for a, b in zip(words, words[1:]))
 
 
 @register
@@ -53,7 +65,7 @@ class AgentlessReporting(Rule):
             if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
                 continue
             children = {c.dep_ for c in token.children}
-            passive = "auxpass" in children and "agent" not in children
+            passive = "auxpass" in children and "agent" not in children and not _sourced(token.sent)
             bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
                           and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
             if passive or bare_start:
@@ -146,7 +158,7 @@ class UncertaintyInObjective(Rule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         structure = doc._.note.structure
-        fields = [b for b in structure.fields() if any(label in b.label for label in _OBJECTIVE_LABELS)]
+        fields = [b for b in structure.fields() if _objective(b.label)]
         for token in doc:
             lemma = token.lemma_.lower()
             if lemma == "appear":
@@ -156,7 +168,7 @@ class UncertaintyInObjective(Rule):
             elif lemma != "seem" and token.lower_ != "apparently":
                 continue
             section = structure.section_at(token.idx)
-            in_section = section is not None and any(label in section.label for label in _OBJECTIVE_LABELS)
+            in_section = section is not None and _objective(section.label)
             in_field = any(b.value_start <= token.idx < b.end for b in fields)
             if in_section or in_field:
                 yield self.finding(doc, token.idx, token.idx + len(token.text),

@@ -191,9 +191,14 @@ class LongSentence(_AudienceRule):
     )
     source = _SOURCE
 
+    @classmethod
+    def limit(cls, config, audience: str) -> int:
+        options = {**cls.defaults, **config.options_for(cls)}
+        return int(options["adjuster_max_words" if audience == "adjuster" else "internal_max_words"])
+
     def check(self, doc: Doc) -> Iterable[Finding]:
         audience = _audience(doc)
-        limit = int(self.options["adjuster_max_words" if audience == "adjuster" else "internal_max_words"])
+        limit = self.limit(self.config, audience)
         level = self.level_for(audience)
         for start, end, text in prose_sentences(doc):
             words = metrics.word_count(text)
@@ -218,7 +223,8 @@ class HardSentence(Rule):
     explanation = (
         "Flesch-Kincaid grade of a single prose sentence of at least `min_words` words. A score above "
         "`max_grade` means long words packed into a long sentence, usually medical jargon a lay reader "
-        "cannot follow. Information only: formulas are rough on one sentence."
+        "cannot follow. Information only: formulas are rough on one sentence. A sentence NA303 already flags "
+        "as too long is not flagged again."
     )
     bad = GradeLevelTooHigh.bad
     good = GradeLevelTooHigh.good
@@ -227,8 +233,11 @@ class HardSentence(Rule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         min_words = int(self.options["min_words"])
         max_grade = float(self.options["max_grade"])
+        # A sentence already over NA303's length limit gets one finding, not two: splitting it is the fix.
+        long_limit = LongSentence.limit(self.config, _audience(doc)) if self.config.is_enabled(LongSentence) else None
         for start, end, text in prose_sentences(doc):
-            if metrics.word_count(text) < min_words:
+            words = metrics.word_count(text)
+            if words < min_words or (long_limit is not None and words > long_limit):
                 continue
             grade = textstat.flesch_kincaid_grade(text)
             if grade > max_grade:

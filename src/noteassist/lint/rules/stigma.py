@@ -166,7 +166,31 @@ def _check_person_subject(span: Span) -> bool:
 
 def _check_person_subject_verb(span: Span) -> bool:
     tok = span[0]
+    if _names_a_claim(tok):
+        return False
     return tok.pos_ == "VERB" and tok.tag_ != "VBN" and _is_client(_subject(tok))
+
+
+def _names_a_claim(tok: Token) -> bool:
+    """"claim WC-1330-1902", "Claim #", "claim no." : the noun, whatever the tagger says in a header line."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return tok.lower_ == "claim" and nxt is not None and (
+        any(c.isdigit() for c in nxt.text) or nxt.lower_ in ("#", "no", "no.", "number", "num")
+        or nxt.text.startswith(":"))
+
+
+#: Words that make "relapse" a disease course, not a return to substance use.
+_DISEASE_COURSE = {"remitting", "ms", "sclerosis", "symptom", "symptoms", "pain", "cancer", "leukemia", "lymphoma",
+                   "disease", "condition", "infection", "depression", "depressive", "flare", "tendinitis"}
+
+
+def _check_substance_relapse(span: Span) -> bool:
+    doc = span.doc
+    window = doc[max(0, span.start - 6): min(len(doc), span.end + 6)]
+    if any(t.lower_ in _DISEASE_COURSE for t in window):
+        return False
+    return _check_verb_person(span)
 
 
 def _check_not_therapy(span: Span) -> bool:
@@ -184,6 +208,7 @@ CHECKS = {
     "noun": _check_noun,
     "clean": _check_clean,
     "verb_person": _check_verb_person,
+    "substance_relapse": _check_substance_relapse,
     "client_subject": _check_client_subject,
     "person_subject": _check_person_subject,
     "person_subject_verb": _check_person_subject_verb,
@@ -232,12 +257,17 @@ class _LexiconRule(Rule):
         phrase, lemma = self._build(doc.vocab)
         raw = [*(phrase(doc) if len(phrase) else ()), *(lemma(doc) if len(lemma) else ())]
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
+        # Headings and field labels ("Substance Abuse History:", "Claim #:") are the system's words, not the
+        # writer's judgement of the client.
+        labels = _label_zones(doc)
         taken: set[int] = set()
         for match_id, start, end in raw:
             if any(i in taken for i in range(start, end)):
                 continue
             entry = self.entries[int(doc.vocab.strings[match_id].split(":")[1])]
             span = doc[start:end]
+            if any(zs <= span.start_char < ze for zs, ze in labels):
+                continue
             check = entry.get("check")
             if check and not CHECKS[check](span):
                 continue
@@ -256,6 +286,14 @@ class _LexiconRule(Rule):
                 doc, span.start_char, span.end_char, self.message(entry, span), self.suggestions(entry, span),
                 term=entry.get("term"), source=entry.get("source"),
             )
+
+
+def _label_zones(doc: Doc) -> list[tuple[int, int]]:
+    note = doc._.note
+    if note is None:
+        return []
+    return [(b.start, b.value_start if b.kind == "field" else b.end)
+            for b in note.structure.blocks if b.kind in ("heading", "field")]
 
 
 def _adjusted(entries: list[dict[str, Any]], extra: dict[str, list[str]], removed: set[str]) -> list[dict[str, Any]]:
