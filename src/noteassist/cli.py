@@ -8,6 +8,7 @@ no traceback). Heavy libraries load inside the commands that need them.
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from pathlib import Path
 
@@ -82,28 +83,73 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
               help="Exit 1 when a finding is at or above this severity.")
 @click.option("--select", help="Comma-separated rule codes, prefixes or categories to run.")
 @click.option("--ignore", help="Comma-separated rule codes, prefixes or categories to skip.")
+@click.option("--column", "columns", multiple=True, metavar="KEY=NAME",
+              help="Export column for a key (text, id, author, claim_number, carrier, note_type, date_of_service, "
+                   "date_written, date_of_injury) in CSV/JSONL inputs (repeatable).")
+@click.option("--previous", "previous", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="An earlier note for the same claim, to check for copied-forward text (repeatable).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place, keeping the original as NOTE.bak.")
+@click.option("--fix-to", type=click.Path(dir_okay=False), metavar="OUT",
+              help="Write the fixed note to OUT instead; the original is not touched (one note only).")
+@click.option("--diff", is_flag=True, help="Show the safe fixes as a unified diff; write nothing.")
+@click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
+              help="Write a copy of a .docx note with each finding as a Word comment (one note only).")
+@force_option
 @config_option
 @_handle_errors
 def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
-         select: str | None, ignore: str | None, config_path: str | None) -> None:
-    """Lint notes (.txt, .md, .docx; `-` for stdin).
+         select: str | None, ignore: str | None, columns: tuple[str, ...], previous: tuple[str, ...],
+         fix: bool, fix_to: str | None, diff: bool, annotate: str | None, force: bool,
+         config_path: str | None) -> None:
+    """Lint notes (.txt, .md, .docx; `-` for stdin) and exports (.csv, .jsonl: one note per row).
 
     Settings come from --config, else the nearest noteassist.toml or pyproject.toml [tool.noteassist]
     above the first note (or the current directory for stdin); --select replaces the configured
-    selection and --ignore adds to it.
+    selection and --ignore adds to it. Export columns are recognised by common names (text, note, body;
+    claim_number; date_of_service...) unless `columns` in the config or --column name them.
     """
     from .lint import Linter, NoteInput
     from .lint.finding import severity_rank
     from .lint.output import format_json, format_text
-    from .notefile import read_note
+    from .notefile import read_note, read_records
 
-    inputs = [NoteInput(text=read_note(path), path="<stdin>" if path == "-" else path, note_type=note_type)
-              for path in notes]
+    if (fix_to or annotate) and len(notes) != 1:
+        raise NoteassistError(f"{'--fix-to' if fix_to else '--annotate'} takes exactly one note; got {len(notes)}")
+    if annotate and not notes[0].lower().endswith(".docx"):
+        raise NoteassistError(f"{notes[0]}: --annotate needs a .docx note (write one with `noteassist export`)")
+    if annotate and not annotate.lower().endswith(".docx"):
+        raise NoteassistError(f"{annotate}: the annotated copy must be a .docx file")
     config = _config(config_path, notes[0])
+    config.columns = {**config.columns, **_key_values(columns, "--column")}
     if select:
         config.select = _split(select)
     config.ignore = [*config.ignore, *(_split(ignore) or [])]
+    earlier = [(path, read_note(path)) for path in previous]
+    sources = [(path, record) for path in notes for record in read_records(path, config.columns)]
+    inputs = [NoteInput(text=record.text, path=record.path, note_type=note_type, meta=record.meta,
+                        previous=list(earlier))
+              for _, record in sources]
     results = list(Linter(config).lint_many(inputs))
+    if annotate:
+        from .export import annotate_docx
+
+        if Path(annotate).exists() and not force:
+            _confirm_overwrite(annotate)
+        count = annotate_docx(Path(notes[0]), results[0].findings, Path(annotate), overwrite=True)
+        click.echo(f"wrote {annotate} ({count} comment{'s' if count != 1 else ''})", err=True)
+    if fix or fix_to or diff:
+        from .lint.fix import safe_edits
+
+        fixable = [(path, result, safe_edits(result.findings)) for (path, _), result in zip(sources, results)]
+        if diff:
+            patches = [_fix_diff(path, edits) for path, _, edits in fixable if edits]
+            click.echo("".join(patches), nl=False)
+            sys.exit(1 if patches else 0)
+        for path, result, edits in fixable:
+            if edits:
+                _apply_fixes(path, result.path, edits, fix_to, force)
+                fixed = {(e.start, e.end) for e in edits}
+                result.findings = [f for f in result.findings if (f.start, f.end) not in fixed or f.fix is None]
     click.echo(format_json(results) if fmt == "json" else format_text(results))
     threshold = severity_rank(fail_on)
     if any(severity_rank(f.severity) >= threshold for r in results for f in r.findings):
@@ -176,6 +222,62 @@ def rule(code: str) -> None:
         click.echo(f"Source: {found.source}")
 
 
+def _fix_diff(path: str, edits) -> str:
+    from .lint.fix import apply_edits, unified_diff
+    from .notefile import read_note
+
+    _check_fixable(path)
+    before = read_note(path)
+    return unified_diff(path, before, apply_edits(before, edits))
+
+
+def _check_fixable(path: str) -> None:
+    if path == "-" or path.lower().endswith((".csv", ".jsonl", ".ndjson")):
+        raise NoteassistError(f"{'<stdin>' if path == '-' else path}: fixes apply to .txt, .md and .docx note files; "
+                              "use --diff with a file, or fix the note in the case-management system")
+
+
+def _apply_fixes(path: str, label: str, edits, fix_to: str | None, force: bool) -> None:
+    """Write the fixed note to `fix_to`, or in place after keeping the original as a numbered backup."""
+    from .lint.fix import apply_edits
+
+    _check_fixable(path)
+    target = Path(fix_to) if fix_to else Path(path)
+    if fix_to:
+        if target.exists() and not force:
+            _confirm_overwrite(fix_to)
+        if target.resolve() == Path(path).resolve():
+            raise NoteassistError(f"{fix_to}: --fix-to must name a new file; use --fix to fix in place")
+    else:
+        backup = _backup_path(Path(path))
+        shutil.copy2(path, backup)
+    if path.lower().endswith(".docx"):
+        from .export import fix_docx
+
+        if fix_to and target.suffix.lower() != ".docx":
+            raise NoteassistError(f"{fix_to}: the fixed copy of a .docx note must be a .docx file")
+        # fix_docx never writes over its source: fix into a sibling file, then move it into place.
+        out = target if fix_to else target.with_name(f".{target.name}.fixing.docx")
+        fix_docx(Path(path), [(e.start, e.end, e.replacement) for e in edits], out, overwrite=True)
+        if not fix_to:
+            out.replace(target)
+    else:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+        _write(str(target), apply_edits(text, edits), force=True)
+    where = f"to {fix_to}" if fix_to else f"in place; original kept as {backup}"
+    click.echo(f"{label}: fixed {len(edits)} problem{'s' if len(edits) != 1 else ''} {where}", err=True)
+
+
+def _backup_path(path: Path) -> Path:
+    """NOTE.bak, or NOTE.bak1, NOTE.bak2... so an earlier backup is never overwritten."""
+    candidate = path.with_name(path.name + ".bak")
+    number = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak{number}")
+        number += 1
+    return candidate
+
+
 def _note_from_input(input_path: str, template: str | None, template_dirs: tuple[str, ...]) -> str:
     """Note text from facts (rendered) or from a note file (as written)."""
     from .notefile import read_note
@@ -217,6 +319,16 @@ def _config(config_path: str | None, near: str):
 
     path = Path(config_path) if config_path else find_config(Path.cwd() if near == "-" else Path(near))
     return load_config(path) if path else LintConfig()
+
+
+def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise NoteassistError(f"{option} {pair!r}: expected KEY=NAME, e.g. {option} text=NoteBody")
+        result[key.strip()] = value.strip()
+    return result
 
 
 def _split(value: str | None) -> list[str] | None:

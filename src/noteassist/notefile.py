@@ -59,7 +59,7 @@ RECORD_KEYS = ("id", "author", "claim_number", "carrier", "note_type",
 #: Column names recognised without configuration (compared case-insensitively, ignoring spaces,
 #: underscores, hyphens and "#"). Config `[tool.noteassist.columns]` or `--column KEY=NAME` override.
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "note", "notetext", "body", "narrative", "content", "notebody"),
+    "text": ("text", "note", "notetext", "casenote", "body", "narrative", "content", "notebody"),
     "id": ("id", "noteid", "recordid"),
     "author": ("author", "writer", "casemanager", "enteredby", "createdby", "user"),
     "claim_number": ("claimnumber", "claim", "claimno", "claimnum", "claimid"),
