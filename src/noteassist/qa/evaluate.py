@@ -1,0 +1,378 @@
+"""Precision and recall of the linter against a labelled corpus (tests/corpus).
+
+Each note `NNN-slug.md` (or `.txt`) has a label file `NNN-slug.expected.yaml` listing the
+findings a careful QA reviewer expects (see tests/corpus/README.md). All notes are linted in
+one batch (copy-forward compares notes with each other), then expected and predicted findings
+are matched one-to-one per note and category:
+
+- missing-element entries match a finding with the same `element`;
+- entries with `text` match a finding whose [start, end) overlaps an occurrence of that text;
+- entries without `text` match any remaining finding of the category.
+
+Every severity counts. Run: `python -m noteassist.qa.evaluate [DIR] [--min-precision 0.90]
+[--min-recall 0.80] [--verbose]`; exit 0 when every category passes, 1 when one is below a
+threshold, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import NoteassistError
+from ..lint.registry import CATEGORIES
+from ..notetypes import ELEMENTS
+
+LABEL_SUFFIX = ".expected.yaml"
+NOTE_SUFFIXES = (".md", ".txt")
+_NOTE_NAME = re.compile(r"^\d{3}-[A-Za-z0-9._-]+$")
+
+#: Categories whose entries must name the flagged text.
+SPAN_CATEGORIES = frozenset({
+    "repeated-verb", "stigmatizing-language", "do-not-use-abbreviation", "claim-number", "date-logic",
+    "attribution", "privacy",
+})
+#: Categories about the whole note: entries carry no text.
+NOTE_CATEGORIES = frozenset({"timeliness", "copy-forward"})
+_ENTRY_KEYS = {"category", "element", "text"}
+
+
+class LabelError(NoteassistError):
+    """A corpus label file (or the corpus layout) that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One finding a reviewer expects."""
+
+    category: str
+    element: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class LabelledNote:
+    path: Path
+    text: str
+    expected: list[Expected]
+    about: str = ""
+
+
+@dataclass
+class Miss:
+    """An unmatched item: a false positive (predicted) or a false negative (expected)."""
+
+    path: str
+    line: int
+    code: str
+    category: str
+    text: str
+    element: str | None = None
+
+    def format(self, width: int = 100) -> str:
+        what = " ".join(self.text.split()) or (f"[{self.element}]" if self.element else "")
+        if len(what) > width:
+            what = what[: width - 3] + "..."
+        return f"{self.path}:{self.line}: {self.code} {what}".rstrip()
+
+
+@dataclass
+class Counts:
+    expected: int = 0
+    predicted: int = 0
+    tp: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / self.expected if self.expected else None
+
+    def add(self, other: Counts) -> None:
+        self.expected += other.expected
+        self.predicted += other.predicted
+        self.tp += other.tp
+
+
+@dataclass
+class Evaluation:
+    categories: dict[str, Counts] = field(default_factory=dict)
+    elements: dict[str, Counts] = field(default_factory=dict)
+    overall: Counts = field(default_factory=Counts)
+    false_positives: list[Miss] = field(default_factory=list)
+    false_negatives: list[Miss] = field(default_factory=list)
+    notes: int = 0
+
+    def failures(self, min_precision: float, min_recall: float) -> list[str]:
+        """One message per category below a threshold (categories with no expected and no predicted skip)."""
+        out = []
+        for category, counts in self.categories.items():
+            if not (counts.expected or counts.predicted):
+                continue
+            p, r = counts.precision, counts.recall
+            if p is not None and p < min_precision:
+                out.append(f"{category}: precision {p:.2f} < {min_precision:.2f}")
+            if r is not None and r < min_recall:
+                out.append(f"{category}: recall {r:.2f} < {min_recall:.2f}")
+        return out
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+def load_corpus(directory: str | Path) -> list[LabelledNote]:
+    """Every note in `directory` with its expected findings, sorted by file name.
+
+    Raises LabelError (one line, naming the file and field) for a label file that is not valid,
+    a label file without its note, or a note without its label file.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise LabelError(f"{root}: not a directory")
+    notes: dict[str, Path] = {}
+    labels: dict[str, Path] = {}
+    for path in sorted(root.iterdir()):
+        if not path.is_file():
+            continue
+        if path.name.endswith(LABEL_SUFFIX):
+            labels[path.name[: -len(LABEL_SUFFIX)]] = path
+        elif path.suffix in NOTE_SUFFIXES and _NOTE_NAME.match(path.stem):
+            if path.stem in notes:
+                raise LabelError(f"{path}: two notes named {path.stem} ({notes[path.stem].name} and {path.name})")
+            notes[path.stem] = path
+    for stem, label in labels.items():
+        if stem not in notes:
+            raise LabelError(f"{label}: no note {stem}.md or {stem}.txt for this label file")
+    for stem, note in notes.items():
+        if stem not in labels:
+            raise LabelError(f"{note}: no label file {stem}{LABEL_SUFFIX}")
+    return [_load_one(notes[stem], labels[stem]) for stem in sorted(notes)]
+
+
+def _load_one(note_path: Path, label_path: Path) -> LabelledNote:
+    import yaml
+
+    from ..notefile import read_text
+
+    text = read_text(note_path, expected="a .md or .txt note", error=LabelError)
+    raw = read_text(label_path, expected="a YAML label file", error=LabelError)
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise LabelError(f"{label_path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if not isinstance(data, dict):
+        raise LabelError(f"{label_path}: expected a mapping with `about` and `findings`")
+    unknown = set(data) - {"about", "findings"}
+    if unknown:
+        raise LabelError(f"{label_path}: {sorted(unknown)[0]}: unknown key; expected about, findings")
+    about = data.get("about") or ""
+    if not isinstance(about, str):
+        raise LabelError(f"{label_path}: about: expected one line of text")
+    if "findings" not in data:
+        raise LabelError(f"{label_path}: findings: missing (use [] for a clean note)")
+    entries = data["findings"]
+    if entries is None:
+        entries = []
+    if not isinstance(entries, list):
+        raise LabelError(f"{label_path}: findings: expected a list")
+    expected = [_entry(label_path, i, entry, text) for i, entry in enumerate(entries)]
+    return LabelledNote(note_path, text, expected, about)
+
+
+def _entry(label_path: Path, index: int, entry: Any, note_text: str) -> Expected:
+    where = f"{label_path}: findings[{index}]"
+    if not isinstance(entry, dict):
+        raise LabelError(f"{where}: expected a mapping with a category")
+    unknown = set(entry) - _ENTRY_KEYS
+    if unknown:
+        raise LabelError(f"{where}.{sorted(unknown)[0]}: unknown key; expected category, element, text")
+    category = entry.get("category")
+    if category not in CATEGORIES:
+        raise LabelError(f"{where}.category: unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
+    element, text = entry.get("element"), entry.get("text")
+    if category == "missing-element":
+        if element not in ELEMENTS:
+            raise LabelError(f"{where}.element: {element!r} is not an element id; expected one of {', '.join(ELEMENTS)}")
+        if text is not None:
+            raise LabelError(f"{where}.text: missing-element entries name an element, not a text")
+        return Expected(category, element=element)
+    if element is not None:
+        raise LabelError(f"{where}.element: only missing-element entries take an element")
+    if text is not None:
+        if not isinstance(text, str) or not text:
+            raise LabelError(f"{where}.text: expected a non-empty string")
+        if category in NOTE_CATEGORIES:
+            raise LabelError(f"{where}.text: {category} is about the whole note; leave text out")
+        if text not in note_text:
+            raise LabelError(f"{where}.text: {text!r} not found in the note")
+    elif category in SPAN_CATEGORIES:
+        raise LabelError(f"{where}.text: required for {category} (the flagged text as written in the note)")
+    return Expected(category, text=text)
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+def evaluate(notes: Sequence[LabelledNote], linter: Any = None) -> Evaluation:
+    """Lint all notes in one batch and score the findings against the labels."""
+    from ..lint.engine import NoteInput
+
+    if linter is None:
+        from ..lint.engine import Linter
+
+        linter = Linter()
+    results = list(linter.lint_many([NoteInput(text=n.text, path=str(n.path)) for n in notes]))
+    if len(results) != len(notes):
+        raise NoteassistError(f"linter returned {len(results)} results for {len(notes)} notes")
+    evaluation = Evaluation(categories={c: Counts() for c in CATEGORIES},
+                            elements={e: Counts() for e in ELEMENTS}, notes=len(notes))
+    for note, result in zip(notes, results):
+        _score(note, list(result.findings), evaluation)
+    for counts in evaluation.categories.values():
+        evaluation.overall.add(counts)
+    return evaluation
+
+
+def _score(note: LabelledNote, findings: list[Any], evaluation: Evaluation) -> None:
+    path = str(note.path)
+    categories = {e.category for e in note.expected} | {f.category for f in findings}
+    for category in sorted(categories):
+        expected = [e for e in note.expected if e.category == category]
+        predicted = [f for f in findings if f.category == category]
+        matched, unmatched_expected = _match(note.text, expected, predicted)
+        counts = evaluation.categories.setdefault(category, Counts())
+        counts.expected += len(expected)
+        counts.predicted += len(predicted)
+        counts.tp += len(matched)
+        if category == "missing-element":
+            for e in expected:
+                evaluation.elements.setdefault(e.element, Counts()).expected += 1
+            for f in predicted:
+                evaluation.elements.setdefault(_element(f) or "?", Counts()).predicted += 1
+            for e, _ in matched:
+                evaluation.elements[e.element].tp += 1
+        matched_ids = {id(f) for _, f in matched}
+        for f in predicted:
+            if id(f) not in matched_ids:
+                evaluation.false_positives.append(
+                    Miss(path, getattr(f, "line", 1), f.rule, category, f.text or "", _element(f)))
+        for e in unmatched_expected:
+            evaluation.false_negatives.append(
+                Miss(path, _line_of(note.text, e.text), category, category, e.text or "", e.element))
+
+
+def _match(text: str, expected: list[Expected], predicted: list[Any]) -> tuple[list[tuple[Expected, Any]], list[Expected]]:
+    """Greedy one-to-one matching within one note and category: specific entries first, then textless ones."""
+    remaining = list(predicted)
+    matched: list[tuple[Expected, Any]] = []
+    unmatched: list[Expected] = []
+    ordered = sorted(expected, key=lambda e: 0 if (e.element or e.text) else 1)
+    for entry in ordered:
+        found = next((f for f in remaining if _fits(text, entry, f)), None)
+        if found is None:
+            unmatched.append(entry)
+        else:
+            remaining.remove(found)
+            matched.append((entry, found))
+    return matched, unmatched
+
+
+def _fits(text: str, entry: Expected, finding: Any) -> bool:
+    if entry.element is not None:
+        return _element(finding) == entry.element
+    if entry.text is not None:
+        return any(_overlaps(start, start + len(entry.text), finding.start, finding.end)
+                   for start in _occurrences(text, entry.text))
+    return True
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    if b_start == b_end:  # a zero-width finding points at one offset
+        return a_start <= b_start < a_end
+    return max(a_start, b_start) < min(a_end, b_end)
+
+
+def _occurrences(text: str, needle: str) -> Iterable[int]:
+    start = text.find(needle)
+    while start != -1:
+        yield start
+        start = text.find(needle, start + 1)
+
+
+def _element(finding: Any) -> str | None:
+    extra = getattr(finding, "extra", None) or {}
+    return extra.get("element") or getattr(finding, "element", None)
+
+
+def _line_of(text: str, needle: str | None) -> int:
+    if not needle or needle not in text:
+        return 1
+    return text.count("\n", 0, text.index(needle)) + 1
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+def _pct(value: float | None) -> str:
+    return "   -" if value is None else f"{value:4.2f}"
+
+
+def format_table(evaluation: Evaluation) -> str:
+    lines = [f"{evaluation.notes} notes",
+             f"{'category':<26}{'expected':>9}{'predicted':>10}{'TP':>5}{'precision':>11}{'recall':>8}"]
+
+    def row(name: str, c: Counts) -> str:
+        return f"{name:<26}{c.expected:>9}{c.predicted:>10}{c.tp:>5}{_pct(c.precision):>11}{_pct(c.recall):>8}"
+
+    for name, counts in evaluation.categories.items():
+        lines.append(row(name, counts))
+    lines.append(row("overall", evaluation.overall))
+    lines.append("")
+    lines.append(f"{'missing element':<26}{'expected':>9}{'predicted':>10}{'TP':>5}{'precision':>11}{'recall':>8}")
+    for name, counts in sorted(evaluation.elements.items()):
+        if counts.expected or counts.predicted:
+            lines.append(row(name, counts))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m noteassist.qa.evaluate",
+                                     description="Precision and recall of the linter on a labelled corpus.")
+    parser.add_argument("directory", nargs="?", default="tests/corpus", help="corpus directory (default tests/corpus)")
+    parser.add_argument("--min-precision", type=float, default=0.90)
+    parser.add_argument("--min-recall", type=float, default=0.80)
+    parser.add_argument("--verbose", "-v", action="store_true", help="list false positives and false negatives")
+    args = parser.parse_args(argv)
+    try:
+        notes = load_corpus(args.directory)
+        if not notes:
+            raise LabelError(f"{args.directory}: no labelled notes")
+        evaluation = evaluate(notes)
+    except NoteassistError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    print(format_table(evaluation))
+    if args.verbose:
+        print("\nfalse positives (predicted, not expected):")
+        for miss in evaluation.false_positives:
+            print("  " + miss.format())
+        print("\nfalse negatives (expected, not predicted):")
+        for miss in evaluation.false_negatives:
+            print("  " + miss.format())
+    failures = evaluation.failures(args.min_precision, args.min_recall)
+    if failures:
+        print("\nFAIL: " + "; ".join(failures))
+        return 1
+    print("\nPASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
