@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
 OUT    := out/demo
 
-.PHONY: demo test bench setup system-deps schema clean
+.PHONY: demo test bench eval setup system-deps schema clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,11 @@ test: setup system-deps
 
 bench: setup
 	$(PY) bench/run.py --write BENCHMARKS.md
+	$(PY) bench/public_corpus.py --write BENCHMARKS.md
+
+# Precision and recall per category and per missing element on the labelled corpus (tests/corpus).
+eval: setup
+	$(PY) -m noteassist.qa.evaluate tests/corpus --verbose
 
 schema: setup
 	$(PY) -m noteassist.facts.schema > schema/visit-facts.schema.json

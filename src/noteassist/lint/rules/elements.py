@@ -81,6 +81,9 @@ class ElementSpec:
     not_when: list[re.Pattern[str]] = field(default_factory=list)
     #: The conditional element is checked only in notes that require this element.
     only_with: str | None = None
+    #: Present when some prose sentence carries no cue of these elements (DAP "data" is what is left
+    #: once assessment and plan statements are set aside).
+    unclaimed_by: tuple[str, ...] = ()
 
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
@@ -103,6 +106,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
             required_when=[re.compile(pattern) for pattern in entry.get("required_when", [])],
             not_when=[re.compile(pattern) for pattern in entry.get("not_when", [])],
             only_with=entry.get("only_with"),
+            unclaimed_by=tuple(entry.get("unclaimed_by", ())),
         )
     return specs
 
@@ -251,7 +255,8 @@ class MissingRequiredElement(Rule):
         ]
         present: set[str] = set()
         strings = doc.vocab.strings
-        for match_id, start, end in [*phrase_matcher(doc), *matcher(doc)]:
+        matches = [*phrase_matcher(doc), *matcher(doc)]
+        for match_id, start, end in matches:
             element = strings[match_id]
             if element not in wanted or element in present:
                 continue
@@ -261,6 +266,9 @@ class MissingRequiredElement(Rule):
             if not _negated(span):
                 present.add(element)
         for element in wanted - present:
+            if self.specs[element].unclaimed_by and self._unclaimed_sentence(doc, matches, element, label_zones):
+                present.add(element)
+                continue
             if any(regex.search(doc.text) for regex in self.specs[element].states):
                 present.add(element)
                 continue
@@ -269,6 +277,19 @@ class MissingRequiredElement(Rule):
                     present.add(element)
                     break
         return present
+
+    def _unclaimed_sentence(self, doc: Doc, matches, element: str, label_zones) -> bool:
+        """A prose sentence that no cue of the claiming elements touches: in a DAP note, a statement that is
+        neither assessment nor plan ("Job loss, housing risk. Kids with relative.") is data."""
+        claiming = set(self.specs[element].unclaimed_by)
+        strings = doc.vocab.strings
+        claimed = {doc[start].sent.start for match_id, start, _ in matches if strings[match_id] in claiming}
+        for sent in doc.sents:
+            if sent.start in claimed or any(zs <= sent.start_char < ze for zs, ze in label_zones):
+                continue
+            if sum(t.is_alpha for t in sent) >= 2:
+                return True
+        return False
 
     def _regex_hit(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> bool:
         text = doc.text
