@@ -9,14 +9,17 @@ leaves a half-written document.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -26,7 +29,14 @@ from noteassist.errors import ExportError
 from noteassist.lint.structure import parse_structure, split_front_matter
 from noteassist.notetypes import NOTE_TYPES
 
-__all__ = ["CONFIDENTIALITY_NOTICE", "export_docx", "read_docx_text"]
+__all__ = [
+    "CONFIDENTIALITY_NOTICE",
+    "DocxTextMap",
+    "TextSegment",
+    "docx_text_map",
+    "export_docx",
+    "read_docx_text",
+]
 
 CONFIDENTIALITY_NOTICE = (
     "Confidential: contains health information about a workers' compensation claim. "
@@ -110,36 +120,156 @@ def read_docx_text(path: str | Path) -> str:
 
     Word headings become `#` headings (Title is level 1, "Heading N" is N + 1), list paragraphs become
     `- ` items and table rows become `| a | b |` rows, so the linter sees sections, lists and tables in
-    a Word note just as it does in a Markdown one.
+    a Word note just as it does in a Markdown one. `docx_text_map` builds the text; it also says where
+    each character came from, so findings on this text can be put back into the document.
     """
-    document = Document(str(path))
-    lines: list[str] = []
+    return docx_text_map(Document(str(path))).text
+
+
+@dataclass(frozen=True)
+class TextSegment:
+    """A stretch of `DocxTextMap.text` that comes from one Word paragraph.
+
+    `text[start:end]` stands for `paragraph.text[para_start:para_end]`. Characters match one for one,
+    except that a table cell shows `|` as `/` and whitespace as a space; where a cell's run of several
+    whitespace characters was written as one space, the segment is that space and covers the whole run.
+    """
+
+    start: int
+    end: int
+    paragraph: Paragraph
+    para_start: int
+    para_end: int
+
+    @property
+    def one_to_one(self) -> bool:
+        return self.end - self.start == self.para_end - self.para_start
+
+
+@dataclass(frozen=True)
+class DocxTextMap:
+    """The Markdown text `read_docx_text` gives, and where its characters live in the document.
+
+    Segments are in text order and never overlap. Characters outside every segment (Markdown
+    prefixes, table pipes, line breaks, the space joining two paragraphs of a cell) have no
+    counterpart in the document.
+    """
+
+    text: str
+    segments: tuple[TextSegment, ...]
+
+
+def docx_text_map(document: WordDocument) -> DocxTextMap:
+    """Build the Markdown text of a python-docx `document` body together with its offset map."""
+    writer = _MapWriter()
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, document)
-            lines.append(_markdown_line(paragraph.text, paragraph.style.name if paragraph.style else ""))
+            text = paragraph.text
+            writer.start_line()
+            writer.write(_markdown_prefix(text, paragraph.style.name if paragraph.style else ""))
+            writer.write(text, paragraph, 0)
         elif child.tag == qn("w:tbl"):
             for row in Table(child, document).rows:
-                seen: set[int] = set()
-                cells = []
-                for cell in row.cells:
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
-                        cells.append(" ".join(cell.text.split()).replace("|", "/"))
-                lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+                writer.start_line()
+                _write_row(writer, row)
+    return writer.result()
 
 
-def _markdown_line(text: str, style: str) -> str:
+def _markdown_prefix(text: str, style: str) -> str:
     if not text.strip():
-        return text
+        return ""
     if style == "Title":
-        return f"# {text}"
+        return "# "
     if style.startswith("Heading ") and style[8:].isdigit():
-        return "#" * min(int(style[8:]) + 1, 6) + " " + text
+        return "#" * min(int(style[8:]) + 1, 6) + " "
     if style.startswith("List"):
-        return f"- {text}"
-    return text
+        return "- "
+    return ""
+
+
+def _write_row(writer: _MapWriter, row) -> None:
+    """Write a table row as `| a | b |`; a merged cell is written once."""
+    seen: set[int] = set()
+    writer.write("| ")
+    first = True
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        if not first:
+            writer.write(" | ")
+        first = False
+        _write_cell(writer, cell.paragraphs)
+    writer.write(" |")
+
+
+def _write_cell(writer: _MapWriter, paragraphs: list[Paragraph]) -> None:
+    """Write a cell's text with its whitespace collapsed (`" ".join(cell.text.split())`) and `|` as `/`.
+
+    `cell.text` joins the cell's paragraphs with newlines; a space standing for whitespace that lies
+    inside one paragraph maps to that whitespace, one standing for a paragraph break maps to nothing.
+    """
+    texts = [p.text for p in paragraphs]
+    cell_text = "\n".join(texts)
+    starts = [0]
+    for text in texts[:-1]:
+        starts.append(starts[-1] + len(text) + 1)
+
+    def locate(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    previous_end: int | None = None
+    for word in cell_text.split():
+        # Only whitespace lies between the previous word and this one, so this finds this word.
+        index = cell_text.index(word, previous_end or 0)
+        if previous_end is not None:
+            k = locate(previous_end)
+            if index <= starts[k] + len(texts[k]):  # the whitespace ends before paragraph k does
+                writer.write(" ", paragraphs[k], previous_end - starts[k], index - starts[k])
+            else:
+                writer.write(" ")
+        k = locate(index)
+        writer.write(word.replace("|", "/"), paragraphs[k], index - starts[k])
+        previous_end = index + len(word)
+
+
+class _MapWriter:
+    """Accumulates lines of text and the segments that map them back to paragraphs."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._segments: list[TextSegment] = []
+        self._position = 0
+        self._lines = 0
+
+    def start_line(self) -> None:
+        if self._lines:
+            self.write("\n")
+        self._lines += 1
+
+    def write(self, text: str, paragraph: Paragraph | None = None, para_start: int = 0,
+              para_end: int | None = None) -> None:
+        """Append `text`; with a `paragraph`, it stands for `paragraph.text[para_start:para_end]`."""
+        if not text:
+            return
+        start, end = self._position, self._position + len(text)
+        self._parts.append(text)
+        self._position = end
+        if paragraph is None:
+            return
+        para_end = para_start + len(text) if para_end is None else para_end
+        segment = TextSegment(start, end, paragraph, para_start, para_end)
+        last = self._segments[-1] if self._segments else None
+        if (last is not None and last.paragraph is paragraph and last.end == start
+                and last.para_end == para_start and last.one_to_one and segment.one_to_one):
+            segment = TextSegment(last.start, end, paragraph, last.para_start, para_end)
+            self._segments[-1] = segment
+        else:
+            self._segments.append(segment)
+
+    def result(self) -> DocxTextMap:
+        return DocxTextMap("".join(self._parts), tuple(self._segments))
 
 
 # -- building ---------------------------------------------------------------------------------------

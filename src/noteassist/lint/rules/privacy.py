@@ -1,4 +1,4 @@
-"""Privacy (NA9xx, privacy). Source: ../shared/domain.md section 6.3.
+r"""Privacy (NA9xx, privacy). Source: ../shared/domain.md section 6.3.
 
 NA901 flags a full Social Security number: the dashed form 123-45-6789 anywhere (with a valid
 area and group number), and any 9-digit run (123456789, 123 45 6789, or dashed) within about 30
