@@ -120,3 +120,46 @@ def test_previous_note_flags_a_cloned_note(tmp_path):
     assert finding["rule"] == "NA821" and finding["similar_to"] == str(earlier)
     alone = CliRunner().invoke(main, ["lint", str(later), "--select", "NA821"])
     assert alone.exit_code == 0
+
+
+def _docx_note(tmp_path):
+    from noteassist.export import export_docx
+
+    path = tmp_path / "visit.docx"
+    export_docx("# Medications\n\nTramadol 50 mg QD per Dr. Lee.\n\nThe worker was non-compliant with PT.\n", path)
+    return path
+
+
+def test_annotate_writes_comments_to_a_copy_and_leaves_the_original(tmp_path):
+    from docx import Document
+
+    note = _docx_note(tmp_path)
+    before = note.read_bytes()
+    out = tmp_path / "reviewed.docx"
+    result = CliRunner().invoke(main, ["lint", str(note), "--select", "NA5,NA402", "--annotate", str(out)])
+    assert result.exit_code == 1, result.output  # the findings are still reported
+    assert note.read_bytes() == before
+    comments = list(Document(str(out)).comments)
+    assert {c.author for c in comments} == {"noteassist"}
+    texts = [c.text for c in comments]
+    assert any(t.startswith("NA501 [error]") and "Suggestion: daily" in t for t in texts)
+    assert any(t.startswith("NA402") for t in texts)
+    again = CliRunner().invoke(main, ["lint", str(note), "--annotate", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_annotate_needs_a_word_note(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text(NOTE)
+    result = run(str(note), "--annotate", str(tmp_path / "x.docx"))
+    assert result.exit_code == 2 and "--annotate needs a .docx note" in result.stderr
+
+
+def test_fix_in_place_on_a_word_note(tmp_path):
+    from noteassist.export import read_docx_text
+
+    note = _docx_note(tmp_path)
+    result = CliRunner().invoke(main, ["lint", str(note), "--select", "NA5", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert "Tramadol 50 mg daily per Dr. Lee." in read_docx_text(note)
+    assert "QD" in read_docx_text(tmp_path / "visit.docx.bak")
