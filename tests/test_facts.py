@@ -160,3 +160,74 @@ def test_impossible_time_is_rejected():
 
     with pytest.raises(ValidationError):
         Appointment(date="2026-12-04", time="13:00 PM")
+
+
+# --- Schema version 2: what adjuster reports need ---------------------------------------------
+
+V2_FIELDS = """\
+decisions_requested:
+  - decision: authorize transportation on December 17, 2026
+    rationale: no driver after anesthesia
+    due: 2026-12-10
+recommendations: [keep modified duty until surgery]
+appointments:
+  - date: 2026-12-17
+    provider: Dr. Lee
+    purpose: surgery
+return_to_work:
+  full_duty_target: 2027-04-15
+  returned_on: 2026-11-23
+referrals:
+  - service: physical therapy
+    status: overturned
+    visits_authorized: 8
+    visits_used: 5
+    appealed: 2026-10-28
+    appeal_deadline: 2026-11-20
+goals:
+  - goal: return to full duty
+    status: partially-met
+follow_up:
+  - task: call the adjuster
+    owner: Jordan Patel
+    done: true
+closure:
+  reason: rtw-full-duty
+  date: 2026-12-31
+"""
+
+
+def test_schema_version_2_fields_load():
+    facts = load_facts("v2.yaml", "schema_version: 2\n" + MINIMAL + V2_FIELDS)
+    assert facts.schema_version == 2
+    assert facts.decisions_requested[0].requested_from == "adjuster"
+    assert facts.referrals[0].visits_authorized == 8 and facts.referrals[0].status.value == "overturned"
+    assert facts.goals[0].status.value == "partially-met" and facts.follow_up[0].done is True
+    assert facts.closure.reason.value == "rtw-full-duty"
+    assert facts.return_to_work.returned_on.isoformat() == "2026-11-23"
+
+
+def test_new_files_default_to_version_2_and_version_1_files_load_unchanged():
+    from noteassist.facts import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 2 and load_facts("x.yaml", MINIMAL).schema_version == 2
+    for path in EXAMPLES:
+        facts = load_facts(path)
+        assert facts.schema_version == 1
+        assert (facts.decisions_requested, facts.recommendations, facts.appointments, facts.closure) == ([], [], [], None)
+    # a version-1 file may already use version-2 fields: reading is additive, never stricter
+    assert load_facts("x.yaml", "schema_version: 1\n" + MINIMAL + V2_FIELDS).closure is not None
+
+
+def test_unknown_schema_version_is_rejected():
+    with pytest.raises(FactsError, match="schema_version: this noteassist reads schema_version 1 or 2"):
+        load_facts("x.yaml", "schema_version: 3\n" + MINIMAL)
+
+
+def test_bad_closure_reason_lists_the_vocabulary():
+    with pytest.raises(FactsError, match="closure.reason: expected one of .*'rtw-full-duty'"):
+        load_facts("x.yaml", MINIMAL + "closure:\n  reason: fired\n")
+
+
+def test_schema_id_names_the_version():
+    assert json_schema()["$id"].endswith("/visit-facts/v2.json")

@@ -32,3 +32,8 @@ class NoteInputError(NoteassistError):
 
 class ExportError(NoteassistError):
     """The output document cannot be written."""
+
+
+class ReportError(NoteassistError):
+    """A claim folder or report period that cannot become a report: no claim.yaml, a broken or
+    foreign contact file, a period that ends before it starts."""

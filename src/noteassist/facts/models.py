@@ -5,6 +5,15 @@ an initial assessment...). Templates turn it into prose; the DOCX exporter takes
 its claim header from it. The schema is versioned (`schema_version`) so files
 written today keep loading when fields are added; a field is never renamed.
 
+Version history (a file may declare any supported version; all load with this model):
+- 1: the contact note schema.
+- 2: adds what an adjuster update report needs and a contact lacked: decisions
+  requested from the adjuster (`decisions_requested`), `recommendations`, other
+  scheduled `appointments` (surgery, IME), a `return_to_work` forecast, therapy
+  visits used/authorized and UR detail on a `Referral`, UR statuses `delayed`,
+  `overturned` and `upheld`, a goal's `status`, a task's `done`, and `closure`
+  (reason, date, outcome) for a closure report.
+
 Field names follow the vocabulary of ../shared/domain.md (work status, MMI,
 UR status...). Everything but the claim, the claimant and the encounter is
 optional, because a phone call to a pharmacy has no diagnosis or exam.
@@ -21,7 +30,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Every version this model reads: additions only, so older files load unchanged.
+SUPPORTED_VERSIONS = (1, 2)
 
 NOTE_TYPES = (
     "physician-visit",
@@ -103,6 +114,34 @@ class URStatus(str, Enum):
     partially_certified = "partially-certified"
     non_certified = "non-certified"
     appealed = "appealed"
+    # schema 2 (domain guide 5.4): the rest of the UR vocabulary
+    delayed = "delayed"
+    overturned = "overturned"
+    upheld = "upheld"
+
+
+class GoalStatus(str, Enum):
+    in_progress = "in-progress"
+    met = "met"
+    partially_met = "partially-met"
+    not_met = "not-met"
+
+
+class ClosureReason(str, Enum):
+    """Closure reasons, the controlled vocabulary of domain guide 1.5."""
+
+    goals_met = "goals-met"
+    rtw_full_duty = "rtw-full-duty"
+    rtw_modified_duty_permanent_restrictions = "rtw-modified-duty-permanent-restrictions"
+    mmi_reached = "mmi-reached"
+    claim_settled = "claim-settled"
+    services_declined = "services-declined"
+    unable_to_contact = "unable-to-contact"
+    referral_period_expired = "referral-period-expired"
+    referral_withdrawn = "referral-withdrawn"
+    transferred = "transferred"
+    attorney_request = "attorney-request"
+    death = "death"
 
 
 class CallDirection(str, Enum):
@@ -270,6 +309,13 @@ class Referral(Model):
     reference: str | None = None
     requested: date | None = None
     decided: date | None = None
+    # schema 2
+    requesting_provider: str | None = None
+    reviewer: str | None = Field(default=None, description="UR reviewer and credential")
+    appeal_deadline: date | None = None
+    appealed: date | None = Field(default=None, description="Date the appeal or reconsideration was filed")
+    visits_authorized: int | None = Field(default=None, ge=0, description="Therapy visits authorized")
+    visits_used: int | None = Field(default=None, ge=0, description="Therapy visits attended so far")
 
 
 class Barrier(Model):
@@ -281,12 +327,43 @@ class Barrier(Model):
 class Goal(Model):
     goal: Text
     target_date: date | None = None
+    status: GoalStatus | None = Field(default=None, description="schema 2: progress toward the goal")
 
 
 class Task(Model):
     task: Text
     owner: Text
     due: date | None = None
+    done: bool = Field(default=False, description="schema 2: completed; a later contact may repeat the task with done: true")
+
+
+class DecisionRequest(Model):
+    """schema 2: a decision the case manager asks someone (usually the adjuster) to make."""
+
+    decision: Text
+    rationale: str | None = None
+    requested_from: Text = "adjuster"
+    due: date | None = None
+    decided: date | None = Field(default=None, description="When the decision was made; it is then no longer pending")
+    outcome: str | None = None
+
+
+class ReturnToWork(Model):
+    """schema 2: the return-to-work forecast and what actually happened."""
+
+    modified_duty_target: date | None = None
+    full_duty_target: date | None = None
+    returned_on: date | None = Field(default=None, description="Date the worker actually returned to work")
+    basis: str | None = Field(default=None, description="Whose forecast, or the guideline used, e.g. 'per Dr. Lee'")
+
+
+class Closure(Model):
+    """schema 2: why and when case management closed (domain guide 1.5)."""
+
+    reason: ClosureReason
+    date: Date | None = None
+    outcome: str | None = Field(default=None, description="Outcome against the goals, in a sentence or two")
+    notified: list[Text] = Field(default_factory=list, description="Parties told of the closure: who, when, how")
 
 
 class TimeSpent(Model):
@@ -330,12 +407,20 @@ class VisitFacts(Model):
     follow_up: list[Task] = Field(default_factory=list)
     communication: list[Text] = Field(default_factory=list, description="Who was told the results, when, how")
     time_spent: TimeSpent | None = None
+    # schema 2
+    appointments: list[Appointment] = Field(
+        default_factory=list, description="Other scheduled appointments: surgery, therapy start, IME, FCE"
+    )
+    return_to_work: ReturnToWork | None = None
+    recommendations: list[Text] = Field(default_factory=list, description="The case manager's recommendations")
+    decisions_requested: list[DecisionRequest] = Field(default_factory=list)
+    closure: Closure | None = None
 
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != SCHEMA_VERSION:
-            raise ValueError(f"this noteassist reads schema_version {SCHEMA_VERSION}")
+        if value not in SUPPORTED_VERSIONS:
+            raise ValueError(f"this noteassist reads schema_version {' or '.join(map(str, SUPPORTED_VERSIONS))}")
         return value
 
     @model_validator(mode="after")

@@ -1,0 +1,103 @@
+"""From an assembled `Report` to the text and the Word document the adjuster receives.
+
+`render_report` fills the report template (templates/reports/<note type>.md.j2, overridable with
+`--templates DIR` like note templates) in the same sandboxed Jinja environment notes use;
+`report_header` and `signature` give the claim header rows and the closing block; `write_report`
+puts them on the base document (the shipped one or an agency letterhead) as a DOCX. The report's
+text is Markdown, which is also what the linter checks before the document ships.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..errors import TemplateError
+from ..render.environment import TEMPLATE_SUFFIX, build_environment, longdate
+from .assemble import CLOSURE_WORDS, WORK_STATUS_WORDS, ur_phrase
+from .model import ACTIVITIES, ACTIVITY_WORDS, Report
+
+TITLES = {"progress": "Case Management Progress Report", "closure": "Case Management Closure Report"}
+
+
+def render_report(report: Report, template_dirs: Sequence[str | Path] = ()) -> str:
+    """The report body as Markdown, from the template named after the report's note type."""
+    name = report.note_type
+    env = build_environment(template_dirs, kind="reports")
+    try:
+        template = env.get_template(name + TEMPLATE_SUFFIX)
+        text = template.render(report=report, activities=ACTIVITIES, activity_words=ACTIVITY_WORDS,
+                               ur_phrase=ur_phrase, work_status_words=WORK_STATUS_WORDS,
+                               closure_words=CLOSURE_WORDS)
+    except jinja2.TemplateNotFound:
+        raise TemplateError(f"no report template '{name}' in {', '.join(map(str, template_dirs)) or 'the defaults'}"
+                            ) from None
+    except TemplateError as exc:
+        raise TemplateError(f"template {name}: {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template {exc.name or name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template {name}: {exc.message or exc}") from None
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines).strip("\n")) + "\n"
+
+
+def report_title(report: Report) -> str:
+    title = TITLES[report.kind]
+    return f"{title} No. {report.report_number}" if report.kind == "progress" else title
+
+
+def report_header(report: Report) -> list[tuple[str, Any]]:
+    """The claim header rows (domain guide 1.4, row 1): who, which claim, which period."""
+    claim = report.claim
+    adjuster = claim.adjuster
+    return [
+        ("Claimant", report.claimant.name),
+        ("Claim number", claim.claim_number),
+        ("Date of injury", claim.date_of_injury.isoformat()),
+        ("Jurisdiction", claim.jurisdiction),
+        ("Employer", claim.employer),
+        ("Carrier", claim.carrier or claim.tpa),
+        ("Adjuster", adjuster.name if adjuster else None),
+        ("Report period", f"{longdate(report.period_start)} to {longdate(report.period_end)}"),
+        ("Report", f"No. {report.report_number}, {'closure' if report.kind == 'closure' else 'monthly progress'}"),
+        ("Report date", report.report_date.isoformat()),
+        ("Next report due", report.next_report_due.isoformat() if report.next_report_due else None),
+    ]
+
+
+def signature(report: Report) -> list[str]:
+    """The closing block: who wrote the report and how to reach them."""
+    manager = report.case_manager
+    lines = [f"Report date: {longdate(report.report_date)}",
+             ", ".join(part for part in (manager.name, manager.credentials) if part)]
+    lines += [part for part in (manager.organization, manager.phone) if part]
+    if report.recipients:
+        lines.append("To: " + "; ".join(report.recipients))
+    return lines
+
+
+def write_report(report: Report, body: str, out: str | Path, *, letterhead: str | Path | None = None,
+                 overwrite: bool = False) -> Path:
+    """Write the rendered report as a DOCX on the letterhead (or the shipped base document).
+
+    No full SSN reaches the adjuster: any in the body, header or signature is masked to its last four digits.
+    """
+    from ..export.report import export_report_docx
+    from ..lint.rules.privacy import mask_ssns
+
+    header = [(label, mask_ssns(value) if isinstance(value, str) else value) for label, value in report_header(report)]
+    return export_report_docx(mask_ssns(body), out, header=header, title=report_title(report),
+                              signature=[mask_ssns(line) for line in signature(report)], base=letterhead,
+                              overwrite=overwrite)
+
+
+def lint_text(report: Report, body: str) -> str:
+    """What the linter reads: the header as "Label: value" fields, then the body (so the report period and
+    the other header elements count as stated)."""
+    fields = "\n".join(f"{label}: {value}" for label, value in report_header(report) if value)
+    return f"{fields}\n\n{body}"
