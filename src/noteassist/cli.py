@@ -178,6 +178,73 @@ def export(input_path: str, out: str, template: str | None, template_dirs: tuple
 
 
 @main.command()
+@click.argument("claim_dir", metavar="CLAIM_DIR", type=click.Path(file_okay=False))
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="The .docx to write.")
+@click.option("--kind", type=click.Choice(["progress", "closure"]), default="progress", show_default=True)
+@click.option("--letterhead", type=click.Path(dir_okay=False, exists=True),
+              help="Agency base document (.docx): its styles, header, logo and footer are kept.")
+@templates_option
+@click.option("--pdf", is_flag=True, help="Also write OUT.pdf with LibreOffice (headless).")
+@click.option("--strict", is_flag=True,
+              help="Write nothing when the report has a lint finding (warning or worse), a missing required "
+                   "element or contradictory contacts.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default="error", show_default=True,
+              help="Exit 1 when a lint finding of the report is at or above this severity.")
+@force_option
+@config_option
+@_handle_errors
+def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | None, template_dirs: tuple[str, ...],
+           pdf: bool, strict: bool, fail_on: str, force: bool, config_path: str | None) -> None:
+    """Adjuster update (or closure) report for one claim folder over a period, as DOCX.
+
+    The folder holds claim.yaml and one visit-facts file (or note) per contact. The report's text is
+    linted for an adjuster reader first; findings, missing report elements and contradictions between
+    contacts go to stderr.
+    """
+    from .lint import Linter, NoteInput
+    from .lint.finding import severity_rank
+    from .report import assemble_report, load_claim
+    from .report.document import lint_text, render_report, write_report
+
+    if not out.lower().endswith(".docx"):
+        raise NoteassistError(f"{out}: the report must be a .docx file")
+    if Path(out).exists() and not force:
+        _confirm_overwrite(out)
+    built = assemble_report(load_claim(claim_dir), start.date(), end.date(), kind=kind)
+    body = render_report(built, template_dirs)
+    result = Linter(_config(config_path, claim_dir)).lint(
+        NoteInput(text=lint_text(built, body), path=f"{out} (text)", note_type=built.note_type))
+    for finding in result.findings:
+        click.echo(f"noteassist: report: {finding.rule} [{finding.severity}] {finding.message}: "
+                   f"\"{_excerpt(finding.text)}\"", err=True)
+    for missing in built.missing:
+        click.echo(f"noteassist: report: missing {missing.element}: {missing.reason}", err=True)
+    for contradiction in built.contradictions:
+        click.echo(f"noteassist: report: contradiction: {contradiction}", err=True)
+    blocking = [f for f in result.findings if severity_rank(f.severity) >= severity_rank("warning")]
+    if strict and (blocking or built.missing or built.contradictions):
+        click.echo(f"noteassist: --strict: {out} not written ({len(blocking)} finding(s), {len(built.missing)} "
+                   f"missing element(s), {len(built.contradictions)} contradiction(s))", err=True)
+        sys.exit(1)
+    write_report(built, body, out, letterhead=letterhead, overwrite=True)
+    click.echo(f"wrote {out} (report No. {built.report_number}, {len(built.contacts)} contacts, "
+               f"{built.period_start} to {built.period_end})", err=True)
+    if pdf:
+        from .export.pdf import convert_to_pdf
+
+        click.echo(f"wrote {convert_to_pdf(Path(out))}", err=True)
+    if any(severity_rank(f.severity) >= severity_rank(fail_on) for f in result.findings):
+        sys.exit(1)
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+@main.command()
 @templates_option
 @_handle_errors
 def templates(template_dirs: tuple[str, ...]) -> None:

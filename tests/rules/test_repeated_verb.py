@@ -177,3 +177,9 @@ def test_a_document_saying_something_is_not_the_writers_verb(linter):
     text = ("He said he received a letter from the county saying his benefits will stop. He said he did not know "
             "which pay stubs they wanted. He said he skipped lunch twice this week.")
     assert na201(linter, text) == []
+
+
+def test_table_cells_are_data_not_prose(linter):
+    rows = "\n".join(f"| Service {n} | requested on 11/{n:02d}/2026 |" for n in range(1, 6))
+    text = f"| Service | Status |\n| --- | --- |\n{rows}\n"
+    assert na201(linter, text) == []

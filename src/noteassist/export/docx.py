@@ -400,6 +400,37 @@ def _add_table(document, rows: list[list[str]]) -> None:
                 paragraph.add_run(_strip_markup(text)).bold = True
             else:
                 _add_inline(paragraph, text)
+    _fit_columns(document, table, rows)
+
+
+def _fit_columns(document, table, rows: list[list[str]]) -> None:
+    """Column widths in proportion to their longest words and text, so "11/20/2026" or "0.4" does not wrap
+    while a purpose column takes the room (Word and LibreOffice otherwise split the page evenly)."""
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    columns = max(len(row) for row in rows)
+    # In characters of 11-point text (about 9.5 to the inch in the widest fallback font, cell padding
+    # included): every column gets its
+    # longest word, then the room left goes to the columns with long text, up to 40 characters each.
+    capacity = usable / 914400 * 9.5
+    floors, wants = [], []
+    for col in range(columns):
+        texts = [_strip_markup(row[col]) if col < len(row) else "" for row in rows]
+        floor = max((len(word) for text in texts for word in text.split()), default=1) + 2
+        floors.append(floor)
+        wants.append(max(min(max((len(text) for text in texts), default=1), 40) + 2 - floor, 0))
+    spare = capacity - sum(floors)
+    if spare >= 0:
+        extra = [spare * want / (sum(wants) or 1) for want in wants]
+        chars = [floor + add for floor, add in zip(floors, extra)]
+    else:
+        chars = [floor * capacity / sum(floors) for floor in floors]
+    table.autofit = False
+    for col, count in enumerate(chars):
+        width = int(usable * count / sum(chars))
+        table.columns[col].width = width  # the grid LibreOffice lays out by
+        for cell in table.columns[col].cells:
+            cell.width = width  # the cell widths Word lays out by
 
 
 def _add_footer(document) -> None:

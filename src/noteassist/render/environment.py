@@ -44,19 +44,19 @@ class NoteUndefined(StrictUndefined):
         return self._fail_with_undefined_error()
 
 
-def builtin_template_dir() -> Path:
-    """templates/notes inside an installed wheel, else the checkout's top-level templates/notes."""
+def builtin_template_dir(kind: str = "notes") -> Path:
+    """templates/<kind> (notes or reports) inside an installed wheel, else in the checkout's templates/."""
     try:
-        packaged = resources.files("noteassist") / "templates" / "notes"
+        packaged = resources.files("noteassist") / "templates" / kind
         if packaged.is_dir():
             return Path(str(packaged))
     except (ModuleNotFoundError, TypeError, OSError):  # pragma: no cover - exotic loaders
         pass
-    return Path(__file__).resolve().parents[3] / "templates" / "notes"
+    return Path(__file__).resolve().parents[3] / "templates" / kind
 
 
-def search_path(template_dirs: Iterable[str | Path] = ()) -> list[Path]:
-    return [Path(d) for d in template_dirs] + [builtin_template_dir()]
+def search_path(template_dirs: Iterable[str | Path] = (), kind: str = "notes") -> list[Path]:
+    return [Path(d) for d in template_dirs] + [builtin_template_dir(kind)]
 
 
 # ---------------------------------------------------------------- filters
@@ -147,6 +147,12 @@ def sentence(text: Any) -> str:
     return s if s[-1] in ".!?" else s + "."
 
 
+def capfirst(text: Any) -> str:
+    """First letter upper case, the rest untouched, no period added: for list items and table cells."""
+    s = str(text or "").strip().rstrip(".")
+    return s[:1].upper() + s[1:]
+
+
 def lowerfirst(text: Any) -> str:
     s = str(text or "").strip()
     if len(s) > 1 and s[1].isupper():  # keep acronyms such as "MRI"
@@ -158,6 +164,22 @@ def enum_text(value: Any) -> str:
     """An enum or hyphenated id as words: 'partially-certified' -> 'partially certified'."""
     raw = getattr(value, "value", value)
     return str(raw or "").replace("-", " ")
+
+
+def usdate(value: date | datetime | None) -> str:
+    """2026-11-20 -> '11/20/2026', the short form for table cells."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.month:02d}/{value.day:02d}/{value.year}"
+
+
+def hours(value: Any) -> str:
+    """Tenths of an hour as the time log prints them: Decimal('1.50') -> '1.5', 0 -> '-'."""
+    if not value:
+        return "-"
+    return f"{value:.1f}"
 
 
 def minutes(value: int | None) -> str:
@@ -175,14 +197,18 @@ FILTERS = {
     "full_name": full_name,
     "sentence": sentence,
     "lowerfirst": lowerfirst,
+    "capfirst": capfirst,
     "enum_text": enum_text,
     "minutes": minutes,
+    "usdate": usdate,
+    "hours": hours,
 }
 
 
-def build_environment(template_dirs: Sequence[str | Path] = ()) -> SandboxedEnvironment:
+def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes") -> SandboxedEnvironment:
+    """The sandboxed environment for note templates (kind "notes") or report templates ("reports")."""
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in search_path(template_dirs)]),
+        loader=FileSystemLoader([str(p) for p in search_path(template_dirs, kind)]),
         undefined=NoteUndefined,
         autoescape=False,
         trim_blocks=True,

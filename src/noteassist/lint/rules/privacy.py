@@ -34,6 +34,31 @@ def _valid(area: str, group: str, serial: str) -> bool:
     return area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000"
 
 
+def ssn_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every full SSN in `text`, by the rule's patterns, in order."""
+    keywords = [(m.start(), m.end()) for m in _KEYWORD.finditer(text)]
+
+    def near_keyword(start: int, end: int) -> bool:
+        return any(-_NEAR <= start - k_end <= _NEAR or -_NEAR <= k_start - end <= _NEAR for k_start, k_end in keywords)
+
+    spans = {(m.start(), m.end()) for m in _DASHED.finditer(text)
+             if _valid(*m.groups()) or near_keyword(m.start(), m.end())}
+    spans |= {(m.start(), m.end()) for m in _RUN.finditer(text) if near_keyword(m.start(), m.end())}
+    return sorted(spans)
+
+
+def mask(ssn: str) -> str:
+    """123-45-6789 -> XXX-XX-6789: the last four digits, as Texas DWC-073 prints them."""
+    return "XXX-XX-" + re.sub(r"\D", "", ssn)[-4:]
+
+
+def mask_ssns(text: str) -> str:
+    """`text` with every full SSN masked; for documents that must never carry one (adjuster reports)."""
+    for start, end in reversed(ssn_spans(text)):
+        text = text[:start] + mask(text[start:end]) + text[end:]
+    return text
+
+
 @register
 class SocialSecurityNumber(Rule):
     code = "NA901"
@@ -55,25 +80,13 @@ class SocialSecurityNumber(Rule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         text = doc.text
-        keywords = [(m.start(), m.end()) for m in _KEYWORD.finditer(text)]
-
-        def near_keyword(start: int, end: int) -> bool:
-            return any(-_NEAR <= start - k_end <= _NEAR or -_NEAR <= k_start - end <= _NEAR
-                       for k_start, k_end in keywords)
-
-        spans = set()
-        for m in _DASHED.finditer(text):
-            if _valid(*m.groups()) or near_keyword(m.start(), m.end()):
-                spans.add((m.start(), m.end()))
-        for m in _RUN.finditer(text):
-            if near_keyword(m.start(), m.end()):
-                spans.add((m.start(), m.end()))
-        for start, end in sorted(spans):
-            last4 = re.sub(r"\D", "", text[start:end])[-4:]
+        spans = ssn_spans(text)
+        for start, end in spans:
+            masked = mask(text[start:end])
             yield self.finding(doc, start, end,
                                "Social Security number in the note; remove it or keep only the last 4 digits",
-                               ["XXX-XX-" + last4], fix="XXX-XX-" + last4)
-        yield from self._claim_number(doc, spans)
+                               [masked], fix=masked)
+        yield from self._claim_number(doc, set(spans))
 
     def _claim_number(self, doc: Doc, spans: set[tuple[int, int]]) -> Iterable[Finding]:
         """Domain guide 5.2: reject a claim number shaped like an SSN, wherever the number came from."""

@@ -136,8 +136,13 @@ class RepeatedReportingVerb(Rule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         table = self.table
         uses: dict[str, list[Token]] = {}
+        # Table cells are data ("requested on 11/20/2026" in an authorization table), not the writer's prose.
+        note = doc._.note
+        cells = [(b.start, b.end) for b in note.structure.blocks if b.kind == "table_row"] if note is not None else []
         for token in doc:
             if token.pos_ != "VERB":
+                continue
+            if cells and any(start <= token.idx < end for start, end in cells):
                 continue
             # "a letter saying benefits stop": a document's content, not the writer's choice of verb.
             if token.tag_ == "VBG" and token.dep_ in ("acl", "advcl") and not any(
