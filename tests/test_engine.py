@@ -87,3 +87,10 @@ def test_metrics_are_on_prose_only(linter):
     assert m["words"] > m["prose_words"] > 0
     assert m["sentences"] == 4
     assert m["flesch_kincaid_grade"] is not None and m["flesch_reading_ease"] is not None
+
+
+def test_short_section_labels_and_titles_identify_the_format(linter):
+    dap = "DAP Note\n\nD: Client texted twice and called about rent.\nA: Stress is moderate.\nP: Meet on 12/02/2026."
+    assert linter.lint_text(dap).note_type == "dap"
+    soap = "S: Pain 4/10.\nO: Full range of motion.\nA: Improving.\nP: Continue PT."
+    assert linter.lint_text(soap).note_type == "soap"

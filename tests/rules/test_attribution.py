@@ -58,6 +58,8 @@ def test_fires(linter, text, expected):
         "## Assessment\nShe appears to be progressing toward full duty.",
         "Discussed coping strategies and reviewed medication adherence with the client.",
         "Reports stable housing in a subsidized unit.",
+        "- Ibuprofen 600 mg three times a day\n- Dr. Castellanos opined that the tear is work related.",
+        "A second epidural may follow if surgery is not advised.",
         "Per Dr. Ruiz's IME report dated 10/02/2026, full range of motion was noted.",
         "According to the PT progress note, 8 of 12 visits were reported as completed.",
     ],

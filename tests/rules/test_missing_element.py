@@ -336,6 +336,9 @@ def test_modified_duty_without_restrictions_is_flagged_at_the_status(linter, sta
     "Remains off work; the employer has no modified duty available.",
     "Remains off work because the employer cannot accommodate light duty.",
     "Full duty without restrictions as of 11/21/2026.",
+    "Remains off work. Goal: return to modified duty by 12/15/2026.",
+    "Remains off work. I will call the employer by 12/01/2026 about a light-duty option.",
+    "Remains off work.\n\nGoals\n1. Long term: modified duty in the yard and full duty in spring.\n",
 ])
 def test_restrictions_stated_or_no_modified_duty_stays_quiet(linter, status):
     text = VISIT.format(status=status)
@@ -405,3 +408,9 @@ def test_service_date_from_export_metadata_counts(linter):
 def test_crisis_note_without_a_plan_is_still_flagged(linter):
     text = "Overdose crisis on 11/02/2026. Client reports no housing. High-risk client."
     assert missing(linter, text, "dap") == {"plan"}
+
+
+def test_labels_with_a_source_count(linter):
+    text = VISIT.format(status="Full duty.").replace("Continue PT 2x/week for 4 weeks.", "")
+    text += "\nPlan per provider:\n- PT 2x/week for 4 weeks\n"
+    assert "treatment_plan" not in missing(linter, text, "physician-visit")

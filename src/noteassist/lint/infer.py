@@ -9,11 +9,15 @@ from .structure import NoteStructure
 
 # Section labels that identify a format: at least `need` of them must be present.
 _FORMATS: tuple[tuple[str, set[str], int], ...] = (
-    ("soap", {"subjective", "objective", "assessment", "plan"}, 3),
-    ("birp", {"behavior", "behaviour", "intervention", "response", "plan"}, 3),
-    ("dap", {"data", "assessment", "plan"}, 3),
+    ("soap", {"subjective", "objective", "assessment", "plan", "s", "o", "a", "p"}, 3),
+    ("birp", {"behavior", "behaviour", "intervention", "response", "plan", "b", "i", "r", "p"}, 3),
+    ("dap", {"data", "assessment", "plan", "d", "a", "p"}, 3),
 )
 _TITLES = {
+    # A format named in the title ("DAP Note") wins over words about calls or visits in the body.
+    "soap": re.compile(r"\bSOAP\b"),
+    "dap": re.compile(r"\bDAP\b"),
+    "birp": re.compile(r"\bBIRP\b"),
     "progress-report": re.compile(r"\b(progress|status|update) report\b|\breport period\b", re.I),
     "closure-report": re.compile(r"\bclosure (report|reason|date)\b|\bcase closure\b", re.I),
     "initial-assessment": re.compile(r"\binitial (case management )?assessment\b|\bintake assessment\b", re.I),

@@ -34,6 +34,11 @@ def _objective(label: str) -> bool:
     return label in _OBJECTIVE_SHORT or any(word in label for word in _OBJECTIVE_LABELS)
 
 
+def _hypothetical(token) -> bool:
+    """"if surgery is not advised", "unless it is reported": a condition or a negation reports nothing."""
+    return any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether")) for c in token.children)
+
+
 def _sourced(sentence) -> bool:
     """The sentence names its source: "Per Dr. Ruiz's IME report, ...", "according to the PT note"."""
     words = [t.lower_ for t in sentence]
@@ -65,7 +70,8 @@ class AgentlessReporting(Rule):
             if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
                 continue
             children = {c.dep_ for c in token.children}
-            passive = "auxpass" in children and "agent" not in children and not _sourced(token.sent)
+            passive = ("auxpass" in children and "agent" not in children and not _sourced(token.sent)
+                       and not _hypothetical(token))
             bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
                           and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
             if passive or bare_start:
@@ -99,6 +105,9 @@ class OpinedByNonExpert(Rule):
                 continue
             subject = _subject(token)
             if subject is None or subject_type(subject) in ("provider", "record"):
+                continue
+            # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
+            if "\n" in doc.text[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
                 continue
             yield self.finding(doc, token.idx, token.idx + len(token.text),
                                f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '

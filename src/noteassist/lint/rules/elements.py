@@ -59,6 +59,8 @@ def normalize(label: str) -> str:
     """Label as compared with the lexicon: lowercase, '&' -> 'and', '(s)'/'(...)' dropped, spaces collapsed."""
     label = re.sub(r"[*_#:`]", " ", label.lower()).replace("&", " and ")
     label = re.sub(r"\([^)]*\)", " ", label)
+    # "Plan per provider", "Work status per Dr. Lee", "Restrictions from the PTP": the label is what precedes.
+    label = re.sub(r"\s+(?:per|from|by|according to)\s+.*$", "", label)
     return re.sub(r"\s+", " ", label).strip(" .-")
 
 
@@ -166,7 +168,7 @@ class MissingRequiredElement(Rule):
             return
         required = self.config.required_for(note.note_type)
         # A conditional element is reported at the words that call for it ("modified duty").
-        triggers = {e: span for e, span in self.triggered(doc.text).items()
+        triggers = {e: span for e, span in self.triggered(doc.text, note.structure).items()
                     if e not in required and self.specs[e].only_with in (None, *required)}
         required += tuple(triggers)
         if not required:
@@ -180,13 +182,16 @@ class MissingRequiredElement(Rule):
             start, end = triggers.get(element, (0, 0))
             yield self.finding(doc, start, end, self.specs[element].message, element=element)
 
-    def triggered(self, text: str) -> dict[str, tuple[int, int]]:
+    def triggered(self, text: str, structure: NoteStructure | None = None) -> dict[str, tuple[int, int]]:
         """Conditional elements this text calls for, with the span of the first trigger that its sentence
-        does not cancel ("no modified duty available" cancels)."""
+        does not cancel ("no modified duty available" cancels) and that is not in a Goals section."""
         found: dict[str, tuple[int, int]] = {}
         for element, spec in self.specs.items():
             hits = sorted((m.start(), m.end()) for regex in spec.required_when for m in regex.finditer(text))
             for start, end in hits:
+                section = structure.section_at(start) if structure is not None else None
+                if section is not None and "goal" in section.label:
+                    continue
                 sentence = _sentence_around(text, start, end)
                 if not any(cancel.search(sentence) for cancel in spec.not_when):
                     found[element] = (start, end)
