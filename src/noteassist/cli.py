@@ -203,22 +203,18 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     linted for an adjuster reader first; findings, missing report elements and contradictions between
     contacts go to stderr.
     """
-    from .lint import Linter, NoteInput
+    from .lint import Linter
     from .lint.finding import severity_rank
-    from .report import assemble_report, load_claim
-    from .report.document import lint_text, render_report, write_report
+    from .report.document import prepare_report, report_config, write_report
 
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the report must be a .docx file")
     if Path(out).exists() and not force:
         _confirm_overwrite(out)
-    built = assemble_report(load_claim(claim_dir), start.date(), end.date(), kind=kind)
-    body = render_report(built, template_dirs)
-    config = _config(config_path, claim_dir)
-    # Completeness is judged on the data (`built.missing`), which is exact; the text check would repeat it.
-    config.ignore = [*config.ignore, "missing-element"]
-    result = Linter(config).lint(
-        NoteInput(text=lint_text(built, body), path=f"{out} (text)", note_type=built.note_type))
+    linter = Linter(report_config(_config(config_path, claim_dir)))
+    run = prepare_report(claim_dir, start.date(), end.date(), kind=kind, linter=linter,
+                         template_dirs=template_dirs, label=out)
+    built, body, result = run.report, run.body, run.lint
     for finding in result.findings:
         click.echo(f"noteassist: report: {finding.rule} [{finding.severity}] {finding.message}: "
                    f"\"{_excerpt(finding.text)}\"", err=True)

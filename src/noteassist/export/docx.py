@@ -426,11 +426,12 @@ def _fit_columns(document, table, rows: list[list[str]]) -> None:
     else:
         chars = [floor * capacity / sum(floors) for floor in floors]
     table.autofit = False
-    for col, count in enumerate(chars):
-        width = int(usable * count / sum(chars))
-        table.columns[col].width = width  # the grid LibreOffice lays out by
-        for cell in table.columns[col].cells:
-            cell.width = width  # the cell widths Word lays out by
+    widths = [int(usable * count / sum(chars)) for count in chars]
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid LibreOffice lays out by
+    for tr in table._tbl.tr_lst:  # the cell widths Word lays out by (XML directly: python-docx's cell
+        for tc, width in zip(tr.tc_lst, widths):  # accessors rescan the table, quadratic on long logs)
+            tc.width = width
 
 
 def _add_footer(document) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +99,42 @@ def write_report(report: Report, body: str, out: str | Path, *, letterhead: str 
 
 
 def lint_text(report: Report, body: str) -> str:
-    """What the linter reads: the header as "Label: value" fields, then the body (so the report period and
-    the other header elements count as stated)."""
+    """What the linter reads: the header as "Label: value" fields, then the report's prose and lists. The
+    tables (work status history, authorizations, contact log, time log) are records, not prose: every
+    contact's own note was linted when it was written, and a year of contacts would otherwise dominate
+    the parse."""
     fields = "\n".join(f"{label}: {value}" for label, value in report_header(report) if value)
-    return f"{fields}\n\n{body}"
+    prose = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("|"))
+    return f"{fields}\n\n{prose}"
+
+
+@dataclass
+class ReportRun:
+    """A report ready to write: the assembled data, its text, and what the linter found in that text."""
+
+    report: Report
+    body: str
+    lint: Any  # noteassist.lint.engine.LintResult
+
+
+def report_config(config: Any = None) -> Any:
+    """The lint configuration for report text: the user's, without missing-element. Completeness is judged
+    on the data (`Report.missing`), which is exact; a check of the generated text would only repeat it."""
+    from ..lint import LintConfig
+
+    config = config or LintConfig()
+    config.ignore = [*config.ignore, "missing-element"]
+    return config
+
+
+def prepare_report(claim_dir: str | Path, start: date, end: date, *, kind: str = "progress", linter: Any,
+                   template_dirs: Sequence[str | Path] = (), label: str = "report") -> ReportRun:
+    """Load the claim folder, assemble the period, render the template and lint the text for an adjuster."""
+    from ..lint import NoteInput
+    from .assemble import assemble_report
+    from .claim import load_claim
+
+    built = assemble_report(load_claim(claim_dir), start, end, kind=kind)
+    body = render_report(built, template_dirs)
+    result = linter.lint(NoteInput(text=lint_text(built, body), path=label, note_type=built.note_type))
+    return ReportRun(built, body, result)
