@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
 OUT    := out/demo
 
-.PHONY: demo test bench eval setup system-deps schema clean
+.PHONY: demo test bench eval report-images setup system-deps schema clean
 
 setup: $(STAMP)
 
@@ -31,8 +31,12 @@ demo: setup
 	@echo "--- and a note written late at night, by hand:"
 	-$(VENV)/bin/noteassist lint examples/notes/late-night-visit.txt
 	$(VENV)/bin/noteassist export examples/physician-visit-modified-duty.yaml -o $(OUT)/note.docx --force
+	@echo "--- and the month-end update for the adjuster, from the example claim folder:"
+	$(VENV)/bin/noteassist report examples/claims/WC-2231-0457 --from 2026-11-01 --to 2026-11-30 \
+	  -o $(OUT)/report.docx --force
 	@echo
-	@echo "Outputs: $(OUT)/note.md (the drafted note), $(OUT)/note.docx (the document to send)"
+	@echo "Outputs: $(OUT)/note.md (the drafted note), $(OUT)/note.docx (the document to send),"
+	@echo "         $(OUT)/report.docx (the adjuster's November update report)"
 
 test: setup system-deps
 	$(PY) -m pytest -q
@@ -44,6 +48,14 @@ bench: setup
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus).
 eval: setup
 	$(PY) -m noteassist.qa.evaluate tests/corpus --verbose
+
+# The README's pictures of the example report: DOCX -> PDF (LibreOffice) -> PNG pages (pdftoppm).
+report-images: setup system-deps
+	@mkdir -p out/report docs/report
+	$(VENV)/bin/noteassist report examples/claims/WC-2231-0457 --from 2026-11-01 --to 2026-11-30 \
+	  -o out/report/report.docx --force --pdf
+	rm -f docs/report/page-*.png
+	pdftoppm -png -r 60 out/report/report.pdf docs/report/page
 
 schema: setup
 	$(PY) -m noteassist.facts.schema > schema/visit-facts.schema.json
