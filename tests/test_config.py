@@ -117,3 +117,17 @@ def test_required_elements_and_columns_from_config(tmp_path):
     result = CliRunner().invoke(main, ["lint", str(export), "--type", "telephonic", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["files"][0]["path"] == f"{export}#N-1"
+
+
+def test_the_readme_configuration_example_is_valid():
+    import re
+    import tomllib
+
+    from conftest import ROOT
+
+    from noteassist.lint.config import config_from_mapping
+
+    block = re.search(r"```toml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    config = config_from_mapping(tomllib.loads(block))
+    assert config.required_for("telephonic")[-1] == "case_manager_plan"
+    assert config.columns["text"] == "NoteBody"
