@@ -82,11 +82,18 @@ class Rule:
             message=message,
             start=start,
             end=end,
-            text=doc.text[start:end],
+            text=text_of(doc)[start:end],
             suggestions=list(suggestions),
             extra=extra,
             fix=fix,
         )
+
+
+def text_of(doc: Doc) -> str:
+    """The note body a Doc was parsed from. Same string as `doc.text`, which spaCy rebuilds from the tokens
+    on every access; rules read it often, so take the copy the engine keeps."""
+    note = doc._.note if doc.has_extension("note") else None
+    return note.body if note is not None else doc.text
 
 
 def register(cls: type[Rule]) -> type[Rule]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -114,7 +114,7 @@ class DoNotUseAbbreviation(Rule):
         self.pattern, self.by_form = _forms_pattern(self.table)
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        text = doc.text
+        text = text_of(doc)
         table = self.table
         structure = doc._.note.structure if doc._.note is not None else None
         sentences = _sentences(text)

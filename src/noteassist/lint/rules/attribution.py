@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 from .verbs import _subject, subject_type
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class OpinedByNonExpert(Rule):
             if subject is None or subject_type(subject) in ("provider", "record"):
                 continue
             # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
-            if "\n" in doc.text[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
+            if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
                 continue
             yield self.finding(doc, token.idx, token.idx + len(token.text),
                                f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '

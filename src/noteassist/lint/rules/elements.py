@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..finding import Finding
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -168,7 +168,7 @@ class MissingRequiredElement(Rule):
             return
         required = self.config.required_for(note.note_type)
         # A conditional element is reported at the words that call for it ("modified duty").
-        triggers = {e: span for e, span in self.triggered(doc.text, note.structure).items()
+        triggers = {e: span for e, span in self.triggered(text_of(doc), note.structure).items()
                     if e not in required and self.specs[e].only_with in (None, *required)}
         required += tuple(triggers)
         if not required:
@@ -199,7 +199,7 @@ class MissingRequiredElement(Rule):
         return found
 
     def present_elements(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
-        present = self._labelled(doc.text, structure, wanted)
+        present = self._labelled(text_of(doc), structure, wanted)
         if wanted <= present:
             return present
         present |= self._prose(doc, structure, wanted - present)
@@ -274,7 +274,7 @@ class MissingRequiredElement(Rule):
             if self.specs[element].unclaimed_by and self._unclaimed_sentence(doc, matches, element, label_zones):
                 present.add(element)
                 continue
-            if any(regex.search(doc.text) for regex in self.specs[element].states):
+            if any(regex.search(text_of(doc)) for regex in self.specs[element].states):
                 present.add(element)
                 continue
             for regex, first_lines in self.specs[element].regexes:
@@ -297,7 +297,7 @@ class MissingRequiredElement(Rule):
         return False
 
     def _regex_hit(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> bool:
-        text = doc.text
+        text = text_of(doc)
         if first_lines:
             lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:first_lines]
             text_end = lines[-1].end() if lines else 0
@@ -346,11 +346,11 @@ def _negated(span: Span) -> bool:
             if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
                 break
             tok = tok.head
-        same_clause = ";" not in doc.text[min(tok.idx, span.start_char):max(tok.idx, span.start_char)]
+        same_clause = ";" not in text_of(doc)[min(tok.idx, span.start_char):max(tok.idx, span.start_char)]
         if tok.pos_ in ("VERB", "AUX") and same_clause and not (span.start <= tok.i < span.end):
             if any(c.dep_ == "neg" and not (span.start <= c.i < span.end) for c in tok.children):
                 return True
     # 3. "... was not discussed" after the cue, within its clause.
-    after = doc.text[span.end_char:sent.end_char]
+    after = text_of(doc)[span.end_char:sent.end_char]
     after = re.split(r"[;\n]|\bbut\b", after, maxsplit=1)[0]
     return bool(_NEGATED_STATEMENT.match(after.strip()) or _NEGATED_STATEMENT.search(" ".join(after.split()[:6])))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -79,7 +79,7 @@ class SocialSecurityNumber(Rule):
     source = "domain.md section 6.3 (keep out of adjuster reports: full SSN)"
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        text = doc.text
+        text = text_of(doc)
         spans = ssn_spans(text)
         for start, end in spans:
             masked = mask(text[start:end])

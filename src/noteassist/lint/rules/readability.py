@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import textstat
 
 from .. import metrics
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -44,7 +44,7 @@ def prose_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
     blocks = _prose_blocks(doc)
     if not blocks:
         return
-    text = doc.text
+    text = text_of(doc)
     for sent in doc.sents:
         s_start = sent.start_char
         s_end = sent.end_char

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -89,7 +89,7 @@ class _AdjusterContentRule(Rule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         if not self.applies(doc):
             return
-        text = doc.text
+        text = text_of(doc)
         for m in self.pattern.finditer(text):
             if self.related(_sentence(text, m.start(), m.end())):
                 continue

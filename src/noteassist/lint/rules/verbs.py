@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
-from ..registry import Rule, register
+from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -167,7 +167,7 @@ class RepeatedReportingVerb(Rule):
             first = tokens[min(max_uses, count - 1)]
             surface = first.text.lower()
             note = doc._.note
-            offset, full = (note.body_offset, note.text) if note is not None else (0, doc.text)
+            offset, full = (note.body_offset, note.text) if note is not None else (0, text_of(doc))
             lines = ", ".join(str(full.count("\n", 0, offset + t.idx) + 1) for t in tokens)
             share = f" ({count} of {total} reporting verbs)" if over_share and not over_count else ""
             message = (f'"{surface}" used {count} times{share}; vary the verb or name who said what '
