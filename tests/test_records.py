@@ -81,3 +81,21 @@ def test_single_note_files_still_read_as_one_record(tmp_path):
     path.write_text("Seen by Dr. Lee.", encoding="utf-8")
     [record] = read_records(path)
     assert record.text == "Seen by Dr. Lee." and record.path == str(path) and record.meta == {}
+
+
+def test_json_output_names_the_export_row(tmp_path):
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from noteassist.cli import main
+
+    path = tmp_path / "export.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(path), "--format", "json", "--select", "NA5"])
+    first, second = _json.loads(result.stdout)["files"]
+    assert first["record"] == {"source": str(path), "line": 2, "id": "N-101", "author": "R. Diaz",
+                               "claim_number": "WC-2231-0457", "date_of_service": "2026-11-02",
+                               "date_written": "2026-11-02 16:05"}
+    assert first["note_type"] == "telephonic" and first["note_type_source"] == "given"
+    assert second["record"]["line"] == 4

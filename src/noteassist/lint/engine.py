@@ -96,6 +96,10 @@ class NoteContext:
         return NOTE_TYPES[self.note_type].required if self.note_type else ()
 
 
+#: Metadata of an export row echoed in the JSON output, so an integration can find the row again.
+RECORD_FIELDS = ("source", "line", "id", "author", "claim_number", "date_of_service", "date_written")
+
+
 @dataclass
 class LintResult:
     path: str
@@ -103,15 +107,20 @@ class LintResult:
     note_type_source: str
     metrics: dict[str, Any]
     findings: list[Finding]
+    #: For a row of a CSV/JSONL export: where it came from (source file, line, and the row's id and author).
+    record: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "path": self.path,
             "note_type": self.note_type,
             "note_type_source": self.note_type_source,
             "metrics": self.metrics,
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.record:
+            data["record"] = self.record
+        return data
 
     def worst(self) -> str | None:
         return max((f.severity for f in self.findings), key=severity_rank, default=None)
@@ -177,7 +186,8 @@ class Linter:
             finding.column = finding.start - line_starts[finding.line - 1] + 1
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         metrics = note_metrics(doc.text, ctx.prose)
-        return LintResult(ctx.path, ctx.note_type, ctx.note_type_source, metrics, findings)
+        record = {key: ctx.meta[key] for key in RECORD_FIELDS if key in ctx.meta} if "source" in ctx.meta else {}
+        return LintResult(ctx.path, ctx.note_type, ctx.note_type_source, metrics, findings, record)
 
 
 def _resolve_note_type(note: NoteInput, meta: dict, body: str, structure: NoteStructure) -> tuple[str | None, str]:
