@@ -28,6 +28,7 @@ def found(linter, text, **kwargs):
         ("Emailed Karen Whitfield the PT request for WC-2231-0458 today.", "WC-2231-0458", "differs"),
         ("Adjuster asked that all bills reference claim # WC-2231-045.", "WC-2231-045", "missing"),
         ("Per the adjuster, the RFA was logged to WC-22310-0457.", "WC-22310-0457", "extra"),
+        ("The RFA was sent on 11/12/2026 and UR logged it under WC-2231-457.", "WC-2231-457", "missing"),
     ],
 )
 def test_one_edit_away_is_an_error(claims, body, span, kind):
@@ -51,6 +52,8 @@ def test_metadata_claim_number_checks_the_header(claims):
         "Employer policy number WC-2231-0458 is on the first report of injury.",
         "Called Dr. Lee's office at 512-555-0147; NPI 1234567890; diagnosis code S46.011A.",
         "UR approved 8 PT visits, reference UR-8841, on 11/19/2026.",
+        "UR reference WC-2231-0458 was issued for the MRI request.",
+        "Authorization #: WC-2231-0458 covers 8 visits.",
         "Her prior claim WC-2231-0456 for the left knee closed in 2024.",
         "DOB 03/22/1984. MRI of 10/02/2026. Next visit 12/18/2026 at 10:00 AM.",
         "Board file number WC-2231-0459 was assigned by the state.",

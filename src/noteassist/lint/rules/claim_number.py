@@ -48,11 +48,15 @@ _SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
 _PHONE = re.compile(r"^\(?\d{3}\)?[-. ]?\d{3}-\d{4}$")
 _ICD10 = re.compile(r"^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
 _SANE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
-# Words just before a token that say it is another identifier, or another claim.
+# A label just before a token that says it is another identifier: "policy no. X", "auth #X", "UR reference X",
+# "NPI: X". Only connecting words may stand between label and number, so "UR logged it under WC-368-0271"
+# is still read as a claim number.
 _OTHER_ID = re.compile(
     r"(?i)\b(?:policy|pol|NPI|auth(?:orization)?|ref(?:erence)?|UR|phone|tel|fax|cell|board|EAMS|ADJ"
     r"|(?:file|group|member|case|order)[ \t]*(?:number|no\.?|#)|account|acct|invoice|Rx|confirmation|conf"
-    r"|tracking|DEA|license|lic|PO)\b\.?[^.\n;]{0,20}$"
+    r"|tracking|DEA|license|lic|PO)\b\.?"
+    r"(?:[ \t]*(?:#|:|-|number|num\.?|no\.?|ref(?:erence)?|id|code|is|was|of|request|decision|approval|denial))*"
+    r"[ \t]*$"
 )
 # "her prior claim WC-2231-0456": another claim of the same worker, whatever its number.
 _OTHER_CLAIM = re.compile(
