@@ -79,3 +79,11 @@ def test_agency_terms_can_be_added_and_removed():
     linter = Linter(config)
     text = "The worker has gambling debts and is going through a divorce."
     assert [f.text for f in linter.lint_text(text, note_type="progress-report").findings] == ["gambling debts"]
+
+
+def test_the_sentence_that_carries_on_a_session_account_is_flagged(sensitive):
+    text = ("Mr. Pell told me that in session she talked about her years in foster care. She also told him she "
+            "fears her boyfriend will leave her. She has finished 10 of 12 sessions.")
+    found = hits(sensitive, text)
+    assert ("NA902", "She also told him she fears her boyfriend will leave her.") in found
+    assert not any("10 of 12" in span for _, span in found)

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from ..finding import Finding
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+#: A sentence that carries on a retold session: "She also told him ...", "He said that ...".
+_CONTINUES = re.compile(
+    r"(?:She|He|They|The\s+(?:worker|claimant|client))\s+(?:also\s+)?"
+    r"(?:told|said|shared|disclosed|described|talked|admitted|revealed|expressed|cried|spoke|confided)\b")
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +57,17 @@ def _sentence(text: str, start: int, end: int) -> str:
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
     return text[left:right]
+
+
+def _next_sentence(text: str, end: int) -> tuple[int, int] | None:
+    """(start, end) of the sentence after offset `end` in the same paragraph, or None at a line break."""
+    sentence_end = _SENTENCE_END.search(text, end)
+    if sentence_end is None or "\n" in sentence_end.group(0):
+        return None
+    start = sentence_end.end()
+    following = _SENTENCE_END.search(text, start)
+    stop = following.start() if following else len(text)
+    return (start, stop) if stop > start else None
 
 
 class _AdjusterContentRule(Rule):
@@ -115,6 +130,23 @@ class PsychotherapyContent(_AdjusterContentRule):
     bad = "In session she disclosed ongoing conflict with her supervisor and childhood trauma."
     good = "Attending weekly CBT, 6 of 12 sessions completed; Dr. Park reports improved sleep and mood."
     source = "domain.md 6.2 (psychotherapy notes, 45 CFR 164.501) and 6.3"
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        """Session content, and the sentences right after it that carry on the account ("She also told him
+        she fears ..."): once a report starts retelling a session, the next sentence usually does too."""
+        if not self.applies(doc):
+            return
+        text = text_of(doc)
+        for m in self.pattern.finditer(text):
+            yield self.finding(doc, m.start(), m.end(), self.message(m.group(0)), self.suggestions(m.group(0)))
+            end = m.end()
+            while (following := _next_sentence(text, end)) is not None:
+                start, stop = following
+                if not _CONTINUES.match(text, start):
+                    break
+                yield self.finding(doc, start, stop, "this sentence carries on the account of a therapy session; "
+                                   "leave session content out of an adjuster report", self.suggestions(""))
+                end = stop
 
     def message(self, found: str) -> str:
         return (f'"{found}": psychotherapy-session content does not belong in an adjuster report; '
