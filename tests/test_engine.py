@@ -94,3 +94,9 @@ def test_short_section_labels_and_titles_identify_the_format(linter):
     assert linter.lint_text(dap).note_type == "dap"
     soap = "S: Pain 4/10.\nO: Full range of motion.\nA: Improving.\nP: Continue PT."
     assert linter.lint_text(soap).note_type == "soap"
+
+
+def test_subjective_objective_plan_without_an_assessment_is_not_soap(linter):
+    text = ("SUBJECTIVE | Pain 4/10.\nOBJECTIVE | Per Dr. Pruitt: flexion 150 degrees on exam.\n"
+            "PLAN | PT 2x/week.\nWORK STATUS | Light duty per Dr. Pruitt.")
+    assert linter.lint_text(text).note_type != "soap"

@@ -89,3 +89,21 @@ def test_bare_section_titles_in_plain_text_exports_are_headings():
     # A short line that wraps into the next one, or a sentence, stays prose.
     for prose in ("Worker seen today\nby Dr. Lee for a recheck.", "Seen by Dr. Lee.\nPT continues."):
         assert all(b.kind == "paragraph" for b in parse_structure(prose).blocks)
+
+
+def test_front_matter_that_is_not_quite_yaml_is_read_line_by_line():
+    from noteassist.lint.structure import split_front_matter
+
+    text = "---\nnote_type: telephonic\ncarrier: Tri-County Group (TPA: Meridian Claims)\ndate_written: 2026-10-08 09:15\n---\nBody"
+    meta, offset = split_front_matter(text)
+    assert meta == {"note_type": "telephonic", "carrier": "Tri-County Group (TPA: Meridian Claims)",
+                    "date_written": "2026-10-08 09:15"}
+    assert text[offset:] == "Body"
+
+
+def test_numbered_capital_titles_and_pipe_fields():
+    text = "2. MECHANISM AND DIAGNOSIS\nSlipped on ice.\nNCM PLAN | Call Dr. Pruitt's MA by 07/15/2026.\n3. Ice twice a day\n"
+    blocks = parse_structure(text).blocks
+    assert [(b.kind, b.label) for b in blocks] == [
+        ("heading", "mechanism and diagnosis"), ("paragraph", ""), ("field", "ncm plan"), ("list_item", "")]
+    assert text[blocks[2].value_start:blocks[2].end] == "Call Dr. Pruitt's MA by 07/15/2026."

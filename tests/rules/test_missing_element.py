@@ -414,3 +414,15 @@ def test_labels_with_a_source_count(linter):
     text = VISIT.format(status="Full duty.").replace("Continue PT 2x/week for 4 weeks.", "")
     text += "\nPlan per provider:\n- PT 2x/week for 4 weeks\n"
     assert "treatment_plan" not in missing(linter, text, "physician-visit")
+
+
+def test_joined_labels_name_each_part_and_assessment_date_is_a_service_date(linter):
+    text = ("INITIAL CASE MANAGEMENT ASSESSMENT\nAssessment date: 03/17/2026\n\n2. MECHANISM AND DIAGNOSIS\n"
+            "Stepped off a loading dock in the dark. Bimalleolar fracture of the right ankle per Dr. Morrow.\n")
+    found = missing(linter, text, "initial-assessment")
+    assert not found & {"date_of_service", "mechanism_of_injury", "diagnosis"}
+
+
+def test_planned_modified_duty_is_not_a_status(linter):
+    text = VISIT.format(status="Off work; Dr. Lee plans a release to modified duty after work hardening.")
+    assert "restrictions" not in missing(linter, text, "physician-visit")

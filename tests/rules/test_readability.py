@@ -42,9 +42,12 @@ def test_long_adjuster_sentence_fires_with_exact_span(linter):
     assert f.suggestions == ["split into two sentences"]
 
 
-def test_long_sentence_outside_prose_is_ignored(linter):
+def test_long_sentence_in_a_field_or_list_item_counts_but_not_in_a_table(linter):
     text = "# Visit summary\n\n- " + LONG + "\n\nPlan: " + LONG + "\n\n| Note | " + LONG + " |\n"
-    assert rules(linter.lint_text(text, note_type=ADJUSTER), "NA303") == []
+    found = [f for f in linter.lint_text(text, note_type=ADJUSTER).findings if f.rule == "NA303"]
+    assert len(found) == 2
+    assert all(f.text == LONG.strip() for f in found)  # the value only, not the "- " or "Plan: " label
+    assert rules(linter.lint_text("| Note | " + LONG + " |\n", note_type=ADJUSTER), "NA303") == []
 
 
 def test_long_sentence_in_heading_is_ignored(linter):
@@ -107,3 +110,9 @@ def test_relevelled_rule_keeps_user_level():
 def test_options_change_limits():
     linter = Linter(LintConfig(select=["NA303"], options={"NA303": {"adjuster_max_words": 40}}))
     assert linter.lint_text(LONG, note_type=ADJUSTER).findings == []
+
+
+def test_a_credential_period_ends_a_sentence(linter):
+    text = ("He has finished 5 of 8 pain-psychology sessions with Dr. Lena Ortiz, PhD. Dr. Ortiz reports less fear "
+            "of movement and better sleep, and she expects him to finish the program in December.")
+    assert rules(linter.lint_text(text, note_type=ADJUSTER), "NA303") == []

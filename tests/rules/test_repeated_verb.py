@@ -183,3 +183,9 @@ def test_table_cells_are_data_not_prose(linter):
     rows = "\n".join(f"| Service {n} | requested on 11/{n:02d}/2026 |" for n in range(1, 6))
     text = f"| Service | Status |\n| --- | --- |\n{rows}\n"
     assert na201(linter, text) == []
+
+
+def test_quoted_words_and_base_forms_are_not_counted(linter):
+    text = ('He said school is hard. He said his mother works nights. He said "I can just say no to them." '
+            "We talked about what he could say next time.")
+    assert na201(linter, text) == []

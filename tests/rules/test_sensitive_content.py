@@ -87,3 +87,8 @@ def test_the_sentence_that_carries_on_a_session_account_is_flagged(sensitive):
     found = hits(sensitive, text)
     assert ("NA902", "She also told him she fears her boyfriend will leave her.") in found
     assert not any("10 of 12" in span for _, span in found)
+
+
+def test_session_content_with_words_before_session(sensitive):
+    text = "In their last session he told Dr. Ortiz that he still has nightmares about his father."
+    assert [rule for rule, _ in hits(sensitive, text)] == ["NA902"]

@@ -32,6 +32,10 @@ def infer_note_type(text: str, structure: NoteStructure) -> str | None:
     """The most likely note type, or None when nothing identifies one."""
     labels = {b.label for b in structure.blocks if b.kind in ("heading", "field")}
     for note_type, cues, need in _FORMATS:
+        # A SOAP or DAP note has its Assessment; Subjective/Objective/Plan alone is how physician-visit notes
+        # are laid out too.
+        if note_type in ("soap", "dap") and not labels & {"assessment", "a"}:
+            continue
         if len(labels & cues) >= need:
             return note_type
     head = "\n".join(b.text for b in structure.blocks[:4])

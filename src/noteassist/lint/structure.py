@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 import yaml
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
+_LOOSE_FIELD = re.compile(r"(?m)^([A-Za-z_][\w \-]*?)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _BOLD_HEADING = re.compile(r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*$")
 _LABEL_ONLY = re.compile(r"^([A-Z][A-Za-z0-9 /&'()\-]{0,50}):[ \t]*$")
 _CAPS_HEADING = re.compile(r"^([A-Z][A-Z0-9 /&'()\-]{2,60})$")
 # "Work status: modified duty ..." or "**Plan:** ..." -- a label up to 6 words, then a value.
 _FIELD = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z0-9/&'()\-]*(?:[ \t]+[A-Za-z0-9/&'()\-]+){0,5})(?:\*\*)?:(?:\*\*)?[ \t]+(\S.*)$")
+# "2. MECHANISM AND DIAGNOSIS": a numbered section title in capitals, not a list item.
+_NUMBERED_CAPS_HEADING = re.compile(r"^\d{1,2}[.)][ \t]+([A-Z][A-Z0-9 /&'()\-]{2,60}):?$")
+# "NCM PLAN | Call Dr. Pruitt's MA by 07/15/2026": a label and its value separated by a pipe, as some
+# systems export one field a line.
+_PIPE_FIELD = re.compile(r"^([A-Z][A-Za-z0-9/&'()\-]*(?:[ \t]+[A-Za-z0-9/&'()\-]+){0,4})[ \t]+\|[ \t]+(\S.*)$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+(.*)$")
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}")
@@ -88,8 +94,10 @@ def split_front_matter(text: str) -> tuple[dict, int]:
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError:
-        return {}, 0
-    if not isinstance(meta, dict):
+        # Other systems write "key: value" headers that are not quite YAML ("carrier: Acme (TPA: Sedgwick)");
+        # read them line by line rather than lose the note's metadata.
+        meta = dict(_LOOSE_FIELD.findall(match.group(1)))
+    if not isinstance(meta, dict) or not meta:
         return {}, 0
     return meta, match.end()
 
@@ -128,6 +136,10 @@ def _classify(line: str, stripped: str, start: int, end: int) -> Block:
         return Block("heading", start, end, stripped, level=3, label=normalize_label(m.group(1)))
     if (m := _CAPS_HEADING.match(stripped)) and any(c.isalpha() for c in stripped) and len(stripped.split()) <= 6:
         return Block("heading", start, end, stripped, level=2, label=normalize_label(m.group(1)))
+    if m := _NUMBERED_CAPS_HEADING.match(stripped):
+        return Block("heading", start, end, stripped, level=2, label=normalize_label(m.group(1)))
+    if (m := _PIPE_FIELD.match(stripped)) and "|" not in m.group(2):
+        return Block("field", start, end, stripped, label=normalize_label(m.group(1)), value_start=start + m.start(2))
     if _TABLE_ROW.match(line) or _TABLE_RULE.match(line) and "|" in line:
         return Block("table_row", start, end, stripped)
     if m := _LIST_ITEM.match(line):

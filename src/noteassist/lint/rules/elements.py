@@ -240,7 +240,16 @@ class MissingRequiredElement(Rule):
         return "\n".join(content) if content else None
 
     def _elements_for(self, label: str) -> set[str]:
-        return self._label_index.get(normalize(label), set())
+        """Elements a label names: "Work status" -> work_status; a joined label such as "Mechanism and
+        diagnosis" or "Subjective/Objective" names each of its parts."""
+        label = normalize(label)
+        found = self._label_index.get(label)
+        if found is not None:
+            return found
+        parts = [p for p in re.split(r"\s+and\s+|\s*[/&,]\s*", label) if p]
+        if len(parts) < 2:
+            return set()
+        return set().union(*(self._label_index.get(part, set()) for part in parts))
 
     def _states(self, element: str, value: str) -> bool:
         """Whether a labelled value states something (not blank, 'none', 'not addressed')."""

@@ -8,6 +8,8 @@ FRE < 40; internal notes for clinical peers get information only.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -35,32 +37,49 @@ def _prose_blocks(doc: Doc) -> list[Block]:
     return note.structure.prose_blocks() if note is not None else []
 
 
-def prose_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
+def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, int, str]]:
     """(start, end, text) of each sentence inside a prose paragraph, clipped to the paragraph.
 
     A sentence the parser runs across a heading or list item is cut at the block edge,
-    so only the paragraph part counts.
+    so only the paragraph part counts. `with_fields` adds the values of "Label: value" fields and
+    list items ("A: Worker is progressing ..."), where long sentences hide as often as in paragraphs.
     """
-    blocks = _prose_blocks(doc)
-    if not blocks:
+    note = doc._.note
+    if note is None:
+        return
+    kinds = ("paragraph", "field", "list_item") if with_fields else ("paragraph",)
+    spans = [(b.value_start if b.kind != "paragraph" else b.start, b.end)
+             for b in note.structure.blocks if b.kind in kinds]
+    if not spans:
         return
     text = text_of(doc)
     for sent in doc.sents:
         s_start = sent.start_char
         s_end = sent.end_char
-        for block in blocks:
-            if block.end <= s_start:
+        for block_start, block_end in spans:
+            if block_end <= s_start:
                 continue
-            if block.start >= s_end:
+            if block_start >= s_end:
                 break
-            start, end = max(s_start, block.start), min(s_end, block.end)
-            chunk = text[start:end]
-            stripped = chunk.strip()
-            if not stripped:
-                continue
-            start += len(chunk) - len(chunk.lstrip())
-            end = start + len(stripped)
-            yield start, end, stripped
+            start, end = max(s_start, block_start), min(s_end, block_end)
+            for piece_start, piece_end in _split_after_credentials(text, start, end):
+                chunk = text[piece_start:piece_end]
+                stripped = chunk.strip()
+                if not stripped:
+                    continue
+                piece_start += len(chunk) - len(chunk.lstrip())
+                yield piece_start, piece_start + len(stripped), stripped
+
+
+# "... with Dr. Lena Ortiz, PhD. Dr. Ortiz reports ...": the parser reads the credential's period as an
+# abbreviation and runs two sentences together.
+_CREDENTIAL_END = re.compile(r"\b(?:PhD|PsyD|MD|DO|DC|DPT|RN|CCM|NP|PA-C|LPC|LPCC|LCSW|LMFT|MSW|OTR|Jr|Sr)\.(?=\s+[A-Z])")
+
+
+def _split_after_credentials(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [m.end() for m in _CREDENTIAL_END.finditer(text, start, end)]
+    bounds = [start, *cuts, end]
+    return list(zip(bounds, bounds[1:]))
 
 
 class _AudienceRule(Rule):
@@ -178,8 +197,8 @@ class LongSentence(_AudienceRule):
     summary = "A prose sentence is longer than its audience can take in at once."
     explanation = (
         "Plain-language guidance keeps sentences to about 20 words. Adjuster reports warn above 25 words; "
-        "internal notes get an information-level finding above 35. Only sentences in prose paragraphs count: "
-        "headings, fields, list items and tables are left out."
+        "internal notes get an information-level finding above 35. Sentences in paragraphs, field values "
+        "(\"A: ...\") and list items count; headings and tables do not."
     )
     bad = (
         "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
@@ -200,7 +219,7 @@ class LongSentence(_AudienceRule):
         audience = _audience(doc)
         limit = self.limit(self.config, audience)
         level = self.level_for(audience)
-        for start, end, text in prose_sentences(doc):
+        for start, end, text in prose_sentences(doc, with_fields=True):
             words = metrics.word_count(text)
             if words > limit:
                 yield self.finding(
