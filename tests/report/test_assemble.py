@@ -184,7 +184,7 @@ def test_executive_summary_bottom_line_first(november):
                           "to Northwest Surgery Center on December 17, 2026. Decision needed from the adjuster by "
                           "December 17, 2026: authorize 12 post-operative physical therapy visits if the surgery is "
                           "certified.")
-    assert bullets[-1].startswith("Next: pre-operative visit") and "next report due December 30, 2026" in bullets[-1]
+    assert bullets[-1].startswith("Next: Pre-operative visit") and "Next report due December 30, 2026." in bullets[-1]
 
 
 def test_example_has_no_missing_elements_or_conflicts(november):

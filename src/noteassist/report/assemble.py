@@ -611,14 +611,20 @@ def _summary(report: Report) -> list[str]:
     if report.kind == "closure":
         return bullets[:6]
     nxt = [a for a in report.upcoming_appointments if a.upcoming and a.date]
-    parts = [f"{a.purpose or 'appointment'} on {_d(a.date)}" + (f" ({a.provider})" if a.provider else "")
-             for a in nxt[:2]]
+    # One short sentence per item: the adjuster reads these first, and the linter holds report sentences
+    # to 25 words.
+    parts = [f"{_capital(a.purpose or 'appointment')} on {_d(a.date)}" + (f" ({a.provider})" if a.provider else "")
+             + "." for a in nxt[:2]]
     if parts:
-        bullets.append("Next: " + "; ".join(parts) + f"; next report due {_d(report.next_report_due)}.")
+        bullets.append("Next: " + " ".join(parts) + f" Next report due {_d(report.next_report_due)}.")
     else:
         bullets.append(f"No appointment is scheduled after {_d(report.period_end)}; "
                        f"next report due {_d(report.next_report_due)}.")
     return bullets[:6]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _closure_bullets(c: ClosureInfo) -> list[str]:
