@@ -37,3 +37,27 @@ def linter():
     from noteassist.lint import Linter
 
     return Linter()
+
+
+def require_libreoffice() -> None:
+    """Skip without LibreOffice and poppler, except in CI, where `make test` installs them and their absence fails."""
+    import os
+    import shutil
+
+    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{', '.join(missing)} missing in CI: `make test` should have installed it")
+        pytest.skip(f"{', '.join(missing)} not installed; cannot check the rendered document")
+
+
+def pdf_text(docx, out_dir) -> str:
+    """The text of DOCX as LibreOffice prints it (through noteassist's own PDF conversion), via pdftotext."""
+    import subprocess
+
+    from noteassist.export.pdf import convert_to_pdf
+
+    require_libreoffice()
+    pdf = convert_to_pdf(docx, out_dir)
+    result = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
+    return result.stdout.decode("utf-8", "replace")

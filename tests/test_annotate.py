@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import pdf_text
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -441,30 +440,11 @@ def test_bad_source_and_destination(write, exported: Path, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_libreoffice_renders_annotated_pdf(exported: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is missing in CI: `make test` should have installed it")
-        pytest.skip("LibreOffice (soffice) is not installed; cannot check DOCX rendering")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; cannot read the rendered PDF")
     text = read_docx_text(exported)
     annotated = tmp_path / "annotated.docx"
     findings = [finding(text, "Hawkins"), finding(text, "WC-2024-118734"), make_finding(0, 0)]
     assert annotate_docx(exported, findings, annotated) == 3
-    outdir = tmp_path / "pdf"
-    outdir.mkdir()
-    env = {**os.environ, "HOME": str(tmp_path)}
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(annotated)],
-        check=True, capture_output=True, timeout=120, env=env,
-    )
-    pdf = outdir / "annotated.pdf"
-    assert pdf.exists()
-    result = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
-    rendered = result.stdout.decode("utf-8", "replace")
+    rendered = pdf_text(annotated, tmp_path)
     assert "WC-2024-118734" in rendered
     assert "Positive Hawkins test on the right" in rendered
     assert "meloxicam 15 mg QD" in rendered

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import pdf_text
 from docx import Document
 
 from noteassist.errors import ExportError
@@ -221,27 +220,8 @@ def test_read_only_directory_raises_export_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_libreoffice_renders_pdf(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is missing in CI: `make test` should have installed it")
-        pytest.skip("LibreOffice (soffice) is not installed; cannot check DOCX rendering")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; cannot read the rendered PDF")
     docx_path = export_docx(NOTE, tmp_path / "visit.docx")
-    outdir = tmp_path / "pdf"
-    outdir.mkdir()
-    env = {**os.environ, "HOME": str(tmp_path)}
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(docx_path)],
-        check=True, capture_output=True, timeout=120, env=env,
-    )
-    pdf = outdir / "visit.pdf"
-    assert pdf.exists()
-    result = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
-    text = result.stdout.decode("utf-8", "replace")
+    text = pdf_text(docx_path, tmp_path)
     assert "WC-2024-118734" in text
     assert "Subjective" in text
     assert "Right shoulder rotator cuff strain" in text

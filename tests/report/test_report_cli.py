@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import require_libreoffice
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -180,10 +179,7 @@ def test_pdf_without_libreoffice_is_a_clear_message(tmp_path, monkeypatch):
 
 
 def test_pdf_with_libreoffice(tmp_path):
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is missing in CI: `make test` should have installed it")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require_libreoffice()
     out = tmp_path / "report.docx"
     result = report(str(EXAMPLE_CLAIM), *NOVEMBER, "-o", str(out), "--pdf")
     assert result.exit_code == 0, result.output

@@ -82,6 +82,12 @@ class NoteStructure:
         """Paragraphs only (not headings, "Label: value" fields, list items or tables): what readability scores."""
         return [b for b in self.blocks if b.kind == "paragraph"]
 
+    def label_zones(self) -> list[tuple[int, int]]:
+        """(start, end) of every heading and every field's label: words the system or template wrote, which
+        rules that judge the writer's wording leave alone."""
+        return [(b.start, b.value_start if b.kind == "field" else b.end)
+                for b in self.blocks if b.kind in ("heading", "field")]
+
     def fields(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "field"]
 

@@ -78,7 +78,7 @@ class AgentlessReporting(Rule):
                 yield self.finding(
                     doc, token.idx, token.idx + len(token.text),
                     f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
-                    [f"Dr. [name] {token.text}", f"I observed", "[record, date] documents"],
+                    [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
                 )
 
 

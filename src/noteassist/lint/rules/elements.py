@@ -11,7 +11,7 @@ lexicon is data: `elements.yaml` next to this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -262,11 +262,7 @@ class MissingRequiredElement(Rule):
 
     def _prose(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
         phrase_matcher, matcher = self._matchers(doc)
-        label_zones = [
-            (b.start, b.value_start if b.kind == "field" else b.end)
-            for b in structure.blocks
-            if b.kind in ("heading", "field")
-        ]
+        label_zones = structure.label_zones()
         present: set[str] = set()
         strings = doc.vocab.strings
         matches = [*phrase_matcher(doc), *matcher(doc)]

@@ -259,7 +259,7 @@ class _LexiconRule(Rule):
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         # Headings and field labels ("Substance Abuse History:", "Claim #:") are the system's words, not the
         # writer's judgement of the client.
-        labels = _label_zones(doc)
+        labels = doc._.note.structure.label_zones() if doc._.note is not None else []
         taken: set[int] = set()
         for match_id, start, end in raw:
             if any(i in taken for i in range(start, end)):
@@ -286,14 +286,6 @@ class _LexiconRule(Rule):
                 doc, span.start_char, span.end_char, self.message(entry, span), self.suggestions(entry, span),
                 term=entry.get("term"), source=entry.get("source"),
             )
-
-
-def _label_zones(doc: Doc) -> list[tuple[int, int]]:
-    note = doc._.note
-    if note is None:
-        return []
-    return [(b.start, b.value_start if b.kind == "field" else b.end)
-            for b in note.structure.blocks if b.kind in ("heading", "field")]
 
 
 def _adjusted(entries: list[dict[str, Any]], extra: dict[str, list[str]], removed: set[str]) -> list[dict[str, Any]]:
