@@ -47,7 +47,7 @@ bench: setup
 
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus).
 eval: setup
-	$(PY) -m noteassist.qa.evaluate tests/corpus --verbose
+	$(PY) -m noteassist.eval.evaluate tests/corpus --verbose
 
 # The README's pictures of the example report: DOCX -> PDF (LibreOffice) -> PNG pages (pdftoppm).
 report-images: setup system-deps

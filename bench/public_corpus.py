@@ -31,7 +31,7 @@ PASSES = (("as exported", None), ("as DAP notes", "dap"))
 
 def corpus_inputs(note_type: str | None):
     from noteassist.lint import NoteInput
-    from noteassist.notefile import read_records
+    from noteassist.io.records import read_records
 
     inputs = []
     for relative, columns in CORPUS_COLUMNS.items():

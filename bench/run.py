@@ -113,8 +113,8 @@ def main() -> None:
     # lint the text and write the DOCX, with the model already loaded (the bound is 2 s).
     from datetime import date
 
-    from noteassist.report import synthetic_claim
-    from noteassist.report.document import prepare_report, report_config, write_report
+    from noteassist.adjuster import synthetic_claim
+    from noteassist.adjuster.document import prepare_report, report_config, write_report
 
     report_linter = Linter(report_config(), nlp=nlp)
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from noteassist.errors import ExportError, NoteInputError
 from noteassist.export import annotate_docx, docx_text_map, export_docx, fix_docx, read_docx_text
-from noteassist.lint.finding import Finding
+from noteassist.lint.model import Finding
 
 NOTE = """\
 ---
@@ -245,7 +245,7 @@ def test_no_findings_still_writes_a_copy(exported: Path, tmp_path: Path) -> None
 
 
 def test_lint_then_annotate_end_to_end(linter, exported: Path, tmp_path: Path) -> None:
-    from noteassist.lint.engine import NoteInput
+    from noteassist.lint import NoteInput
 
     text = read_docx_text(exported)
     result = linter.lint(NoteInput(text=text, path=str(exported)))
@@ -377,7 +377,7 @@ def test_fix_in_a_merged_whitespace_cell(handmade: Path, tmp_path: Path) -> None
 
 
 def test_lint_then_fix_end_to_end(linter, exported: Path, tmp_path: Path) -> None:
-    from noteassist.lint.engine import NoteInput
+    from noteassist.lint import NoteInput
 
     text = read_docx_text(exported)
     findings = linter.lint(NoteInput(text=text, path=str(exported))).findings

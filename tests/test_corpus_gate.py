@@ -8,7 +8,7 @@ from __future__ import annotations
 from conftest import ROOT
 
 from noteassist.lint.registry import CATEGORIES
-from noteassist.qa.evaluate import evaluate, load_corpus
+from noteassist.eval.evaluate import evaluate, load_corpus
 
 CORPUS = ROOT / "tests" / "corpus"
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from noteassist.cli import main
-from noteassist.lint.finding import Finding
+from noteassist.lint.model import Finding
 from noteassist.lint.fix import apply_edits, safe_edits
 
 NOTE = """\

@@ -8,7 +8,7 @@ import pytest
 
 from noteassist.errors import NoteInputError
 from noteassist.lint import LintConfig, Linter, NoteInput
-from noteassist.lint.notemeta import find_dates, parse_meta_date
+from noteassist.text.dates import find_dates, parse_meta_date
 
 
 @pytest.fixture(scope="module")

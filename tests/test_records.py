@@ -7,7 +7,7 @@ import json
 import pytest
 
 from noteassist.errors import NoteInputError
-from noteassist.notefile import read_records
+from noteassist.io.records import read_records
 
 CSV = (
     "Note ID,Claim #,Contact Type,Service Date,Entered On,Author,Note Text\n"

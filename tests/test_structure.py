@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from noteassist.lint.infer import infer_note_type
-from noteassist.lint.structure import parse_structure, split_front_matter
+from noteassist.text.infer import infer_note_type
+from noteassist.text.frontmatter import split_front_matter
+from noteassist.text.structure import parse_structure
 
 
 def kinds(text):
@@ -92,7 +93,7 @@ def test_bare_section_titles_in_plain_text_exports_are_headings():
 
 
 def test_front_matter_that_is_not_quite_yaml_is_read_line_by_line():
-    from noteassist.lint.structure import split_front_matter
+    from noteassist.text.frontmatter import split_front_matter
 
     text = "---\nnote_type: telephonic\ncarrier: Tri-County Group (TPA: Meridian Claims)\ndate_written: 2026-10-08 09:15\n---\nBody"
     meta, offset = split_front_matter(text)

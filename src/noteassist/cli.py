@@ -109,9 +109,9 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
     claim_number; date_of_service...) unless `columns` in the config or --column name them.
     """
     from .lint import Linter, NoteInput
-    from .lint.finding import severity_rank
+    from .lint.model import severity_rank
     from .lint.output import format_json, format_text
-    from .notefile import read_note, read_records
+    from .io.records import read_note, read_records
 
     if (fix_to or annotate) and len(notes) != 1:
         raise NoteassistError(f"{'--fix-to' if fix_to else '--annotate'} takes exactly one note; got {len(notes)}")
@@ -204,8 +204,8 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     contacts go to stderr.
     """
     from .lint import Linter
-    from .lint.finding import severity_rank
-    from .report.document import prepare_report, report_config, write_report
+    from .lint.model import severity_rank
+    from .adjuster.document import prepare_report, report_config, write_report
 
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the report must be a .docx file")
@@ -292,7 +292,7 @@ def rule(code: str) -> None:
 
 def _fix_diff(path: str, edits) -> str:
     from .lint.fix import apply_edits, unified_diff
-    from .notefile import read_note
+    from .io.records import read_note
 
     _check_fixable(path)
     before = read_note(path)
@@ -348,7 +348,7 @@ def _backup_path(path: Path) -> Path:
 
 def _note_from_input(input_path: str, template: str | None, template_dirs: tuple[str, ...]) -> str:
     """Note text from facts (rendered) or from a note file (as written)."""
-    from .notefile import read_note
+    from .io.records import read_note
 
     if input_path.lower().endswith(FACTS_SUFFIXES):
         from .facts import load_facts

@@ -32,7 +32,7 @@ from docx.text.run import Run
 
 from noteassist.errors import ExportError, NoteInputError
 from noteassist.export.docx import DocxTextMap, TextSegment, _save_atomic, clean_text, docx_text_map
-from noteassist.lint.finding import Finding
+from noteassist.lint.model import Finding
 
 __all__ = ["COMMENT_AUTHOR", "COMMENT_INITIALS", "annotate_docx", "comment_text", "fix_docx"]
 

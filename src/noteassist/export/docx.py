@@ -26,7 +26,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from noteassist.errors import ExportError
-from noteassist.lint.structure import parse_structure, split_front_matter
+from noteassist.text.frontmatter import split_front_matter
+from noteassist.text.structure import parse_structure
 from noteassist.notetypes import NOTE_TYPES
 
 __all__ = [

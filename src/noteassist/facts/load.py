@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import FactsError
-from ..notefile import read_text
+from ..io.records import read_text
 from .models import VisitFacts
 
 

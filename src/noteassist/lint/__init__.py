@@ -1,8 +1,9 @@
 """The linter: rules on a spaCy parse, findings in the contract's shape."""
 
 from .config import LintConfig
-from .engine import Linter, LintResult, NoteInput
-from .finding import SEVERITIES, Finding
+from .engine import Linter
+from .model import LintResult, NoteInput
+from .model import SEVERITIES, Finding
 from .registry import CATEGORIES, Rule, all_rules, register
 
 __all__ = [

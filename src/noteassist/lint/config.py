@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NoteassistError
-from .finding import SEVERITIES
+from .model import SEVERITIES
 
 if TYPE_CHECKING:
     from .registry import Rule
@@ -156,7 +156,7 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
 
 
 def _columns(value: Any, where: str) -> dict[str, str]:
-    from ..notefile import RECORD_KEYS
+    from ..io.records import RECORD_KEYS
 
     if not isinstance(value, dict):
         raise NoteassistError(f"{where}columns: expected a table of key = \"column name\"")

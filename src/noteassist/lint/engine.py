@@ -15,115 +15,21 @@ The CLI, adjuster reports, batch QA and the HTTP service all lint through
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NoteInputError
 from ..notetypes import NOTE_TYPES
+from ..text.frontmatter import split_front_matter
+from ..text.infer import infer_note_type
+from ..text.structure import NoteStructure, parse_structure
 from .config import LintConfig
-from .finding import Finding, severity_rank
-from .infer import infer_note_type
-from .metrics import note_metrics, prose_text
-from .notemeta import NoteMeta, note_meta
+from .metrics import note_metrics
+from .model import RECORD_FIELDS, Finding, LintResult, NoteContext, NoteInput
 from .registry import Rule, all_rules
-from .structure import NoteStructure, parse_structure, split_front_matter
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
-    from ..facts.models import VisitFacts
-
-
-@dataclass
-class NoteInput:
-    """One note to lint: its text and what is known about it besides the text."""
-
-    text: str
-    path: str = "<text>"
-    #: Note type given by the user (`--type`); wins over metadata, facts and inference.
-    note_type: str | None = None
-    facts: VisitFacts | None = None
-    #: Metadata from outside the text (a CSV column, a report's claim record).
-    meta: dict[str, Any] = field(default_factory=dict)
-    #: Earlier notes for the same claim given by the caller (`--previous FILE`), as (label, text);
-    #: the copy-forward rule compares the note with them.
-    previous: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class NoteContext:
-    """Everything rules know about a note besides the parse; set on `doc._.note`."""
-
-    path: str
-    text: str
-    body_offset: int
-    meta: dict[str, Any]
-    structure: NoteStructure
-    note_type: str | None
-    note_type_source: str
-    facts: VisitFacts | None = None
-    #: (label, text) of earlier notes given by the caller (`NoteInput.previous`).
-    previous: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
-    #: Every prepared note of the same `lint_many` call, this one included, in input order; set
-    #: before parsing, so rules that compare notes (copy-forward) see the whole batch.
-    batch: list[NoteContext] = field(default_factory=list, repr=False, compare=False)
-    #: Per-note cache for rules that compare notes with each other (e.g. word shingles).
-    scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @functools.cached_property
-    def meta_info(self) -> NoteMeta:
-        """Claim number, carrier and dates from metadata, facts and the header (see notemeta.py)."""
-        return note_meta(self)
-
-    @functools.cached_property
-    def body(self) -> str:
-        """The note without its front matter: the same string as `doc.text`, which spaCy rebuilds on each access."""
-        return self.text[self.body_offset:]
-
-    @functools.cached_property
-    def prose(self) -> str:
-        """The body's prose paragraphs, computed once for the metrics and the readability rules."""
-        return prose_text(self.text[self.body_offset:], self.structure)
-
-    @property
-    def audience(self) -> str:
-        return NOTE_TYPES[self.note_type].audience if self.note_type else "internal"
-
-    @property
-    def required_elements(self) -> tuple[str, ...]:
-        return NOTE_TYPES[self.note_type].required if self.note_type else ()
-
-
-#: Metadata of an export row echoed in the JSON output, so an integration can find the row again.
-RECORD_FIELDS = ("source", "line", "id", "author", "claim_number", "date_of_service", "date_written")
-
-
-@dataclass
-class LintResult:
-    path: str
-    note_type: str | None
-    note_type_source: str
-    metrics: dict[str, Any]
-    findings: list[Finding]
-    #: For a row of a CSV/JSONL export: where it came from (source file, line, and the row's id and author).
-    record: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {
-            "path": self.path,
-            "note_type": self.note_type,
-            "note_type_source": self.note_type_source,
-            "metrics": self.metrics,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-        if self.record:
-            data["record"] = self.record
-        return data
-
-    def worst(self) -> str | None:
-        return max((f.severity for f in self.findings), key=severity_rank, default=None)
 
 
 class Linter:

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .finding import Finding
+from .model import Finding
 
 
 @dataclass(frozen=True)

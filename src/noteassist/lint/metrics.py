@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 import textstat
 
-from .structure import NoteStructure
+from ..text.structure import NoteStructure
 
 
 class FirstPronunciations(Mapping):

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from .engine import LintResult
+from .model import LintResult
 
 JSON_VERSION = 1
 

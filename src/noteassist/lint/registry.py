@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .finding import SEVERITIES, Finding
+from .model import SEVERITIES, Finding
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -24,7 +24,7 @@ from ..registry import Rule, register, text_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 _DOSE_UNIT = r"(?:mg|mcg|g|mL|ml|units?|IU|U|u|tablets?|tabs?|capsules?|caps?|puffs?|drops?|gtts?|mEq|meq)"
 # Number + dose unit; a unit followed by "/" is a lab or rate unit ("g/dL", "mg/dL"), not a dose.

@@ -17,7 +17,7 @@ from .verbs import _subject, subject_type
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 _SOURCE = "domain.md 2.3 (objectivity and attribution) and 3 (reporting verbs)"
 _AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "observe", "advise", "inform", "opine"}

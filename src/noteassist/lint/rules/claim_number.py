@@ -20,13 +20,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...errors import NoteassistError
-from ..notemeta import DATE_RE
+from ...text.dates import DATE_RE
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 _ID = r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){3,29}"
 

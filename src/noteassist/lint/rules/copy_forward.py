@@ -22,15 +22,16 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ...errors import NoteassistError
-from ..notemeta import DATE_RE, NoteMeta, note_meta
+from ...text.dates import DATE_RE
+from ..notemeta import NoteMeta, note_meta
 from ..registry import Rule, register
-from ..structure import split_front_matter
+from ...text.frontmatter import split_front_matter
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..engine import NoteContext
-    from ..finding import Finding
+    from ..model import NoteContext
+    from ..model import Finding
 
 _SHINGLE = 5
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")

@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..notemeta import DOI_LABEL, DOS_LABEL, When, date_at, find_dates
+from ...text.dates import When, date_at, find_dates
+from ..notemeta import DOI_LABEL, DOS_LABEL
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 
 def today() -> date:

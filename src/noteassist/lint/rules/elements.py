@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..finding import Finding
+from ..model import Finding
 from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-    from ..structure import Block, NoteStructure
+    from ...text.structure import Block, NoteStructure
 
 LEXICON_PATH = Path(__file__).with_name("elements.yaml")
 

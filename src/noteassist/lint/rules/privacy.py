@@ -19,7 +19,7 @@ from ..registry import Rule, register, text_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 # Not part of a longer code: no word character or hyphen on either side ("WC-123-45-6789").
 _DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")

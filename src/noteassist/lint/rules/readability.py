@@ -21,8 +21,8 @@ from ..registry import Rule, register, text_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
-    from ..structure import Block
+    from ..model import Finding
+    from ...text.structure import Block
 
 _SOURCE = "domain.md section 4 (4.1 targets found, 4.2 recommended noteassist targets)"
 

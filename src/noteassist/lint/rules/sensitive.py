@@ -29,7 +29,7 @@ from ..registry import Rule, register, text_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 #: A sentence that carries on a retold session: "She also told him ...", "He said that ...".

@@ -23,7 +23,7 @@ from ..registry import Rule, register
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from ..finding import Finding
+    from ..model import Finding
 
 #: Words that make a subject the client (the person the note is about).
 _CLIENT = {

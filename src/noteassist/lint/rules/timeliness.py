@@ -23,7 +23,7 @@ from ..registry import Rule, register
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..finding import Finding
+    from ..model import Finding
 
 
 @register

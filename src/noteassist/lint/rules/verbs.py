@@ -22,7 +22,7 @@ from ..registry import Rule, register, text_of
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from ..finding import Finding
+    from ..model import Finding
 
 SUBJECT_TYPES = ("provider", "claimant", "case_manager", "record", "other")
 

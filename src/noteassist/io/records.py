@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NoteassistError, NoteInputError
+from ..errors import NoteassistError, NoteInputError
 
 
 def read_note(source: str | Path) -> str:
@@ -18,7 +18,7 @@ def read_note(source: str | Path) -> str:
     name = str(source)
     path = Path(source)
     if name != "-" and path.suffix.lower() == ".docx":
-        from .export import read_docx_text
+        from ..export import read_docx_text
 
         try:
             return read_docx_text(path)
@@ -185,7 +185,7 @@ def _column_mapping(name: str, present: list[str], configured: Mapping[str, str]
 
 
 def _note_type(name: str, line: int, column: str, value: Any) -> str:
-    from .notetypes import NOTE_TYPES
+    from ..notetypes import NOTE_TYPES
 
     text = str(value).strip().lower()
     if text in NOTE_TYPES:

@@ -44,7 +44,7 @@ from ..facts.models import (
     Text,
     VisitFacts,
 )
-from ..notefile import NOTE_TYPE_ALIASES, read_note, read_text
+from ..io.records import NOTE_TYPE_ALIASES, read_note, read_text
 
 CLAIM_FILES = ("claim.yaml", "claim.yml")
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")

@@ -8,7 +8,7 @@ import pytest
 
 from noteassist.errors import FactsError, NoteassistError, ReportError
 from noteassist.facts import load_facts
-from noteassist.report import load_claim
+from noteassist.adjuster import load_claim
 
 from .helpers import EXAMPLE_CLAIM, contact, write_claim, write_contact
 

@@ -9,7 +9,7 @@ are matched one-to-one per note and category:
 - entries with `text` match a finding whose [start, end) overlaps an occurrence of that text;
 - entries without `text` match any remaining finding of the category.
 
-Every severity counts. Run: `python -m noteassist.qa.evaluate [DIR] [--min-precision 0.90]
+Every severity counts. Run: `python -m noteassist.eval.evaluate [DIR] [--min-precision 0.90]
 [--min-recall 0.80] [--verbose]`; exit 0 when every category passes, 1 when one is below a
 threshold, 2 on bad input.
 """
@@ -158,7 +158,7 @@ def load_corpus(directory: str | Path) -> list[LabelledNote]:
 def _load_one(note_path: Path, label_path: Path) -> LabelledNote:
     import yaml
 
-    from ..notefile import read_text
+    from ..io.records import read_text
 
     text = read_text(note_path, expected="a .md or .txt note", error=LabelError)
     raw = read_text(label_path, expected="a YAML label file", error=LabelError)
@@ -220,9 +220,9 @@ def _entry(label_path: Path, index: int, entry: Any, note_text: str) -> Expected
 
 # --- Matching -----------------------------------------------------------------------------------
 
-def evaluate(notes: Sequence[LabelledNote], linter: Any = None) -> Evaluation:
-    """Lint all notes in one batch and score the findings against the labels."""
-    from ..lint.engine import NoteInput
+def lint_corpus(notes: Sequence[LabelledNote], linter: Any = None) -> list[Any]:
+    """Lint every note of the corpus in one batch (copy-forward compares them with each other)."""
+    from ..lint import NoteInput
 
     if linter is None:
         from ..lint.engine import Linter
@@ -231,6 +231,12 @@ def evaluate(notes: Sequence[LabelledNote], linter: Any = None) -> Evaluation:
     results = list(linter.lint_many([NoteInput(text=n.text, path=str(n.path)) for n in notes]))
     if len(results) != len(notes):
         raise NoteassistError(f"linter returned {len(results)} results for {len(notes)} notes")
+    return results
+
+
+def evaluate(notes: Sequence[LabelledNote], linter: Any = None) -> Evaluation:
+    """Lint all notes in one batch and score the findings against the labels."""
+    results = lint_corpus(notes, linter)
     evaluation = Evaluation(categories={c: Counts() for c in CATEGORIES},
                             elements={e: Counts() for e in ELEMENTS}, notes=len(notes))
     for note, result in zip(notes, results):
@@ -342,7 +348,7 @@ def format_table(evaluation: Evaluation) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m noteassist.qa.evaluate",
+    parser = argparse.ArgumentParser(prog="python -m noteassist.eval.evaluate",
                                      description="Precision and recall of the linter on a labelled corpus.")
     parser.add_argument("directory", nargs="?", default="tests/corpus", help="corpus directory (default tests/corpus)")
     parser.add_argument("--min-precision", type=float, default=0.90)

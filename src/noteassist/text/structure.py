@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import yaml
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
-_LOOSE_FIELD = re.compile(r"(?m)^([A-Za-z_][\w \-]*?)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _BOLD_HEADING = re.compile(r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*$")
 _LABEL_ONLY = re.compile(r"^([A-Z][A-Za-z0-9 /&'()\-]{0,50}):[ \t]*$")
@@ -90,22 +86,6 @@ class NoteStructure:
 
     def fields(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "field"]
-
-
-def split_front_matter(text: str) -> tuple[dict, int]:
-    """Return (metadata, body offset). Metadata is {} when there is no front matter block."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, 0
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        # Other systems write "key: value" headers that are not quite YAML ("carrier: Acme (TPA: Sedgwick)");
-        # read them line by line rather than lose the note's metadata.
-        meta = dict(_LOOSE_FIELD.findall(match.group(1)))
-    if not isinstance(meta, dict) or not meta:
-        return {}, 0
-    return meta, match.end()
 
 
 def parse_structure(text: str) -> NoteStructure:

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from noteassist.errors import ReportError
-from noteassist.report import assemble_report, load_claim, synthetic_claim
+from noteassist.adjuster import assemble_report, load_claim, synthetic_claim
 
 from .helpers import EXAMPLE_CLAIM, contact, write_claim, write_contact
 
@@ -453,7 +453,7 @@ def test_synthetic_claim_is_deterministic(tmp_path):
 
 
 def test_assembly_does_not_load_spacy():
-    code = ("import sys; from datetime import date; from noteassist.report import load_claim, assemble_report; "
+    code = ("import sys; from datetime import date; from noteassist.adjuster import load_claim, assemble_report; "
             f"assemble_report(load_claim({str(EXAMPLE_CLAIM)!r}), date(2026, 11, 1), date(2026, 11, 30)); "
             "sys.exit('spacy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

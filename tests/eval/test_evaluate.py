@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from noteassist.errors import NoteassistError
-from noteassist.lint.finding import Finding
-from noteassist.qa import evaluate as qa
-from noteassist.qa.evaluate import Expected, LabelledNote, evaluate, load_corpus
+from noteassist.lint.model import Finding
+from noteassist.eval import evaluate as qa
+from noteassist.eval.evaluate import Expected, LabelledNote, evaluate, load_corpus
 
 NOTE = "Worker is non-compliant with PT. Worker is non-compliant with the HEP. It was noted that pain is 6/10.\n"
 

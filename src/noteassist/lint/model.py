@@ -1,0 +1,181 @@
+"""The linter's data model: what goes in (a note), what rules read (its context and metadata), and what
+comes out (findings, a result per note, or an error row for a note that could not be linted).
+
+Plain dataclasses with no behaviour beyond their own fields, so the engine, the rules, the CLI, the
+service and batch QA share them without importing each other.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..notetypes import NOTE_TYPES
+from ..text.dates import When
+
+if TYPE_CHECKING:
+    from ..facts.models import VisitFacts
+    from ..text.structure import NoteStructure
+
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    """info < warning < error; used for --fail-on and sorting."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass
+class Finding:
+    """One lint finding. `start`/`end` are character offsets into the note file's text.
+
+    `line` and `column` (1-based) are filled in by the engine, which knows the
+    file; rules only give offsets. `extra` holds family-specific fields such as
+    `element` (missing-element) or `lemma` (repeated-verb).
+    """
+
+    rule: str
+    category: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    text: str
+    suggestions: list[str] = field(default_factory=list)
+    line: int = 1
+    column: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: The replacement for `text` when it is unambiguous and safe to apply without review
+    #: (`noteassist lint --fix`): "QD" -> "daily", a full SSN -> "XXX-XX-6789". None otherwise.
+    fix: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+        data.update(self.extra)
+        data["suggestions"] = list(self.suggestions)
+        if self.fix is not None:
+            data["fix"] = self.fix
+        return data
+
+
+@dataclass
+class NoteMeta:
+    """What the rules know about a note besides its prose. Spans are offsets into the note body."""
+
+    id: str | None = None
+    author: str | None = None
+    claim_number: str | None = None
+    claim_number_source: str | None = None
+    claim_number_span: tuple[int, int] = (0, 0)
+    carrier: str | None = None
+    note_type: str | None = None
+    date_of_service: When | None = None
+    date_written: When | None = None
+    date_of_injury: When | None = None
+    #: Every claim-number label found in the text: (start, end, value), body offsets.
+    labelled_claims: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass
+class NoteInput:
+    """One note to lint: its text and what is known about it besides the text."""
+
+    text: str
+    path: str = "<text>"
+    #: Note type given by the user (`--type`); wins over metadata, facts and inference.
+    note_type: str | None = None
+    facts: VisitFacts | None = None
+    #: Metadata from outside the text (a CSV column, a report's claim record).
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: Earlier notes for the same claim given by the caller (`--previous FILE`), as (label, text);
+    #: the copy-forward rule compares the note with them.
+    previous: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class NoteContext:
+    """Everything rules know about a note besides the parse; set on `doc._.note`."""
+
+    path: str
+    text: str
+    body_offset: int
+    meta: dict[str, Any]
+    structure: NoteStructure
+    note_type: str | None
+    note_type_source: str
+    facts: VisitFacts | None = None
+    #: (label, text) of earlier notes given by the caller (`NoteInput.previous`).
+    previous: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
+    #: Every prepared note of the same `lint_many` call, this one included, in input order; set
+    #: before parsing, so rules that compare notes (copy-forward) see the whole batch.
+    batch: list[NoteContext] = field(default_factory=list, repr=False, compare=False)
+    #: Per-note cache for rules that compare notes with each other (e.g. word shingles).
+    scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @functools.cached_property
+    def meta_info(self) -> NoteMeta:
+        """Claim number, carrier and dates from metadata, facts and the header (see notemeta.py)."""
+        from .notemeta import note_meta
+
+        return note_meta(self)
+
+    @functools.cached_property
+    def body(self) -> str:
+        """The note without its front matter: the same string as `doc.text`, which spaCy rebuilds on each access."""
+        return self.text[self.body_offset:]
+
+    @functools.cached_property
+    def prose(self) -> str:
+        """The body's prose paragraphs, computed once for the metrics and the readability rules."""
+        from .metrics import prose_text
+
+        return prose_text(self.text[self.body_offset:], self.structure)
+
+    @property
+    def audience(self) -> str:
+        return NOTE_TYPES[self.note_type].audience if self.note_type else "internal"
+
+    @property
+    def required_elements(self) -> tuple[str, ...]:
+        return NOTE_TYPES[self.note_type].required if self.note_type else ()
+
+
+#: Metadata of an export row echoed in the JSON output, so an integration can find the row again.
+RECORD_FIELDS = ("source", "line", "id", "author", "claim_number", "date_of_service", "date_written")
+
+
+@dataclass
+class LintResult:
+    path: str
+    note_type: str | None
+    note_type_source: str
+    metrics: dict[str, Any]
+    findings: list[Finding]
+    #: For a row of a CSV/JSONL export: where it came from (source file, line, and the row's id and author).
+    record: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "path": self.path,
+            "note_type": self.note_type,
+            "note_type_source": self.note_type_source,
+            "metrics": self.metrics,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.record:
+            data["record"] = self.record
+        return data
+
+    def worst(self) -> str | None:
+        return max((f.severity for f in self.findings), key=severity_rank, default=None)

@@ -1,2 +1,0 @@
-"""Measured quality of the linter: a labelled corpus of notes and an evaluator that
-reports precision and recall per category and per missing element (`python -m noteassist.qa.evaluate`)."""

@@ -1,0 +1,26 @@
+"""The text layer: everything about a note's text that needs no language model.
+
+One home for front matter, structure (headings, fields, lists, tables, prose), sentences, dates and
+note-type inference. The linter, the DOCX exporter, the adjuster report and batch QA all read text
+through these functions; none of them parses a date or splits a sentence on its own.
+"""
+
+from .dates import DATE_RE, When, date_at, find_dates, parse_meta_date
+from .frontmatter import split_front_matter
+from .infer import infer_note_type
+from .structure import Block, NoteStructure, Section, normalize_label, parse_structure
+
+__all__ = [
+    "DATE_RE",
+    "Block",
+    "NoteStructure",
+    "Section",
+    "When",
+    "date_at",
+    "find_dates",
+    "infer_note_type",
+    "normalize_label",
+    "parse_structure",
+    "parse_meta_date",
+    "split_front_matter",
+]
