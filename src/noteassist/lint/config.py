@@ -2,14 +2,18 @@
 
 Modelled on ruff: `select` and `ignore` take codes, code prefixes (`NA2`) or
 categories (`repeated-verb`); `severity` re-levels a rule; `options` holds
-per-rule settings keyed by the rule's code or name.
+per-rule settings keyed by the rule's code or name. A preview rule runs only
+when selected by its code or name. Selectors are checked against the registered
+rules wherever they come from (file or flags): one that matches no rule is an
+error, never a silent no-op.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..errors import NoteassistError
 from .model import SEVERITIES
@@ -18,26 +22,48 @@ if TYPE_CHECKING:
     from .registry import Rule
 
 
-@dataclass
-class LintConfig:
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+class LintConfig(BaseModel):
+    """One linter's settings, validated once and never changed afterwards (frozen): an engine built from
+    it can be shared between threads. Derive a variant with `with_changes`, never by assignment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = {}
+    options: dict[str, dict[str, Any]] = {}
     #: Longest note accepted, in characters; spaCy's own limit is 1,000,000.
     max_note_chars: int = 1_000_000
     #: Export column per metadata key ("text", "claim_number"...) for CSV/JSONL inputs.
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = {}
     #: Required elements per note type, replacing the contract's defaults for that type.
-    required_elements: dict[str, list[str]] = field(default_factory=dict)
+    required_elements: dict[str, tuple[str, ...]] = {}
+    #: Read 03/04/2026 as 3 April (day first) rather than March 4, in metadata and in the text.
+    day_first: bool = False
 
-    def __post_init__(self) -> None:
-        for key, level in self.severity.items():
+    @field_validator("severity")
+    @classmethod
+    def _known_severities(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, level in value.items():
             if level not in SEVERITIES:
                 raise NoteassistError(f"severity for {key}: expected one of {', '.join(SEVERITIES)}, got {level!r}")
+        return value
+
+    def with_changes(self, **changes: Any) -> LintConfig:
+        """A new, validated configuration with `changes` applied; this one is left as it is."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+    def __hash__(self) -> int:  # frozen models with dict fields are not hashable by default
+        return hash(self.model_dump_json())
 
     def is_enabled(self, rule: type[Rule]) -> bool:
-        selected = self.select is None or any(_matches(rule, s) for s in self.select)
+        if self.select is None:
+            # A preview rule (a rewrite shipped beside the rule it will replace) runs only when selected.
+            selected = rule.lifecycle == "stable"
+        else:
+            selected = any(_matches(rule, s) for s in self.select)
+            if rule.lifecycle == "preview":
+                selected = any(s.upper() == rule.code or s == rule.name for s in self.select)
         return selected and not any(_matches(rule, s) for s in self.ignore)
 
     def severity_for(self, rule: Rule | type[Rule]) -> str:
@@ -71,7 +97,8 @@ def _matches(rule: type[Rule], selector: str) -> bool:
     return rule.code.startswith(selector.upper()) or selector in (rule.name, rule.category)
 
 
-CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars", "columns", "required_elements")
+CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars", "columns", "required_elements",
+               "day_first")
 
 
 def find_config(start: Path) -> Path | None:
@@ -149,7 +176,10 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
     max_chars = data.get("max_note_chars", 1_000_000)
     if not isinstance(max_chars, int) or max_chars < 1:
         raise NoteassistError(f"{where}max_note_chars: expected a positive whole number")
-    return LintConfig(select=data.get("select"), ignore=list(data.get("ignore", [])),
+    day_first = data.get("day_first", False)
+    if not isinstance(day_first, bool):
+        raise NoteassistError(f"{where}day_first: expected true or false")
+    return LintConfig(select=data.get("select"), ignore=list(data.get("ignore", [])), day_first=day_first,
                       severity=dict(data.get("severity", {})), options=dict(data.get("options", {})),
                       max_note_chars=max_chars, columns=_columns(data.get("columns", {}), where),
                       required_elements=_required_elements(data.get("required_elements", {}), where))

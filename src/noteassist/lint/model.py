@@ -17,6 +17,7 @@ from ..text.dates import When
 if TYPE_CHECKING:
     from ..facts.models import VisitFacts
     from ..text.structure import NoteStructure
+    from .fingerprints import Fingerprint, FingerprintIndex
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -115,12 +116,15 @@ class NoteContext:
     note_type: str | None
     note_type_source: str
     facts: VisitFacts | None = None
-    #: (label, text) of earlier notes given by the caller (`NoteInput.previous`).
-    previous: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
-    #: Every prepared note of the same `lint_many` call, this one included, in input order; set
-    #: before parsing, so rules that compare notes (copy-forward) see the whole batch.
-    batch: list[NoteContext] = field(default_factory=list, repr=False, compare=False)
-    #: Per-note cache for rules that compare notes with each other (e.g. word shingles).
+    #: Read ambiguous numeric dates day first (03/04/2026 is 3 April); from the configuration.
+    day_first: bool = False
+    #: This note's copy-forward fingerprint and the index of earlier notes' fingerprints it is compared
+    #: with (see fingerprints.py); set by the engine when a batch-scope rule is enabled.
+    fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
+    index: FingerprintIndex | None = field(default=None, repr=False, compare=False)
+    #: Fingerprints of the earlier notes the caller gave with this note (`NoteInput.previous`).
+    previous: tuple[Fingerprint, ...] = field(default=(), repr=False, compare=False)
+    #: Per-note cache for rules that share a costly intermediate (e.g. the dates found in the body).
     scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @functools.cached_property
@@ -179,3 +183,23 @@ class LintResult:
 
     def worst(self) -> str | None:
         return max((f.severity for f in self.findings), key=severity_rank, default=None)
+
+
+@dataclass(frozen=True)
+class LintError:
+    """A note that could not be linted (empty, too long, an unreadable date or row), in place of its result:
+    the other notes of the same input are linted all the same."""
+
+    path: str
+    message: str
+    record: dict[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "error": self.message, "findings": []}
+        if self.record:
+            data["record"] = self.record
+        return data
+
+    def worst(self) -> str | None:
+        return None

@@ -1,10 +1,14 @@
 """The rule registry: every rule is a small class with a stable code.
 
 A rule declares its code (`NA201`), a kebab-case name, a category from
-CONTRACT.md, a default severity, the spaCy components it needs, its options
-with defaults, and the documentation `noteassist rule CODE` prints (summary,
-explanation, a bad and a good example, and the domain-guide source).
-Registering is explicit: `@register` on the class, in the family's module.
+CONTRACT.md, a default severity, what it reads from the parse (`reads`: token
+and document attributes such as `token.lemma` or `doc.sents`, see `nlp.READS`),
+the part of the note it judges (`scope`), its lifecycle (stable or preview), its
+options with defaults, and the documentation `noteassist rule CODE` prints
+(summary, explanation, a bad and a good example, and the domain-guide source).
+The engine builds its pipeline from the enabled rules' reads, so a rule run
+alone gets exactly what it reads. Registering is explicit: `@register` on the
+class, in the family's module, and checks the declaration once at import.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ CATEGORIES = (
     "copy-forward",
 )
 
+#: The part of a note a rule judges. note: the whole note (its metadata, its elements); prose: paragraphs
+#: of the writer's own text; field: the values of "Label: value" fields; sentence: one sentence at a time;
+#: batch: the note against other notes (copy-forward).
+SCOPES = ("note", "prose", "field", "sentence", "batch")
+LIFECYCLES = ("stable", "preview")
+
 RULES: dict[str, type[Rule]] = {}
 
 
@@ -43,8 +53,13 @@ class Rule:
     name: ClassVar[str]
     category: ClassVar[str]
     severity: ClassVar[str]
-    #: spaCy components the rule reads: any of "tagger", "parser", "lemmatizer", "ner".
-    needs: ClassVar[frozenset[str]] = frozenset()
+    #: What the rule reads from the parse (keys of `nlp.READS`): the engine runs the components that assign
+    #: them and nothing else. Token text and offsets need nothing.
+    reads: ClassVar[frozenset[str]] = frozenset()
+    #: The part of the note the rule judges (one of SCOPES).
+    scope: ClassVar[str] = "note"
+    #: "stable", or "preview" for a rule (or a rewrite of one) that runs only when selected by code.
+    lifecycle: ClassVar[str] = "stable"
     #: Options a user may set in config, with their defaults.
     defaults: ClassVar[dict[str, Any]] = {}
     summary: ClassVar[str]
@@ -105,6 +120,15 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise TypeError(f"rule {cls.code}: unknown category {cls.category!r}")
     if cls.severity not in SEVERITIES:
         raise TypeError(f"rule {cls.code}: unknown severity {cls.severity!r}")
+    from ..nlp import READS
+
+    unknown = sorted(set(cls.reads) - set(READS))
+    if unknown:
+        raise TypeError(f"rule {cls.code}: unknown read {unknown[0]!r}; known: {', '.join(sorted(READS))}")
+    if cls.scope not in SCOPES:
+        raise TypeError(f"rule {cls.code}: unknown scope {cls.scope!r}; expected one of {', '.join(SCOPES)}")
+    if cls.lifecycle not in LIFECYCLES:
+        raise TypeError(f"rule {cls.code}: unknown lifecycle {cls.lifecycle!r}")
     if cls.code in RULES and RULES[cls.code] is not cls:
         raise TypeError(f"rule code {cls.code} registered twice")
     RULES[cls.code] = cls

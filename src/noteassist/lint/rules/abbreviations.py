@@ -83,7 +83,7 @@ class DoNotUseAbbreviation(Rule):
     name = "do-not-use-abbreviation"
     category = "do-not-use-abbreviation"
     severity = "error"
-    needs: frozenset[str] = frozenset()  # regular expressions over sentences; no parse needed
+    reads: frozenset[str] = frozenset()  # regular expressions over sentences; no parse needed
     defaults = LEXICON_OPTIONS
     summary = "An abbreviation or number format from The Joint Commission's Do Not Use list in medication text."
     explanation = (

@@ -51,7 +51,7 @@ class AgentlessReporting(Rule):
     name = "agentless-reporting"
     category = "attribution"
     severity = "warning"
-    needs = frozenset({"lemmatizer", "parser"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
     summary = "A reporting verb with no one doing the reporting (\"It was noted that...\")."
     explanation = (
         "\"It was noted that the worker is improving\" does not say who noted it, or where: the case manager's "
@@ -88,7 +88,7 @@ class OpinedByNonExpert(Rule):
     name = "opined-by-non-expert"
     category = "attribution"
     severity = "warning"
-    needs = frozenset({"lemmatizer", "parser"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
     summary = "\"Opined\" given to someone who is not a physician, examiner or expert report."
     explanation = (
         "\"Opined\" marks a formal expert opinion: a physician or IME on causation, MMI, impairment or work "
@@ -120,7 +120,7 @@ class VerbalizedUnderstanding(Rule):
     name = "verbalized-understanding"
     category = "attribution"
     severity = "warning"
-    needs = frozenset({"lemmatizer"})
+    reads = frozenset({"token.lemma", "doc.sents"})
     summary = "\"Verbalized understanding\" without what was understood."
     explanation = (
         "\"Verbalized understanding\" records a yes to \"Do you understand?\", which is weak evidence. Teach-back "
@@ -154,7 +154,7 @@ class UncertaintyInObjective(Rule):
     name = "uncertainty-in-objective"
     category = "attribution"
     severity = "warning"
-    needs = frozenset({"lemmatizer", "parser"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
     summary = "\"Seems\", \"appears\" or \"apparently\" in an objective section."
     explanation = (
         "The objective section holds what was observed or measured. \"Appears in pain\" or \"seems anxious\" "

@@ -140,7 +140,7 @@ class ClaimNumberMismatch(_ClaimRule):
     name = "claim-number-mismatch"
     category = "claim-number"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "A claim number in the body that is one typo away from the note's claim number."
     explanation = (
         "The claim number must be the same string in the header, the body and the footer of every workers' "
@@ -236,7 +236,7 @@ class ClaimNumberPattern(_ClaimRule):
     name = "claim-number-pattern"
     category = "claim-number"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "The note's claim number does not match the carrier's format, or fails basic sanity checks."
     explanation = (
         "Carriers and TPAs each set their own claim-number format, so there is no universal regex (domain guide "

@@ -119,7 +119,7 @@ class InjuryAfterService(Rule):
     name = "injury-after-service"
     category = "date-logic"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "The date of injury is after the date of service."
     explanation = (
         "A service for a work injury cannot come before the injury (domain guide section 5.2: DOI <= every "
@@ -160,7 +160,7 @@ class NextAppointmentBeforeVisit(Rule):
     name = "next-appointment-before-visit"
     category = "date-logic"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "The next appointment is dated before the visit the note documents."
     explanation = (
         "The next appointment (return visit, follow-up, RTC) must come after the visit (domain guide section "
@@ -211,7 +211,7 @@ class ServiceDateInFuture(Rule):
     name = "service-date-in-future"
     category = "date-logic"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "The date of service is in the future, or after the date the note was written."
     explanation = (
         "A note documents something that happened: its service date cannot be later than today or than the "
@@ -255,7 +255,7 @@ class MMIBeforeInjury(Rule):
     name = "mmi-before-injury"
     category = "date-logic"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "The MMI date (reached or anticipated) is before the date of injury."
     explanation = (
         "Maximum medical improvement is reached after an injury, never before it (domain guide section 5.2: "
@@ -298,7 +298,7 @@ class WorkStatusEndsBeforeStart(Rule):
     name = "work-status-ends-before-start"
     category = "date-logic"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "A work status (modified duty, off work) expires before it starts."
     explanation = (
         "A work status runs from an effective date to an expiration or re-evaluation date, and the end must "

@@ -119,7 +119,7 @@ class MissingRequiredElement(Rule):
     name = "missing-required-element"
     category = "missing-element"
     severity = "error"
-    needs = frozenset({"lemmatizer", "parser"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
     summary = "A note type's required element (work status, next appointment, plan...) is not stated."
     explanation = (
         "Each note type has elements a reviewer or adjuster looks for first: a physician-visit note needs the date "

@@ -65,7 +65,7 @@ class SocialSecurityNumber(Rule):
     name = "social-security-number"
     category = "privacy"
     severity = "error"
-    needs = frozenset()
+    reads = frozenset()
     summary = "A full Social Security number in the note."
     explanation = (
         "A full SSN in a case note travels with every report, attachment and export of that note and is an "

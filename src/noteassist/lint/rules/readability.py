@@ -135,7 +135,7 @@ class GradeLevelTooHigh(_DocumentScoreRule):
     name = "grade-level-too-high"
     category = "readability"
     severity = "warning"
-    needs = frozenset({"parser"})
+    reads = frozenset({"doc.sents"})
     defaults = {"adjuster_max_grade": 12, "internal_max_grade": 16, "min_words": 100}
     summary = "The note's prose reads above the grade level its audience needs."
     explanation = (
@@ -166,7 +166,7 @@ class ReadingEaseTooLow(_DocumentScoreRule):
     name = "reading-ease-too-low"
     category = "readability"
     severity = "warning"
-    needs = frozenset({"parser"})
+    reads = frozenset({"doc.sents"})
     defaults = {"adjuster_min_ease": 40, "internal_min_ease": 20, "min_words": 100}
     summary = "The note's prose scores below the Flesch Reading Ease its audience needs."
     explanation = (
@@ -192,7 +192,7 @@ class LongSentence(_AudienceRule):
     name = "long-sentence"
     category = "readability"
     severity = "warning"
-    needs = frozenset({"parser"})
+    reads = frozenset({"doc.sents"})
     defaults = {"adjuster_max_words": 25, "internal_max_words": 35}
     summary = "A prose sentence is longer than its audience can take in at once."
     explanation = (
@@ -236,7 +236,7 @@ class HardSentence(Rule):
     name = "hard-sentence"
     category = "readability"
     severity = "info"
-    needs = frozenset({"parser"})
+    reads = frozenset({"doc.sents"})
     defaults = {"min_words": 12, "max_grade": 18}
     summary = "A prose sentence scores above grade 18 on its own."
     explanation = (

@@ -75,7 +75,7 @@ class _AdjusterContentRule(Rule):
 
     category = "privacy"
     severity = "warning"
-    needs = frozenset()
+    reads = frozenset()
     defaults = LEXICON_OPTIONS
     lexicon_key: str = ""
 

@@ -222,7 +222,7 @@ class _LexiconRule(Rule):
     """Shared machinery: matchers built once per vocab from the rule's yaml entries."""
 
     category = "stigmatizing-language"
-    needs = frozenset({"lemmatizer", "parser"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
     defaults = LEXICON_OPTIONS
     why = ""
 

@@ -32,7 +32,7 @@ class LateEntry(Rule):
     name = "late-entry"
     category = "timeliness"
     severity = "warning"
-    needs = frozenset()
+    reads = frozenset()
     defaults = {"warn_hours": 24, "error_hours": 72, "labels": ["Late entry", "Addendum"]}
     summary = "Written long after the service without a \"Late entry\" label."
     explanation = (

@@ -1,0 +1,106 @@
+"""Copy-forward fingerprints: what a note is compared with later notes by, without its text.
+
+A fingerprint is a note's set of 5-word shingles (lower-cased, every date and number replaced by a
+placeholder, so a clone with only its dates changed still matches), each hashed with blake2b to 64 bits:
+the same note gives the same fingerprint in every process, so fingerprints can be stored (a batch
+worker's checkpoint, the service's database) and compared later. The note's text is never kept.
+
+`FingerprintIndex` holds the fingerprints of notes seen so far, by claim. The engine adds each note's
+fingerprint before the rules run, so notes in the same batch see each other; a caller that has earlier
+notes elsewhere (a database, a previous run) supplies its own index with the same methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from ..text.dates import DATE_RE
+
+SHINGLE_WORDS = 5
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|#")
+
+
+def _hash(data: str, size: int = 8) -> int:
+    return int.from_bytes(hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=size).digest(), "big")
+
+
+def shingles(body: str) -> tuple[int, frozenset[int]]:
+    """(word count, hashed 5-word shingles) of a note body, with dates and numbers normalised."""
+    text = _NUMBER.sub(" # ", DATE_RE.sub(" # ", body)).lower()
+    words = _WORD.findall(text)
+    return len(words), frozenset(_hash(" ".join(words[i:i + SHINGLE_WORDS]))
+                                 for i in range(len(words) - SHINGLE_WORDS + 1))
+
+
+def claim_key(claim_number: str | None) -> str | None:
+    """WC-2231-0457, wc 2231 0457 and WC22310457 are one claim."""
+    if not claim_number:
+        return None
+    key = re.sub(r"[^0-9A-Za-z]", "", claim_number).upper()
+    return key or None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What copy-forward knows of a note: never its text."""
+
+    #: The note's label in messages (a file, `export.csv#17`).
+    path: str
+    claim: str | None
+    date_of_service: date | None
+    words: int
+    shingles: frozenset[int]
+    #: blake2b of the stripped body: the same note given twice is a duplicate, not a clone.
+    digest: str
+    #: Order in the stream of notes (earlier notes have smaller numbers); -1 for notes given as earlier.
+    position: int = -1
+    #: Given by the caller as an earlier note (`--previous`), rather than seen in the stream.
+    given: bool = False
+
+
+def fingerprint(body: str, *, path: str, claim_number: str | None, date_of_service: date | None,
+                position: int = -1, given: bool = False) -> Fingerprint:
+    words, hashed = shingles(body)
+    digest = hashlib.blake2b(body.strip().encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return Fingerprint(path, claim_key(claim_number), date_of_service, words, hashed, digest, position, given)
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity of two shingle sets."""
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+class FingerprintIndex(Protocol):
+    """Where earlier notes' fingerprints come from: in memory here, a database or a worker's store later."""
+
+    def add(self, item: Fingerprint) -> None: ...
+
+    def on_claim(self, claim: str) -> Iterable[Fingerprint]: ...
+
+
+class MemoryIndex:
+    """Fingerprints by claim, in memory, for one run. Adding the same note (path and position) twice keeps one."""
+
+    def __init__(self, items: Iterable[Fingerprint] = ()):
+        self._by_claim: dict[str, dict[tuple[str, int], Fingerprint]] = {}
+        for item in items:
+            self.add(item)
+
+    def add(self, item: Fingerprint) -> None:
+        if item.claim is not None:
+            self._by_claim.setdefault(item.claim, {})[(item.path, item.position)] = item
+
+    def on_claim(self, claim: str) -> Iterator[Fingerprint]:
+        return iter(self._by_claim.get(claim, {}).values())
+
+    def __len__(self) -> int:
+        return sum(len(items) for items in self._by_claim.values())
