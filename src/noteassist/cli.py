@@ -62,14 +62,10 @@ def main() -> None:
 @_handle_errors
 def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, force: bool) -> None:
     """Render visit facts (YAML or JSON, `-` for stdin) into a note."""
+    from .app.draft import draft_note
     from .facts import load_facts
-    from .render import render_note
 
-    visit = load_facts(facts)
-    plain = out.lower().endswith(".txt")
-    note = render_note(visit, template, template_dirs, front_matter=not plain)
-    if plain:
-        note = _markdown_to_plain(note)
+    note = draft_note(load_facts(facts), template, template_dirs, plain=out.lower().endswith(".txt"))
     _write(out, note, force)
     if out != "-":
         click.echo(f"wrote {out}", err=True)
@@ -106,12 +102,16 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
     Settings come from --config, else the nearest noteassist.toml or pyproject.toml [tool.noteassist]
     above the first note (or the current directory for stdin); --select replaces the configured
     selection and --ignore adds to it. Export columns are recognised by common names (text, note, body;
-    claim_number; date_of_service...) unless `columns` in the config or --column name them.
+    claim_number; date_of_service...) unless `columns` in the config or --column name them. A note or
+    row that cannot be read is reported on stderr and the others are still linted (exit 2 at the end).
     """
-    from .lint import Linter, NoteInput
-    from .lint.model import severity_rank
-    from .lint.output import format_json, format_text
-    from .io.records import read_note, read_records
+    from .app.lint import LintGate, LintTally, lint_sources
+    from .lint import Linter
+    from .lint.fix import safe_edits
+    from .lint.model import LintError
+    from .lint.output import write_json, write_text
+    from .notetypes import NOTE_TYPES
+    from .settings import load_settings
 
     if (fix_to or annotate) and len(notes) != 1:
         raise NoteassistError(f"{'--fix-to' if fix_to else '--annotate'} takes exactly one note; got {len(notes)}")
@@ -119,41 +119,67 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
         raise NoteassistError(f"{notes[0]}: --annotate needs a .docx note (write one with `noteassist export`)")
     if annotate and not annotate.lower().endswith(".docx"):
         raise NoteassistError(f"{annotate}: the annotated copy must be a .docx file")
-    config = _config(config_path, notes[0])
-    config.columns = {**config.columns, **_key_values(columns, "--column")}
-    if select:
-        config.select = _split(select)
-    config.ignore = [*config.ignore, *(_split(ignore) or [])]
-    earlier = [(path, read_note(path)) for path in previous]
-    sources = [(path, record) for path in notes for record in read_records(path, config.columns)]
-    inputs = [NoteInput(text=record.text, path=record.path, note_type=note_type, meta=record.meta,
-                        previous=list(earlier))
-              for _, record in sources]
-    results = list(Linter(config).lint_many(inputs))
-    if annotate:
-        from .export import annotate_docx
-
-        if Path(annotate).exists() and not force:
-            _confirm_overwrite(annotate)
-        count = annotate_docx(Path(notes[0]), results[0].findings, Path(annotate), overwrite=True)
-        click.echo(f"wrote {annotate} ({count} comment{'s' if count != 1 else ''})", err=True)
+    if note_type is not None and note_type not in NOTE_TYPES:
+        raise NoteassistError(f"--type: unknown note type {note_type!r}; expected one of {', '.join(NOTE_TYPES)}")
     if fix or fix_to or diff:
-        from .lint.fix import safe_edits
+        for path in notes:
+            _check_fixable(path)
+    settings = load_settings(config_path, notes[0], select=_split(select), ignore=_split(ignore),
+                             columns=_key_values(columns, "--column"))
+    linter = Linter(settings.lint, model=settings.model)
+    tally = LintTally()
+    results = tally.count(lint_sources(linter, notes, note_type=note_type, previous=previous,
+                                       columns=settings.lint.columns, batch_size=settings.batch_size))
 
-        fixable = [(path, result, safe_edits(result.findings)) for (path, _), result in zip(sources, results)]
-        if diff:
-            patches = [_fix_diff(path, edits) for path, _, edits in fixable if edits]
-            click.echo("".join(patches), nl=False)
-            sys.exit(1 if patches else 0)
-        for path, result, edits in fixable:
-            if edits:
-                _apply_fixes(path, result.path, edits, fix_to, force)
-                fixed = {(e.start, e.end) for e in edits}
-                result.findings = [f for f in result.findings if (f.start, f.end) not in fixed or f.fix is None]
-    click.echo(format_json(results) if fmt == "json" else format_text(results))
-    threshold = severity_rank(fail_on)
-    if any(severity_rank(f.severity) >= threshold for r in results for f in r.findings):
-        sys.exit(1)
+    def report_error(item) -> None:
+        click.echo(f"noteassist: {item.message}", err=True)
+
+    if annotate or fix or fix_to or diff:
+        # One result per note file (exports and stdin were refused above): pair them with their sources.
+        results = list(results)
+        for error in (r for r in results if isinstance(r, LintError)):
+            report_error(error)
+        pairs = [(path, r) for path, r in zip(notes, results) if not isinstance(r, LintError)]
+        if annotate and pairs:
+            _annotate(notes[0], pairs[0][1], annotate, force)
+        if fix or fix_to or diff:
+            fixable = [(path, result, safe_edits(result.findings)) for path, result in pairs]
+            if diff:
+                patches = [_fix_diff(path, edits) for path, _, edits in fixable if edits]
+                click.echo("".join(patches), nl=False)
+                sys.exit(2 if tally.errors else 1 if patches else 0)
+            for path, result, edits in fixable:
+                if edits:
+                    _apply_fixes(path, result.path, edits, fix_to, force)
+                    fixed = {(e.start, e.end) for e in edits}
+                    result.findings = [f for f in result.findings if (f.start, f.end) not in fixed or f.fix is None]
+        # What --fix removed is no longer a finding: count what is left.
+        errors, tally = tally.errors, LintTally()
+        results = list(tally.count(r for r in results if not isinstance(r, LintError)))
+        tally.errors = errors
+    out = sys.stdout
+    if fmt == "json":
+        write_json(results, out)
+    else:
+        write_text(results, out, report_error)
+        out.write(tally.summary() + "\n")
+    out.flush()
+    sys.exit(LintGate(fail_on).exit_code(tally))
+
+
+def _annotate(note: str, result, annotate: str, force: bool) -> None:
+    """Write a copy of a Word note with each finding as a review comment."""
+    from .export import annotate_docx
+    from .io import write_atomic
+    from .io.files import read_bytes
+
+    data, count = annotate_docx(read_bytes(note, expected="a .docx note"), result.findings, label=note)
+    if Path(annotate).exists() and not force:
+        _confirm_overwrite(annotate)
+    if Path(annotate).resolve() == Path(note).resolve():
+        raise NoteassistError(f"{annotate}: the annotated copy must be a new file, not the note itself")
+    write_atomic(annotate, data, overwrite=True)
+    click.echo(f"wrote {annotate} ({count} comment{'s' if count != 1 else ''})", err=True)
 
 
 @main.command()
@@ -165,15 +191,16 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
 @_handle_errors
 def export(input_path: str, out: str, template: str | None, template_dirs: tuple[str, ...], force: bool) -> None:
     """Write a DOCX of one note, from visit facts (.yaml/.json) or from note text (.md/.txt/.docx)."""
-    from .export import export_docx
+    from .app.draft import note_document
+    from .io import write_atomic
 
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the output must be a .docx file")
     if not force and Path(out).exists():
         _confirm_overwrite(out)
         force = True
-    text = _note_from_input(input_path, template, template_dirs)
-    export_docx(text, out, overwrite=force)
+    document = note_document(_note_from_input(input_path, template, template_dirs))
+    write_atomic(out, document, overwrite=force)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -203,41 +230,40 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     linted for an adjuster reader first; findings, missing report elements and contradictions between
     contacts go to stderr.
     """
-    from .lint import Linter
-    from .lint.model import severity_rank
-    from .adjuster.document import prepare_report, report_config, write_report
+    from .adjuster import FolderClaimSource
+    from .app.report import build_report, report_document, report_pdf
+    from .io import write_atomic
+    from .io.files import read_bytes
 
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the report must be a .docx file")
-    if Path(out).exists() and not force:
-        _confirm_overwrite(out)
-    linter = Linter(report_config(_config(config_path, claim_dir)))
-    run = prepare_report(claim_dir, start.date(), end.date(), kind=kind, linter=linter,
-                         template_dirs=template_dirs, label=out)
-    built, body, result = run.report, run.body, run.lint
-    for finding in result.findings:
+    pdf_out = Path(out).with_suffix(".pdf")
+    for target in (Path(out), *((pdf_out,) if pdf else ())):
+        if target.exists() and not force:
+            _confirm_overwrite(str(target))
+    base = read_bytes(letterhead, expected="a .docx letterhead") if letterhead else None
+    run = build_report(FolderClaimSource(claim_dir), start.date(), end.date(), kind=kind,
+                       config=_config(config_path, claim_dir), template_dirs=template_dirs, label=out)
+    for finding in run.findings:
         click.echo(f"noteassist: report: {finding.rule} [{finding.severity}] {finding.message}: "
                    f"\"{_excerpt(finding.text)}\"", err=True)
-    for missing in built.missing:
+    for missing in run.missing:
         click.echo(f"noteassist: report: missing {missing.element}: {missing.reason}", err=True)
-    for contradiction in built.contradictions:
+    for contradiction in run.contradictions:
         click.echo(f"noteassist: report: contradiction: {contradiction}", err=True)
-    blocking = [f for f in result.findings if severity_rank(f.severity) >= severity_rank("warning")]
-    if strict and (blocking or built.missing or built.contradictions):
-        click.echo(f"noteassist: --strict: {out} not written ({len(blocking)} finding(s), {len(built.missing)} "
-                   f"missing element(s), {len(built.contradictions)} contradiction(s))", err=True)
-        sys.exit(1)
-    write_report(built, body, out, letterhead=letterhead, overwrite=True)
+    decision = run.decision(strict=strict, fail_on=fail_on)
+    if not decision.write:
+        click.echo(f"noteassist: --strict: {out} not written ({', '.join(decision.reasons)})", err=True)
+        sys.exit(decision.exit_code)
+    document = report_document(run, base, letterhead_label=letterhead or "letterhead")
+    write_atomic(out, document, overwrite=True)
+    built = run.report
     click.echo(f"wrote {out} (report No. {built.report_number}, {len(built.contacts)} contacts, "
                f"{built.period_start} to {built.period_end})", err=True)
     if pdf:
-        from .export.pdf import convert_to_pdf
-
-        click.echo(f"wrote {convert_to_pdf(Path(out))}", err=True)
-    # A required report element the data lacks is an error, like NA101 on a note.
-    worst = [*(f.severity for f in result.findings), *(["error"] if built.missing else [])]
-    if any(severity_rank(level) >= severity_rank(fail_on) for level in worst):
-        sys.exit(1)
+        write_atomic(pdf_out, report_pdf(document, label=out), overwrite=True)
+        click.echo(f"wrote {pdf_out}", err=True)
+    sys.exit(decision.exit_code)
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -362,15 +388,11 @@ def _write(out: str, text: str, force: bool) -> None:
     if out == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
-    path = Path(out)
-    if path.exists() and not force:
+    from .io import write_atomic
+
+    if Path(out).exists() and not force:
         _confirm_overwrite(out)
-    try:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise NoteassistError(f"{out}: cannot write: {exc.strerror}") from None
+    write_atomic(out, text, overwrite=True)
 
 
 def _confirm_overwrite(out: str) -> None:
@@ -381,12 +403,10 @@ def _confirm_overwrite(out: str) -> None:
 
 
 def _config(config_path: str | None, near: str):
-    """The configuration in force: --config, else the nearest config file above `near`, else defaults."""
-    from .lint import LintConfig
-    from .lint.config import find_config, load_config
+    """The lint configuration in force: environment, then --config or the nearest config file above `near`."""
+    from .settings import load_settings
 
-    path = Path(config_path) if config_path else find_config(Path.cwd() if near == "-" else Path(near))
-    return load_config(path) if path else LintConfig()
+    return load_settings(config_path, near).lint
 
 
 def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:

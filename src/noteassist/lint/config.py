@@ -138,6 +138,16 @@ def load_config(path: Path) -> LintConfig:
     return config_from_mapping(data, f"{path}: {prefix}")
 
 
+def validate_selectors(selectors: list[str] | tuple[str, ...], where: str) -> None:
+    """Every selector must match a rule: `--select NA999` is a mistake to report, not a run of nothing."""
+    from .registry import all_rules
+
+    rules = all_rules().values()
+    for selector in selectors:
+        if not any(_matches(rule, selector) for rule in rules):
+            raise NoteassistError(f"{where}: {selector!r} matches no rule (see `noteassist rules`)")
+
+
 def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
     """Build a LintConfig from parsed TOML, checking every key against the registered rules."""
     from .registry import all_rules

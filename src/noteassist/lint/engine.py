@@ -121,7 +121,7 @@ class Linter:
         if self._fingerprints:
             ctx.fingerprint = self._fingerprint(ctx, position)
             ctx.index = index
-            ctx.previous = self._previous(item.previous)
+            ctx.previous = self.fingerprints_of(item.previous)
             index.add(ctx.fingerprint)
         return ctx
 
@@ -151,10 +151,15 @@ class Linter:
                            date_of_service=info.date_of_service.date if info.date_of_service else None,
                            position=position)
 
-    def _previous(self, previous: Sequence[tuple[str, str]]) -> tuple[Fingerprint, ...]:
-        """Fingerprints of earlier notes given as (label, text); an unreadable front matter date is ignored."""
+    def fingerprints_of(self, previous: Sequence[tuple[str, str] | Fingerprint]) -> tuple[Fingerprint, ...]:
+        """Fingerprints of earlier notes given as (label, text) (or already as fingerprints), to check notes
+        against for copied-forward text; an unreadable front matter date is ignored."""
         found = []
-        for label, text in previous:
+        for item in previous:
+            if isinstance(item, Fingerprint):
+                found.append(item)
+                continue
+            label, text = item
             try:
                 ctx = self.prepare(NoteInput(text=text, path=label))
             except NoteassistError:

@@ -8,6 +8,7 @@ service and batch QA share them without importing each other.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from ..text.dates import When
 
 if TYPE_CHECKING:
     from ..facts.models import VisitFacts
+    from ..text.sentences import Sentences
     from ..text.structure import NoteStructure
     from .fingerprints import Fingerprint, FingerprintIndex
 
@@ -99,9 +101,9 @@ class NoteInput:
     facts: VisitFacts | None = None
     #: Metadata from outside the text (a CSV column, a report's claim record).
     meta: dict[str, Any] = field(default_factory=dict)
-    #: Earlier notes for the same claim given by the caller (`--previous FILE`), as (label, text);
-    #: the copy-forward rule compares the note with them.
-    previous: list[tuple[str, str]] = field(default_factory=list)
+    #: Earlier notes for the same claim given by the caller (`--previous FILE`), as (label, text) or as
+    #: fingerprints (`Linter.fingerprints_of`); the copy-forward rule compares the note with them.
+    previous: Sequence[tuple[str, str] | Fingerprint] = ()
 
 
 @dataclass
@@ -138,6 +140,13 @@ class NoteContext:
     def body(self) -> str:
         """The note without its front matter: the same string as `doc.text`, which spaCy rebuilds on each access."""
         return self.text[self.body_offset:]
+
+    @functools.cached_property
+    def sentences(self) -> Sentences:
+        """The body's sentences (text/sentences.py), split once: the segmentation every rule and `doc.sents` share."""
+        from ..text.sentences import split_sentences
+
+        return split_sentences(self.body)
 
     @functools.cached_property
     def prose(self) -> str:

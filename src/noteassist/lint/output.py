@@ -1,36 +1,43 @@
-"""Lint output: `PATH:LINE:COL: CODE [severity] message` lines, or the contract's JSON."""
+"""Lint output, written as results arrive: `PATH:LINE:COL: CODE [severity] message` lines, or the contract's
+JSON, whose `files` array is streamed one entry at a time so memory does not grow with the input."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
+from typing import IO
 
-from .model import LintResult
+from .model import LintError, LintResult
 
 JSON_VERSION = 1
 
 
-def format_text(results: Sequence[LintResult]) -> str:
+def text_lines(result: LintResult) -> list[str]:
+    """One line per finding of a result."""
     lines = []
-    for result in results:
-        for f in result.findings:
-            hint = f" (try: {', '.join(f.suggestions[:3])})" if f.suggestions else ""
-            lines.append(f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}{hint}")
-    lines.append(summary(results))
-    return "\n".join(lines)
+    for f in result.findings:
+        hint = f" (try: {', '.join(f.suggestions[:3])})" if f.suggestions else ""
+        lines.append(f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}{hint}")
+    return lines
 
 
-def summary(results: Sequence[LintResult]) -> str:
-    counts = Counter(f.severity for r in results for f in r.findings)
-    total = sum(counts.values())
-    notes = f"{len(results)} note" + ("s" if len(results) != 1 else "")
-    if not total:
-        return f"{notes} checked: no findings"
-    parts = [f"{counts[s]} {s}" + ("s" if counts[s] != 1 and s != "info" else "")
-             for s in ("error", "warning", "info") if counts[s]]
-    return f"{notes} checked: {total} finding" + ("s" if total != 1 else "") + f" ({', '.join(parts)})"
+def write_text(items: Iterable[LintResult | LintError], out: IO[str], on_error: Callable[[LintError], None]) -> None:
+    """Findings lines to `out`; each error row goes to `on_error` (the CLI prints it on stderr)."""
+    for item in items:
+        if isinstance(item, LintError):
+            on_error(item)
+            continue
+        for line in text_lines(item):
+            out.write(line + "\n")
 
 
-def format_json(results: Sequence[LintResult]) -> str:
-    return json.dumps({"version": JSON_VERSION, "files": [r.to_dict() for r in results]}, indent=2)
+def write_json(items: Iterable[LintResult | LintError], out: IO[str]) -> None:
+    """`{"version": 1, "files": [...]}`, one file entry written per item as it arrives; an error row is an
+    entry with `error` (its message) and no findings."""
+    out.write('{\n  "version": %d,\n  "files": [' % JSON_VERSION)
+    first = True
+    for item in items:
+        entry = json.dumps(item.to_dict(), indent=2)
+        out.write(("\n" if first else ",\n") + "\n".join("    " + line for line in entry.splitlines()))
+        first = False
+    out.write("\n  ]\n}\n" if not first else "]\n}\n")

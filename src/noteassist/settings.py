@@ -1,0 +1,68 @@
+"""noteassist's settings: one validated model, from the environment, the config file and the flags.
+
+Precedence, lowest first: defaults, environment variables (`NOTEASSIST_MODEL`, `NOTEASSIST_CONFIG`,
+`NOTEASSIST_BATCH_SIZE`, `NOTEASSIST_DAY_FIRST`), the config file (`--config`, else `NOTEASSIST_CONFIG`, else
+the nearest noteassist.toml or pyproject.toml [tool.noteassist] above the input), then command-line flags.
+The result is frozen: the CLI, the service and batch workers build engines from it and never change it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import NoteassistError
+from .lint.config import LintConfig, find_config, load_config, validate_selectors
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTEASSIST_", frozen=True, extra="ignore")
+
+    #: spaCy model package or path; None: an installed en_core_web_sm, else the pinned default.
+    model: str | None = None
+    #: Config file to use instead of searching for one.
+    config: Path | None = None
+    #: Notes parsed together; bounds the memory a stream of notes needs.
+    batch_size: int = Field(32, ge=1, le=4096)
+    #: Read 03/04/2026 as 3 April; overrides the config file's `day_first` when set.
+    day_first: bool | None = None
+    #: Rules, severities, options, export columns, required elements: the config file and the flags.
+    lint: LintConfig = LintConfig()
+
+
+def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,
+                  select: list[str] | None = None, ignore: list[str] | None = None,
+                  columns: dict[str, str] | None = None, **environment: Any) -> Settings:
+    """Settings for a run over inputs near `near`: environment, then config file, then these flags.
+
+    `select` replaces the configured selection; `ignore` and `columns` add to it. Every selector must
+    match a rule, wherever it comes from. Problems are NoteassistErrors naming the variable, key or flag.
+    """
+    try:
+        base = Settings(**environment)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise NoteassistError(f"NOTEASSIST_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}") from None
+    path = Path(config_path) if config_path else base.config
+    if path is None:
+        path = find_config(Path.cwd() if str(near) == "-" else Path(near))
+    elif not path.is_file():
+        raise NoteassistError(f"{path}: no such config file")
+    lint = load_config(path) if path else LintConfig()
+    changes: dict[str, Any] = {}
+    if select:
+        validate_selectors(select, "--select")
+        changes["select"] = tuple(select)
+    if ignore:
+        validate_selectors(ignore, "--ignore")
+        changes["ignore"] = (*lint.ignore, *ignore)
+    if columns:
+        changes["columns"] = {**lint.columns, **columns}
+    if base.day_first is not None:
+        changes["day_first"] = base.day_first
+    if changes:
+        lint = lint.with_changes(**changes)
+    return base.model_copy(update={"lint": lint, "config": path})
