@@ -97,6 +97,10 @@ def assemble_report(folder: ClaimFolder, start: date, end: date, kind: ReportKin
         raise ReportError(f"--kind: expected progress or closure, got {kind!r}")
     if end < start:
         raise ReportError(f"report period: 'from' {start.isoformat()} is after 'to' {end.isoformat()}")
+    if kind != "closure" and end > date.max - timedelta(days=folder.record.report_cadence_days):
+        # The next report's due date (`end` + cadence) would be past the calendar's last day.
+        raise ReportError(f"report period: 'to' {end.isoformat()} is too far in the future; the next report "
+                          f"would be due after {date.max.isoformat()}")
     ctx = _Context(folder, start, end)
     record = folder.record
     current, history = _work_status(ctx)

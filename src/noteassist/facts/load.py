@@ -6,50 +6,31 @@ expected, so a case manager can fix a 40-line YAML file in one pass.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from ..errors import FactsError
-from ..io.records import read_text
+from ..io.data import BoundedLoader, load_data
+from ..io.files import MAX_DATA_BYTES, read_text
 from .models import VisitFacts
 
-
-class _FactsLoader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 base-60 integers, so `start_time: 10:30` stays a time, not 630."""
-
-
-_FactsLoader.yaml_implicit_resolvers = {
-    # Timestamps stay strings too: pydantic parses dates, and `2026-13-45` becomes a field error, not a crash.
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_FactsLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"),
-)
+#: The YAML loader facts are read with (kept under its old name): safe, bounded, `10:30` and dates stay text.
+_FactsLoader = BoundedLoader
 
 
-def read_facts_data(source: str | Path, text: str | None = None) -> tuple[str, Any]:
-    """Parse a facts file (or `-` for stdin) into plain data. Returns (display name, data)."""
+def read_facts_data(source: str | Path, text: str | None = None, *, root: str | Path | None = None) -> tuple[str, Any]:
+    """Parse a facts file (or `-` for stdin) into plain data. Returns (display name, data).
+
+    Duplicate keys, deep nesting, alias bombs, huge numbers and NaN are FactsErrors naming the line
+    (see `noteassist.io.data`). With `root`, the file must lie inside that folder.
+    """
     name = "<stdin>" if str(source) == "-" else str(source)
     if text is None:
-        text = read_text(source, expected="a YAML or JSON facts file", error=FactsError)
-    is_json = name.endswith(".json") or text.lstrip().startswith("{")
-    try:
-        data = json.loads(text) if is_json else yaml.load(text, Loader=_FactsLoader)  # noqa: S506 (safe loader)
-    except json.JSONDecodeError as exc:
-        raise FactsError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FactsError(f"{where}: invalid YAML: {problem}") from None
+        text = read_text(source, expected="a YAML or JSON facts file", error=FactsError, limit=MAX_DATA_BYTES,
+                         root=root)
+    data = load_data(text, name, error=FactsError)
     if not isinstance(data, dict):
         raise FactsError(f"{name}: expected a mapping of visit facts (claim, claimant, encounter...), got {_kind(data)}")
     return name, data

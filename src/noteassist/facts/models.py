@@ -50,6 +50,15 @@ _CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
 Text = Annotated[str, Field(min_length=1)]
 
+#: Upper bounds for numbers a person types. Anything beyond them is a slip of the keyboard (or hostile) and
+#: would otherwise reach the adjuster report's time log: `10^30` minutes, infinite mileage.
+MAX_MINUTES = 24 * 60  # in one contact
+MAX_MILES = 2_000.0  # driven for one contact
+MAX_VISITS = 1_000  # therapy visits on one authorization
+# Whole numbers are strict: `true` is not 1 and `30.0` is not a count of minutes.
+Minutes = Annotated[int, Field(strict=True, ge=0, le=MAX_MINUTES)]
+Visits = Annotated[int, Field(strict=True, ge=0, le=MAX_VISITS)]
+
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([AaPp]\.?[Mm]\.?)?\s*$")
 
 
@@ -227,7 +236,7 @@ class Encounter(Model):
     date: date
     start_time: Clock | None = None
     end_time: Clock | None = None
-    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    duration_minutes: int | None = Field(default=None, strict=True, ge=1, le=MAX_MINUTES)
     modality: Modality = Modality.in_person
     location: str | None = None
     visit_type: str | None = Field(default=None, description="initial, follow-up, post-op, FCE review, IME...")
@@ -314,8 +323,8 @@ class Referral(Model):
     reviewer: str | None = Field(default=None, description="UR reviewer and credential")
     appeal_deadline: date | None = None
     appealed: date | None = Field(default=None, description="Date the appeal or reconsideration was filed")
-    visits_authorized: int | None = Field(default=None, ge=0, description="Therapy visits authorized")
-    visits_used: int | None = Field(default=None, ge=0, description="Therapy visits attended so far")
+    visits_authorized: Visits | None = Field(default=None, description="Therapy visits authorized")
+    visits_used: Visits | None = Field(default=None, description="Therapy visits attended so far")
 
 
 class Barrier(Model):
@@ -367,12 +376,12 @@ class Closure(Model):
 
 
 class TimeSpent(Model):
-    face_to_face: int | None = Field(default=None, ge=0, description="minutes")
-    telephonic: int | None = Field(default=None, ge=0)
-    travel: int | None = Field(default=None, ge=0)
-    wait: int | None = Field(default=None, ge=0)
-    documentation: int | None = Field(default=None, ge=0)
-    mileage: float | None = Field(default=None, ge=0)
+    face_to_face: Minutes | None = Field(default=None, description="minutes")
+    telephonic: Minutes | None = None
+    travel: Minutes | None = None
+    wait: Minutes | None = None
+    documentation: Minutes | None = None
+    mileage: float | None = Field(default=None, ge=0, le=MAX_MILES, allow_inf_nan=False)
 
     @property
     def total_minutes(self) -> int:
@@ -382,7 +391,7 @@ class TimeSpent(Model):
 class VisitFacts(Model):
     """Everything recorded about one encounter. The root of a visit-facts YAML or JSON file."""
 
-    schema_version: int = Field(default=SCHEMA_VERSION, description="Version of this schema the file follows")
+    schema_version: int = Field(default=SCHEMA_VERSION, strict=True, description="Version of this schema the file follows")
     claim: Claim
     claimant: Claimant
     case_manager: CaseManager

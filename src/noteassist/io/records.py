@@ -1,56 +1,38 @@
-"""Read notes: single files (.txt, .md, .docx, or `-` for stdin) and case-management exports
-(.csv, .jsonl) holding many notes with their metadata, with one clear error line per problem."""
+"""Case-management exports (.csv, .jsonl) holding many notes with their metadata.
+
+`iter_records` streams an export row by row: a row that cannot be read becomes a `RecordError`
+naming its line, and every other row still comes through. `read_records` is the strict list form
+that raises on the first problem. Problems with the file as a whole (unreadable, no header, no
+note-text column, two columns of one name) raise `NoteInputError` from either.
+
+Reading is strict where the csv and json modules are lenient, because leniency loses data silently:
+
+- a CSV quote that opens and never closes would swallow every row after it into one field; the csv
+  module's strict mode stops at it, and the row is reported at the line where it starts while
+  reading resumes on the next line. A quote closed by accident further down (no strict error) is
+  caught by its shape: a field whose lines look like the export's own rows;
+- two columns with one name (the last would win), JSON keys given twice, deep nesting, huge numbers
+  and lone surrogates (see `data.py`) are errors;
+- JSONL is split on `\\n` only: U+2028, U+0085 and form feeds are legal inside a JSON string, and
+  `str.splitlines` would cut the row there;
+- the csv field limit (131,072 characters) is raised to the file's size, so a long note in a cell
+  reads as it does in JSONL; the file size limit (`files.MAX_FILE_BYTES`) bounds both.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
-import sys
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import NoteassistError, NoteInputError
-
-
-def read_note(source: str | Path) -> str:
-    """The note's text. Raises NoteInputError naming the file and what was expected."""
-    name = str(source)
-    path = Path(source)
-    if name != "-" and path.suffix.lower() == ".docx":
-        from ..export import read_docx_text
-
-        try:
-            return read_docx_text(path)
-        except FileNotFoundError:
-            raise NoteInputError(f"{name}: no such file") from None
-        except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
-            raise NoteInputError(f"{name}: not a readable Word document ({type(exc).__name__})") from None
-    return read_text(path, expected="a .txt, .md or .docx note")
-
-
-def read_text(
-    source: str | Path, *, expected: str, error: type[NoteassistError] = NoteInputError
-) -> str:
-    """A UTF-8 text file (or `-` for stdin), refusing binary data and other encodings in one line each."""
-    name = "<stdin>" if str(source) == "-" else str(source)
-    try:
-        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(source).read_bytes()
-    except FileNotFoundError:
-        raise error(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise error(f"{name}: is a directory, expected {expected}") from None
-    except OSError as exc:
-        raise error(f"{name}: cannot read: {exc.strerror}") from None
-    if b"\x00" in raw[:8192]:
-        raise error(f"{name}: binary file, expected {expected}")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(f"{name}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
-
-
-# --- Case-management exports: many notes in one CSV or JSONL file -------------------------------
+from .data import load_json
+from .files import MAX_FILE_BYTES, read_text
+from .notes import read_note
 
 #: Metadata keys a record may carry, besides its text; rules read them from `NoteInput.meta`.
 RECORD_KEYS = ("id", "author", "claim_number", "carrier", "note_type",
@@ -82,6 +64,9 @@ NOTE_TYPE_ALIASES = {
 }
 
 RECORD_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+EXPORT_EXPECTED = "a CSV or JSONL export"
+# The csv module's field limit is a C long: 2**31 - 1 where that is 32 bits (Windows).
+_CSV_FIELD_CAP = 2**31 - 1
 
 
 @dataclass
@@ -93,91 +78,251 @@ class NoteRecord:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecordError:
+    """An export row that could not be read. `str()` is the one-line message, `FILE:LINE: problem`."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line is not None else f"{self.path}: {self.message}"
+
+
 def read_records(source: str | Path, columns: Mapping[str, str] | None = None) -> list[NoteRecord]:
     """Every note in `source`: one for a .txt/.md/.docx note, one per row of a .csv/.jsonl export.
 
     `columns` maps a metadata key (RECORD_KEYS or "text") to the export's column name. Rows are
     labelled `FILE#ID` when there is an id column, else `FILE#ROW` (the 1-based record number).
+    Raises NoteInputError on the first row that cannot be read.
+    """
+    records = []
+    for item in iter_records(source, columns):
+        if isinstance(item, RecordError):
+            raise NoteInputError(str(item))
+        records.append(item)
+    return records
+
+
+def iter_records(source: str | Path, columns: Mapping[str, str] | None = None, *,
+                 limit: int = MAX_FILE_BYTES) -> Iterator[NoteRecord | RecordError]:
+    """Each note of `source` as a NoteRecord, and each unreadable export row as a RecordError.
+
+    Raises NoteInputError for the file as a whole: unreadable, empty, no header, no note-text column,
+    duplicate column names, a configured column that is missing.
     """
     name = str(source)
     suffix = Path(name).suffix.lower()
     if name == "-" or suffix not in RECORD_SUFFIXES:
-        return [NoteRecord(read_note(source), "<stdin>" if name == "-" else name)]
-    text = read_text(source, expected="a CSV or JSONL export")
-    rows = _csv_rows(name, text) if suffix == ".csv" else _jsonl_rows(name, text)
-    return _records(name, rows, columns or {})
+        yield NoteRecord(read_note(source, limit=limit), "<stdin>" if name == "-" else name)
+        return
+    configured = dict(columns or {})
+    for key in configured:
+        if key not in ("text", *RECORD_KEYS):
+            raise NoteInputError(f"columns.{key}: unknown key; expected one of text, {', '.join(RECORD_KEYS)}")
+    text = read_text(source, expected=EXPORT_EXPECTED, limit=limit)
+    rows = _csv_rows(name, text, configured) if suffix == ".csv" else _jsonl_rows(name, text)
+    if not (yield from _records(name, rows, configured)):
+        raise NoteInputError(f"{name}: no notes in the export")
 
 
-def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    import csv
+# --- CSV ----------------------------------------------------------------------------------------
 
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+class _Lines:
+    """The export's physical lines, read by index so that parsing can resume after a broken row."""
+
+    def __init__(self, text: str):
+        # StringIO with newline="" splits on \n, \r\n and \r only, and keeps the ends (csv needs them).
+        self.lines = list(io.StringIO(text, newline=""))
+        self.index = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.index >= len(self.lines):
+            raise StopIteration
+        self.index += 1
+        return self.lines[self.index - 1]
+
+
+def _csv_rows(name: str, text: str, configured: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, _CSV_FIELD_CAP)))
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
     try:
-        if not reader.fieldnames:
-            raise NoteInputError(f"{name}: empty export, expected a header row naming the columns")
-        line = reader.line_num + 1
-        for row in reader:
-            if None in row:
-                raise NoteInputError(f"{name}:{line}: more fields than the header has columns")
-            yield line, row
-            line = reader.line_num + 1
+        header = next(reader, None)
+        while header is not None and not header:  # blank lines before the header
+            header = next(reader, None)
     except csv.Error as exc:
-        raise NoteInputError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
+        raise NoteInputError(f"{name}:{lines.index}: not valid CSV in the header row: {exc}") from None
+    if not header:
+        raise NoteInputError(f"{name}: empty export, expected a header row naming the columns")
+    _check_header(name, lines.index, header)
+    _column_mapping(name, header, configured)  # a file without a text column fails before any row
+    while True:
+        start = lines.index  # 0-based index of the row's first line
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem, resume = _broken_row(lines, start, exc)
+            yield RecordError(name, start + 1, problem)
+            lines.index = resume
+            reader = csv.reader(lines, strict=True)  # a fresh parser: the old one is mid-field
+            continue
+        if not cells:
+            continue
+        if lines.index - start > 2 and _swallows_rows(cells, len(header)):
+            yield RecordError(name, start + 1, "not valid CSV: a quoted field opens on this line and takes in "
+                              f"lines {start + 2}-{lines.index} that look like rows of their own; "
+                              "close the quote (or double a quote inside it: \"\")")
+            lines.index = start + 1
+            reader = csv.reader(lines, strict=True)
+            continue
+        if len(cells) > len(header):
+            yield RecordError(name, start + 1, "more fields than the header has columns")
+            continue
+        yield start + 1, dict(zip(header, cells + [None] * (len(header) - len(cells))))
 
 
-def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    import json
+def _check_header(name: str, line: int, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for number, column in enumerate(header, 1):
+        if not column.strip():
+            continue  # unnamed columns (a trailing comma) are never read
+        if column in seen:
+            raise NoteInputError(f"{name}:{line}: columns {seen[column]} and {number} are both named {column!r}; "
+                                 "rename one, or noteassist cannot tell which to read")
+        seen[column] = number
 
-    for number, line in enumerate(text.splitlines(), 1):
+
+def _broken_row(lines: _Lines, start: int, exc: csv.Error) -> tuple[str, int]:
+    """(message, line index to resume at) for a row the strict csv parser refused."""
+    first = lines.lines[start] if start < len(lines.lines) else ""
+    unclosed = "end of data" in str(exc) or (lines.index - start > 1 and first.count('"') % 2 == 1)
+    if unclosed:
+        # The quote opened on the row's first line: everything after it belongs to the next rows.
+        return ("not valid CSV: a quoted field opens on this line and never closes, so it would take in "
+                "the rows after it; close the quote (or double a quote inside it: \"\")", start + 1)
+    return f"not valid CSV: {exc}", max(lines.index, start + 1)
+
+
+_SHAPE_LETTERS = re.compile(r"[^\W\d_]+")
+_SHAPE_DIGITS = re.compile(r"\d+")
+
+
+def _shape(cell: str) -> str:
+    """'N-1034' -> 'a-9', '17' -> '9': what an id column's values have in common."""
+    return _SHAPE_DIGITS.sub("9", _SHAPE_LETTERS.sub("a", cell.strip()))
+
+
+def _swallows_rows(cells: list[str], width: int) -> bool:
+    """True when a multi-line field holds two or more lines that parse as rows like this one.
+
+    A note's own lines rarely do: besides the header's number of fields, such a line must begin with a
+    value shaped like this row's first cell (an id, a number), as the rows of the export do.
+    """
+    if width < 2 or not cells[0].strip() or len(cells[0]) > 40:
+        return False
+    shape = _shape(cells[0])
+    for cell in cells:
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        lookalikes = 0
+        for line in cell.splitlines()[1:]:
+            try:
+                parsed = next(csv.reader([line], strict=True), [])
+            except csv.Error:
+                continue
+            if len(parsed) == width and parsed[0].strip() and _shape(parsed[0]) == shape:
+                lookalikes += 1
+                if lookalikes >= 2:
+                    return True
+    return False
+
+
+# --- JSONL --------------------------------------------------------------------------------------
+
+def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NoteInputError(f"{name}:{number}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+            row = load_json(line, name, line=number, what="not valid JSON")
+        except NoteassistError as exc:
+            yield RecordError(name, number, exc.message.removeprefix(f"{name}:{number}: "))
+            continue
         if not isinstance(row, dict):
-            raise NoteInputError(f"{name}:{number}: expected a JSON object per line, got {type(row).__name__}")
+            yield RecordError(name, number, f"expected a JSON object per line, got {type(row).__name__}")
+            continue
         yield number, row
 
 
-def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]]], columns: Mapping[str, str]) -> list[NoteRecord]:
-    records: list[NoteRecord] = []
+# --- Rows to records ----------------------------------------------------------------------------
+
+def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]] | RecordError],
+             columns: Mapping[str, str]) -> Iterator[NoteRecord | RecordError]:
+    """Records for the rows; returns (as the generator's value) how many rows there were."""
     # CSV rows share the header; JSONL objects may each carry different keys.
-    mappings: dict[tuple[str, ...], dict[str, str]] = {}
-    for count, (line, row) in enumerate(rows, 1):
-        keys = tuple(row)
-        if keys not in mappings:
-            mappings[keys] = _column_mapping(name, list(keys), columns)
-        mapping = mappings[keys]
-        text = row.get(mapping["text"])
-        if not isinstance(text, str):
-            raise NoteInputError(f"{name}:{line}: {mapping['text']}: expected the note text as a string")
-        meta = {key: _cell(row.get(column)) for key, column in mapping.items() if key != "text"}
-        meta = {key: value for key, value in meta.items() if value not in (None, "")}
-        if "note_type" in meta:
-            meta["note_type"] = _note_type(name, line, mapping["note_type"], meta["note_type"])
-        label = f"{name}#{meta['id']}" if "id" in meta else f"{name}#{count}"
-        records.append(NoteRecord(text, label, {**meta, "source": name, "line": line}))
-    if not records:
-        raise NoteInputError(f"{name}: no notes in the export")
-    return records
+    mappings: dict[tuple[str, ...], dict[str, str] | NoteInputError] = {}
+    count = 0
+    for item in rows:
+        count += 1
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        line, row = item
+        try:
+            keys = tuple(row)
+            if keys not in mappings:
+                try:
+                    mappings[keys] = _column_mapping(name, list(keys), columns)
+                except NoteInputError as exc:
+                    mappings[keys] = exc
+            mapping = mappings[keys]
+            if isinstance(mapping, NoteInputError):
+                raise mapping
+            yield _record(name, line, count, row, mapping)
+        except NoteInputError as exc:
+            yield RecordError(name, line, exc.message.removeprefix(f"{name}:{line}: ").removeprefix(f"{name}: "))
+    return count
+
+
+def _record(name: str, line: int, count: int, row: dict[str, Any], mapping: dict[str, str]) -> NoteRecord:
+    text = row.get(mapping["text"])
+    if not isinstance(text, str):
+        raise NoteInputError(f"{name}:{line}: {mapping['text']}: expected the note text as a string")
+    meta = {key: _cell(row.get(column)) for key, column in mapping.items() if key != "text"}
+    meta = {key: value for key, value in meta.items() if value not in (None, "")}
+    if "note_type" in meta:
+        meta["note_type"] = _note_type(name, line, mapping["note_type"], meta["note_type"])
+    label = f"{name}#{meta['id']}" if "id" in meta else f"{name}#{count}"
+    return NoteRecord(text, label, {**meta, "source": name, "line": line})
 
 
 def _column_mapping(name: str, present: list[str], configured: Mapping[str, str]) -> dict[str, str]:
     """Export column for each key: the configured name (which must exist) or a recognised default."""
     for key, column in configured.items():
-        if key not in ("text", *RECORD_KEYS):
-            raise NoteInputError(f"columns.{key}: unknown key; expected one of text, {', '.join(RECORD_KEYS)}")
         if column not in present:
             raise NoteInputError(f"{name}: no column {column!r} (configured for {key}); "
                                  f"columns are: {', '.join(present)}")
-    normalised = {_normalise(column): column for column in present}
+    normalised: dict[str, list[str]] = {}
+    for column in present:
+        if column.strip():
+            normalised.setdefault(_normalise(column), []).append(column)
     mapping = {}
     for key, candidates in DEFAULT_COLUMNS.items():
         if key in configured:
             mapping[key] = configured[key]
         elif found := next((normalised[c] for c in candidates if c in normalised), None):
-            mapping[key] = found
+            if len(found) > 1:
+                raise NoteInputError(f"{name}: columns {' and '.join(map(repr, found))} both look like the {key} "
+                                     f"column; name the one to read with --column {key}=NAME")
+            mapping[key] = found[0]
     if "text" not in mapping:
         raise NoteInputError(f"{name}: no note-text column; expected one named text, note or body, or set "
                              f"columns.text in the config (or --column text=NAME); columns are: {', '.join(present)}")
@@ -192,7 +337,8 @@ def _note_type(name: str, line: int, column: str, value: Any) -> str:
         return text
     if found := NOTE_TYPE_ALIASES.get(_normalise(text)) or {_normalise(t): t for t in NOTE_TYPES}.get(_normalise(text)):
         return found
-    raise NoteInputError(f"{name}:{line}: {column}: unknown note type {value!r}; expected one of "
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    raise NoteInputError(f"{name}:{line}: {column}: unknown note type {shown}; expected one of "
                          f"{', '.join(NOTE_TYPES)}")
 
 
