@@ -1,4 +1,5 @@
-"""Findings as Word comments and safe fixes in Word: exact anchors, formatting kept, source untouched."""
+"""Findings as Word comments and safe fixes in Word, bytes in and bytes out: exact anchors, formatting kept,
+source untouched; the deprecated file form still guards its destination."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from noteassist.errors import ExportError, NoteInputError
-from noteassist.export import annotate_docx, docx_text_map, export_docx, fix_docx, read_docx_text
+from noteassist.export import (
+    document_bytes,
+    annotate_document,
+    annotate_docx,
+    docx_text_map,
+    fix_document,
+    fix_docx,
+    load_document,
+    note_docx,
+    read_docx_text,
+)
 from noteassist.lint.model import Finding
 
 NOTE = """\
@@ -63,9 +74,9 @@ def make_finding(start: int, end: int, *, text: str = "", rule: str = "NA999", s
                    text=text, suggestions=suggestions or [])
 
 
-def anchored_texts(path: Path) -> dict[int, str]:
+def anchored_texts(docx: bytes | Path) -> dict[int, str]:
     """Comment id -> the text of the runs between its commentRangeStart and commentRangeEnd."""
-    body = Document(str(path)).element.body
+    body = load_document(docx).element.body
     open_ids: set[int] = set()
     texts: dict[int, str] = {}
     for element in body.iter():
@@ -81,15 +92,19 @@ def anchored_texts(path: Path) -> dict[int, str]:
     return texts
 
 
-def comments_by_anchor(path: Path) -> dict[str, str]:
+def comments_by_anchor(docx: bytes | Path) -> dict[str, str]:
     """Anchored text -> comment text."""
-    anchors = anchored_texts(path)
-    return {anchors[c.comment_id]: c.text for c in Document(str(path)).comments}
+    anchors = anchored_texts(docx)
+    return {anchors[c.comment_id]: c.text for c in load_document(docx).comments}
 
 
-def char_formats(path: Path) -> list[tuple[str, bool | None, bool | None]]:
+def comments(docx: bytes | Path):
+    return list(load_document(docx).comments)
+
+
+def char_formats(docx: bytes | Path) -> list[tuple[str, bool | None, bool | None]]:
     """Every body character with the bold/italic of its run: what a reader sees, however runs are cut."""
-    document = Document(str(path))
+    document = load_document(docx)
     paragraphs = list(document.paragraphs)
     for table in document.tables:
         for row in table.rows:
@@ -98,17 +113,22 @@ def char_formats(path: Path) -> list[tuple[str, bool | None, bool | None]]:
     return [(char, run.bold, run.italic) for p in paragraphs for run in p.runs for char in run.text]
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def digest(docx: bytes | Path) -> str:
+    return hashlib.sha256(docx if isinstance(docx, bytes) else docx.read_bytes()).hexdigest()
+
+
+def applied_count(source: bytes, edits) -> int:
+    """How many of `edits` apply, counted by the in-memory form on a fresh copy of `source`."""
+    return fix_document(load_document(source), edits)
 
 
 @pytest.fixture
-def exported(tmp_path: Path) -> Path:
-    return export_docx(NOTE, tmp_path / "visit.docx")
+def exported() -> bytes:
+    return note_docx(NOTE)
 
 
 @pytest.fixture
-def handmade(tmp_path: Path) -> Path:
+def handmade() -> bytes:
     """A Word note written by hand: blank first line, runs cut mid-word, a header table, list, headings."""
     document = Document()
     document.add_paragraph("")
@@ -132,36 +152,34 @@ def handmade(tmp_path: Path) -> Path:
     ssn.add_run("45-67").bold = True
     ssn.add_run("89 on file.")
     document.add_paragraph("Follow-up call in two weeks", style="List Bullet")
-    path = tmp_path / "handmade.docx"
-    document.save(str(path))
-    return path
+    return document_bytes(document)
 
 
 # -- the text map -----------------------------------------------------------------------------------
 
 
-def test_text_map_is_the_read_text_and_points_at_paragraph_text(handmade: Path, exported: Path) -> None:
-    for path in (handmade, exported):
-        text_map = docx_text_map(Document(str(path)))
-        assert text_map.text == read_docx_text(path)
+def test_text_map_is_the_read_text_and_points_at_paragraph_text(handmade: bytes, exported: bytes) -> None:
+    for source in (handmade, exported):
+        text_map = docx_text_map(load_document(source))
+        assert text_map.text == read_docx_text(source)
         for segment in text_map.segments:
-            source = segment.paragraph.text[segment.para_start:segment.para_end]
+            original = segment.paragraph.text[segment.para_start:segment.para_end]
             shown = text_map.text[segment.start:segment.end]
             if segment.one_to_one:  # cells show "|" as "/" and any one whitespace character as a space
-                assert shown == source or shown == "".join(" " if c.isspace() else c for c in source).replace("|", "/")
+                assert shown == original or shown == "".join(" " if c.isspace() else c
+                                                             for c in original).replace("|", "/")
             else:  # a cell's run of whitespace written as one space
-                assert shown == " " and source.isspace()
+                assert shown == " " and original.isspace()
     assert "| Claimant | Maria Delgado |" in read_docx_text(handmade)
 
 
 # -- comments ---------------------------------------------------------------------------------------
 
 
-def test_comments_cover_exact_spans_across_formatted_runs(handmade: Path, tmp_path: Path) -> None:
+def test_comments_cover_exact_spans_across_formatted_runs(handmade: bytes) -> None:
     text = read_docx_text(handmade)
     before = digest(handmade)
     formats = char_formats(handmade)
-    out = tmp_path / "annotated.docx"
     findings = [
         finding(text, "reports pain", rule="NA201", message="Vague verb.", suggestions=["states", "describes"]),
         finding(text, "QD", rule="NA501", severity="error", message="Do-not-use abbreviation.",
@@ -169,15 +187,16 @@ def test_comments_cover_exact_spans_across_formatted_runs(handmade: Path, tmp_pa
         finding(text, "ports pain and", rule="NA402"),  # overlaps the first
     ]
 
-    assert annotate_docx(handmade, findings, out) == 3
+    out, count = annotate_docx(handmade, findings)
+    assert count == 3
 
-    comments = list(Document(str(out)).comments)
-    assert [(c.author, c.initials) for c in comments] == [("noteassist", "NA")] * 3
-    assert comments[0].text == "NA201 [warning] Vague verb.\nSuggestion: states\nSuggestion: describes"
-    assert comments[1].text == "NA501 [error] Do-not-use abbreviation.\nSuggestion: daily"
-    assert comments[2].text == "NA402 [warning] Check this."
+    added = comments(out)
+    assert [(c.author, c.initials) for c in added] == [("noteassist", "NA")] * 3
+    assert added[0].text == "NA201 [warning] Vague verb.\nSuggestion: states\nSuggestion: describes"
+    assert added[1].text == "NA501 [error] Do-not-use abbreviation.\nSuggestion: daily"
+    assert added[2].text == "NA402 [warning] Check this."
     anchors = anchored_texts(out)
-    assert [anchors[c.comment_id] for c in comments] == ["reports pain", "QD", "ports pain and"]
+    assert [anchors[c.comment_id] for c in added] == ["reports pain", "QD", "ports pain and"]
 
     # the copy reads the same and looks the same; the source is untouched
     assert read_docx_text(out) == text
@@ -185,15 +204,15 @@ def test_comments_cover_exact_spans_across_formatted_runs(handmade: Path, tmp_pa
     assert digest(handmade) == before
 
 
-def test_comment_in_a_table_cell(handmade: Path, tmp_path: Path) -> None:
+def test_comment_in_a_table_cell(handmade: bytes) -> None:
     text = read_docx_text(handmade)
-    out = tmp_path / "annotated.docx"
     findings = [
         finding(text, "WC-2024-118734", rule="NA701"),
         finding(text, "24-1187", rule="NA702"),
         finding(text, "Maria Delgado", rule="NA901"),  # two spaces in Word, one in the text
     ]
-    assert annotate_docx(handmade, findings, out) == 3
+    out, count = annotate_docx(handmade, findings)
+    assert count == 3
     assert comments_by_anchor(out) == {
         "WC-2024-118734": "NA701 [warning] Check this.",
         "24-1187": "NA702 [warning] Check this.",
@@ -202,9 +221,8 @@ def test_comment_in_a_table_cell(handmade: Path, tmp_path: Path) -> None:
     assert char_formats(out) == char_formats(handmade)
 
 
-def test_markup_and_paragraph_edges_clamp_to_real_text(handmade: Path, tmp_path: Path) -> None:
+def test_markup_and_paragraph_edges_clamp_to_real_text(handmade: bytes) -> None:
     text = read_docx_text(handmade)
-    out = tmp_path / "annotated.docx"
     heading = text.index("# Subjective")
     row = text.index("| Claimant |")
     bullet = text.index("- Follow-up")
@@ -214,7 +232,8 @@ def test_markup_and_paragraph_edges_clamp_to_real_text(handmade: Path, tmp_path:
         make_finding(row, row + len("| Claimant | Maria"), rule="NA103"),  # crosses cells
         make_finding(bullet, bullet + 2, rule="NA104"),  # only the "- " marker
     ]
-    assert annotate_docx(handmade, findings, out) == 4
+    out, count = annotate_docx(handmade, findings)
+    assert count == 4
     assert comments_by_anchor(out) == {
         "Telephonic Note": "NA101 [warning] Missing element: plan.",  # first non-empty paragraph
         "Subjective": "NA102 [warning] Check this.",
@@ -223,48 +242,55 @@ def test_markup_and_paragraph_edges_clamp_to_real_text(handmade: Path, tmp_path:
     }
 
 
-def test_exported_note_comments(exported: Path, tmp_path: Path) -> None:
+def test_exported_note_comments(exported: bytes) -> None:
     text = read_docx_text(exported)
-    out = tmp_path / "annotated.docx"
     findings = [
         finding(text, "Hawkins"),
         finding(text, "6/10, worse"),
         finding(text, "Tom Becker"),
         finding(text, "Physician Visit Note"),
     ]
-    assert annotate_docx(exported, findings, out) == 4
+    out, count = annotate_docx(exported, findings)
+    assert count == 4
     assert sorted(anchored_texts(out).values()) == ["6/10, worse", "Hawkins", "Physician Visit Note", "Tom Becker"]
     assert char_formats(out) == char_formats(exported)
 
 
-def test_no_findings_still_writes_a_copy(exported: Path, tmp_path: Path) -> None:
-    out = tmp_path / "annotated.docx"
-    assert annotate_docx(exported, [], out) == 0
+def test_no_findings_still_gives_a_copy(exported: bytes) -> None:
+    out, count = annotate_docx(exported, [])
+    assert count == 0
     assert read_docx_text(out) == read_docx_text(exported)
-    assert len(Document(str(out)).comments) == 0
+    assert comments(out) == []
 
 
-def test_lint_then_annotate_end_to_end(linter, exported: Path, tmp_path: Path) -> None:
+def test_annotate_document_works_in_place(exported: bytes) -> None:
+    document = load_document(exported)
+    text = read_docx_text(document)
+    assert annotate_document(document, [finding(text, "Hawkins")]) == 1
+    assert [c.text for c in document.comments] == ["NA999 [warning] Check this."]
+
+
+def test_lint_then_annotate_end_to_end(linter, exported: bytes) -> None:
     from noteassist.lint import NoteInput
 
     text = read_docx_text(exported)
-    result = linter.lint(NoteInput(text=text, path=str(exported)))
+    result = linter.lint(NoteInput(text=text, path="visit.docx"))
     rules = {f.rule for f in result.findings}
     assert {"NA501", "NA901"} <= rules
 
-    out = tmp_path / "annotated.docx"
-    assert annotate_docx(exported, result.findings, out) == len(result.findings)
-    comments = list(Document(str(out)).comments)
+    out, count = annotate_docx(exported, result.findings)
+    assert count == len(result.findings)
+    added = comments(out)
     anchors = anchored_texts(out)
-    for found, comment in zip(result.findings, comments):
+    for found, comment in zip(result.findings, added):
         assert comment.text.startswith(f"{found.rule} [{found.severity}] {found.message}")
         assert comment.author == "noteassist"
         if found.end > found.start and "\n" not in found.text and not found.text.startswith(("#", "- ", "| ")):
             assert anchors[comment.comment_id] == found.text
-    assert anchors[next(c.comment_id for c in comments if c.text.startswith("NA901"))] == "123-45-6789"
+    assert anchors[next(c.comment_id for c in added if c.text.startswith("NA901"))] == "123-45-6789"
 
 
-def test_hyperlinks_are_part_of_the_paragraph(tmp_path: Path) -> None:
+def test_hyperlinks_are_part_of_the_paragraph() -> None:
     document = Document()
     paragraph = document.add_paragraph()
     paragraph.add_run("Sent via the ")
@@ -274,20 +300,19 @@ def test_hyperlinks_are_part_of_the_paragraph(tmp_path: Path) -> None:
     link_run = paragraph.add_run("adjuster portal")
     link.append(link_run._r)  # moves the run into the hyperlink
     paragraph.add_run(" on Monday.")
-    source = tmp_path / "link.docx"
-    document.save(str(source))
+    source = document_bytes(document)
     text = read_docx_text(source)
     assert text == "Sent via the adjuster portal on Monday."
 
-    annotated = tmp_path / "annotated.docx"
-    assert annotate_docx(source, [finding(text, "portal on"), finding(text, "the adjuster")], annotated) == 2
+    annotated, count = annotate_docx(source, [finding(text, "portal on"), finding(text, "the adjuster")])
+    assert count == 2
     assert sorted(anchored_texts(annotated).values()) == ["portal on", "the adjuster"]
 
-    fixed = tmp_path / "fixed.docx"
     edits = [(*span(text, "adjuster portal"), "claims portal"), (*span(text, "Monday"), "Tuesday")]
-    assert fix_docx(source, edits, fixed) == 2
+    assert applied_count(source, edits) == 2
+    fixed = fix_docx(source, edits)
     assert read_docx_text(fixed) == "Sent via the claims portal on Tuesday."
-    assert Document(str(fixed)).paragraphs[0]._p.xpath("string(w:hyperlink)") == "claims portal"
+    assert load_document(fixed).paragraphs[0]._p.xpath("string(w:hyperlink)") == "claims portal"
 
 
 # -- fixes ------------------------------------------------------------------------------------------
@@ -304,21 +329,21 @@ def span(text: str, needle: str) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-def test_fix_replaces_text_and_keeps_formatting(handmade: Path, tmp_path: Path) -> None:
+def test_fix_replaces_text_and_keeps_formatting(handmade: bytes) -> None:
     text = read_docx_text(handmade)
     before = digest(handmade)
-    out = tmp_path / "fixed.docx"
     edits = [
         (*span(text, "QD"), "daily"),
         (*span(text, "123-45-6789"), "XXX-XX-6789"),  # plain "123-", bold "45-67", plain "89"
         (*span(text, "2024-118734"), "2024-000001"),  # crosses into the italic run of a cell
         (*span(text, "re"), ""),  # deletion inside "Claimant re|ports"
     ]
-    assert fix_docx(handmade, edits, out) == 4
+    assert applied_count(handmade, edits) == 4
+    out = fix_docx(handmade, edits)
     assert read_docx_text(out) == apply_to_text(text, edits)
     assert digest(handmade) == before
 
-    document = Document(str(out))
+    document = load_document(out)
     ssn = next(p for p in document.paragraphs if p.text.startswith("SSN"))
     assert ssn.text == "SSN XXX-XX-6789 on file."
     replaced = next(r for r in ssn.runs if "XXX" in r.text)
@@ -330,26 +355,23 @@ def test_fix_replaces_text_and_keeps_formatting(handmade: Path, tmp_path: Path) 
     assert [(r.text, r.italic) for r in cell.runs] == [("WC-", None), ("2024-000001", None)]
 
 
-def test_fix_keeps_formatting_of_the_first_run(tmp_path: Path) -> None:
+def test_fix_keeps_formatting_of_the_first_run() -> None:
     document = Document()
     paragraph = document.add_paragraph()
     paragraph.add_run("Took med ")
     paragraph.add_run("Q").bold = True
     paragraph.add_run("D with food.").italic = True
-    source = tmp_path / "med.docx"
-    document.save(str(source))
+    source = document_bytes(document)
     text = read_docx_text(source)
-    out = tmp_path / "fixed.docx"
-    assert fix_docx(source, [(*span(text, "QD"), "daily"), (text.index("food"), text.index("food"), "soft ")],
-                    out) == 2
-    runs = [(r.text, r.bold, r.italic) for r in Document(str(out)).paragraphs[0].runs]
+    edits = [(*span(text, "QD"), "daily"), (text.index("food"), text.index("food"), "soft ")]
+    assert applied_count(source, edits) == 2
+    runs = [(r.text, r.bold, r.italic) for r in load_document(fix_docx(source, edits)).paragraphs[0].runs]
     assert runs == [("Took med ", None, None), ("daily", True, None), (" with ", None, True),
                     ("soft ", None, True), ("food.", None, True)]
 
 
-def test_fix_skips_unsafe_edits(handmade: Path, tmp_path: Path) -> None:
+def test_fix_skips_unsafe_edits(handmade: bytes) -> None:
     text = read_docx_text(handmade)
-    out = tmp_path / "fixed.docx"
     qd = span(text, "QD")
     heading = text.index("# Subjective")
     good = (*span(text, "Dr. Wu"), "Dr. Alan Wu")
@@ -364,86 +386,123 @@ def test_fix_skips_unsafe_edits(handmade: Path, tmp_path: Path) -> None:
         good,
         good,  # an identical duplicate counts once
     ]
-    assert fix_docx(handmade, edits, out) == 1
-    assert read_docx_text(out) == apply_to_text(text, [good])
+    assert applied_count(handmade, edits) == 1
+    assert read_docx_text(fix_docx(handmade, edits)) == apply_to_text(text, [good])
 
 
-def test_fix_in_a_merged_whitespace_cell(handmade: Path, tmp_path: Path) -> None:
+def test_fix_in_a_merged_whitespace_cell(handmade: bytes) -> None:
     text = read_docx_text(handmade)
-    out = tmp_path / "fixed.docx"
     edit = (*span(text, "Maria Delgado"), "M. Delgado")
-    assert fix_docx(handmade, [edit], out) == 1
-    assert read_docx_text(out) == apply_to_text(text, [edit])
+    assert applied_count(handmade, [edit]) == 1
+    assert read_docx_text(fix_docx(handmade, [edit])) == apply_to_text(text, [edit])
 
 
-def test_lint_then_fix_end_to_end(linter, exported: Path, tmp_path: Path) -> None:
+def test_lint_then_fix_end_to_end(linter, exported: bytes) -> None:
     from noteassist.lint import NoteInput
 
     text = read_docx_text(exported)
-    findings = linter.lint(NoteInput(text=text, path=str(exported))).findings
+    findings = linter.lint(NoteInput(text=text, path="visit.docx")).findings
     edits = [(f.start, f.end, f.suggestions[0]) for f in findings if f.rule in {"NA501", "NA901"}]
     assert len(edits) == 2
-    out = tmp_path / "fixed.docx"
-    assert fix_docx(exported, edits, out) == 2
-    fixed = read_docx_text(out)
+    fixed = read_docx_text(fix_docx(exported, edits))
     assert fixed == apply_to_text(text, edits)
     assert "meloxicam 15 mg daily" in fixed and "XXX-XX-6789" in fixed and "123-45" not in fixed
 
 
-# -- files ------------------------------------------------------------------------------------------
+# -- bytes in, bytes out ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", [annotate_docx, fix_docx])
+def test_not_a_word_document_names_the_label(change) -> None:
+    with pytest.raises(NoteInputError) as info:
+        change(b"plain text, not a Word file", [], label="visit.docx")
+    assert str(info.value).startswith("visit.docx: cannot read as a Word document")
+    assert "\n" not in str(info.value)
+
+
+def test_nothing_is_written(exported: bytes, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = read_docx_text(exported)
+    annotate_docx(exported, [finding(text, "Hawkins")])
+    fix_docx(exported, [(*span(text, "QD"), "daily")])
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the deprecated file form -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def exported_file(exported: bytes, tmp_path: Path) -> Path:
+    path = tmp_path / "visit.docx"
+    path.write_bytes(exported)
+    return path
+
+
+def test_file_form_writes_what_the_bytes_form_returns(exported_file: Path, tmp_path: Path) -> None:
+    text = read_docx_text(exported_file)
+    findings = [finding(text, "Hawkins"), finding(text, "QD")]
+    out = tmp_path / "annotated.docx"
+    assert annotate_docx(exported_file, findings, out) == 2
+    assert comments_by_anchor(out) == comments_by_anchor(annotate_docx(exported_file.read_bytes(), findings)[0])
+    fixed = tmp_path / "fixed.docx"
+    edits = [(*span(text, "QD"), "daily")]
+    assert fix_docx(exported_file, edits, fixed) == 1
+    assert read_docx_text(fixed) == read_docx_text(fix_docx(exported_file.read_bytes(), edits))
 
 
 @pytest.mark.parametrize("write", [annotate_docx, fix_docx])
-def test_existing_output_requires_overwrite(write, exported: Path, tmp_path: Path) -> None:
+def test_existing_output_requires_overwrite(write, exported_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "copy.docx"
     out.write_bytes(b"original")
     with pytest.raises(ExportError) as info:
-        write(exported, [], out)
+        write(exported_file, [], out)
     assert str(info.value) == f"{out}: already exists; use --force to overwrite"
     assert out.read_bytes() == b"original"
 
-    assert write(exported, [], out, overwrite=True) == 0
-    assert read_docx_text(out) == read_docx_text(exported)
+    assert write(exported_file, [], out, overwrite=True) == 0
+    assert read_docx_text(out) == read_docx_text(exported_file)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.docx", "visit.docx"]  # no temp file left
 
 
 @pytest.mark.parametrize("write", [annotate_docx, fix_docx])
-def test_refuses_to_write_over_the_source(write, exported: Path, tmp_path: Path) -> None:
-    before = digest(exported)
+def test_refuses_to_write_over_the_source(write, exported_file: Path, tmp_path: Path) -> None:
+    before = digest(exported_file)
     symlink = tmp_path / "symlink.docx"
-    symlink.symlink_to(exported)
+    symlink.symlink_to(exported_file)
     hardlink = tmp_path / "hardlink.docx"
-    os.link(exported, hardlink)
-    for out in (exported, symlink, hardlink):
+    os.link(exported_file, hardlink)
+    for out in (exported_file, symlink, hardlink):
         with pytest.raises(ExportError) as info:
-            write(exported, [], out, overwrite=True)
+            write(exported_file, [], out, overwrite=True)
         assert str(info.value) == f"{out}: is the input document; write the copy to another file"
-    assert digest(exported) == before
+    assert digest(exported_file) == before
 
 
 @pytest.mark.parametrize("write", [annotate_docx, fix_docx])
-def test_bad_source_and_destination(write, exported: Path, tmp_path: Path) -> None:
+def test_bad_source_and_destination(write, exported_file: Path, tmp_path: Path) -> None:
     not_word = tmp_path / "note.docx"
     not_word.write_text("plain text, not a Word file")
     with pytest.raises(NoteInputError) as info:
         write(not_word, [], tmp_path / "out.docx")
     assert str(info.value).startswith(f"{not_word}: cannot read as a Word document")
     with pytest.raises(ExportError) as info:
-        write(exported, [], tmp_path / "missing" / "out.docx")
+        write(exported_file, [], tmp_path / "missing" / "out.docx")
     assert "\n" not in str(info.value)
     with pytest.raises(ExportError):
-        write(exported, [], tmp_path)
+        write(exported_file, [], tmp_path)
 
 
 # -- rendering --------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_libreoffice_renders_annotated_pdf(exported: Path, tmp_path: Path) -> None:
+def test_libreoffice_renders_annotated_pdf(exported: bytes, tmp_path: Path) -> None:
     text = read_docx_text(exported)
-    annotated = tmp_path / "annotated.docx"
     findings = [finding(text, "Hawkins"), finding(text, "WC-2024-118734"), make_finding(0, 0)]
-    assert annotate_docx(exported, findings, annotated) == 3
+    data, count = annotate_docx(exported, findings)
+    assert count == 3
+    annotated = tmp_path / "annotated.docx"
+    annotated.write_bytes(data)
     rendered = pdf_text(annotated, tmp_path)
     assert "WC-2024-118734" in rendered
     assert "Positive Hawkins test on the right" in rendered

@@ -1,8 +1,10 @@
 """Put lint results back into a Word note: findings as review comments, safe fixes as edits.
 
-Both functions work on a copy: the source document is read, changed in memory and written to
-`out` atomically (temporary file in the target directory, then a rename), so the case manager's
-original is never touched and a failed write leaves nothing half-written.
+`annotate_docx(source_bytes, findings) -> (bytes, count)` and `fix_docx(source_bytes, edits) -> bytes`
+take the document as bytes and return the changed copy as bytes: the caller's original is never
+touched, and nothing is written here (`noteassist.io.write_atomic` writes a file). The in-memory
+forms, `annotate_document` and `fix_document`, change an open python-docx Document and say how many
+comments or edits went in.
 
 Offsets in findings and edits are character offsets into `read_docx_text(source)`, the Markdown
 text the linter saw. `docx_text_map` says which paragraph (body or table cell) and which character
@@ -18,7 +20,7 @@ import os
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -31,10 +33,30 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from noteassist.errors import ExportError, NoteInputError
-from noteassist.export.docx import DocxTextMap, TextSegment, _save_atomic, clean_text, docx_text_map
+from noteassist.export.docx import (
+    DocxSource,
+    DocxTextMap,
+    TextSegment,
+    clean_text,
+    document_bytes,
+    docx_text_map,
+    load_document,
+)
 from noteassist.lint.model import Finding
 
-__all__ = ["COMMENT_AUTHOR", "COMMENT_INITIALS", "annotate_docx", "comment_text", "fix_docx"]
+__all__ = [
+    "COMMENT_AUTHOR",
+    "COMMENT_INITIALS",
+    "Edit",
+    "annotate_document",
+    "annotate_docx",
+    "comment_text",
+    "fix_document",
+    "fix_docx",
+]
+
+#: A text replacement: (start, end, replacement) in `read_docx_text` offsets.
+Edit = tuple[int, int, str]
 
 COMMENT_AUTHOR = "noteassist"
 COMMENT_INITIALS = "NA"
@@ -63,18 +85,14 @@ class _Edit(NamedTuple):
 # -- public API -------------------------------------------------------------------------------------
 
 
-def annotate_docx(source: Path, findings: Iterable[Finding], out: Path, *, overwrite: bool = False) -> int:
-    """Write a copy of `source` to `out` with each finding as a Word comment; return how many were added.
+def annotate_document(document: WordDocument, findings: Iterable[Finding]) -> int:
+    """Add each finding to `document` as a Word comment, in place; return how many were added.
 
     A comment covers the finding's text; a span that runs past its paragraph stops at the paragraph's
     end. A finding with no text of its own (a missing element at 0:0, a span of Markdown markup only)
     covers the whole nearest non-blank paragraph. Findings are skipped only when the document has no
-    text at all. Raises ExportError when `out` exists (unless `overwrite`), is `source` itself, or
-    cannot be written, and NoteInputError when `source` is not a readable Word document.
+    text at all.
     """
-    source, out = Path(source), Path(out)
-    _check_destination(source, out, overwrite)
-    document = _open(source)
     text_map = docx_text_map(document)
     added = 0
     for finding in findings:
@@ -88,22 +106,18 @@ def annotate_docx(source: Path, findings: Iterable[Finding], out: Path, *, overw
         document.add_comment([Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=comment_text(finding),
                              author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
         added += 1
-    _save_atomic(document, out)
     return added
 
 
-def fix_docx(source: Path, edits: Iterable[tuple[int, int, str]], out: Path, *, overwrite: bool = False) -> int:
-    """Write a copy of `source` to `out` with text replacements applied; return how many were applied.
+def fix_document(document: WordDocument, edits: Iterable[Edit]) -> int:
+    """Apply text replacements to `document` in place; return how many were applied.
 
-    Each edit is (start, end, replacement) in `read_docx_text(source)` offsets. The replacement takes
-    the formatting of the first run it replaces (an insertion takes that of the text before it, as
-    typing in Word does). Edits are skipped when they overlap another edit, cross a paragraph or cell
-    boundary, touch Markdown markup that is not in the document, fall outside the text, or would put
-    a line break into a paragraph. Identical duplicates count once. Same errors as `annotate_docx`.
+    Each edit is (start, end, replacement) in `read_docx_text` offsets of the document as given. The
+    replacement takes the formatting of the first run it replaces (an insertion takes that of the text
+    before it, as typing in Word does). Edits are skipped when they overlap another edit, cross a
+    paragraph or cell boundary, touch Markdown markup that is not in the document, fall outside the
+    text, or would put a line break into a paragraph. Identical duplicates count once.
     """
-    source, out = Path(source), Path(out)
-    _check_destination(source, out, overwrite)
-    document = _open(source)
     text_map = docx_text_map(document)
     planned: dict[tuple[int, int, int, str], _Edit] = {}
     for start, end, replacement in edits:
@@ -117,8 +131,56 @@ def fix_docx(source: Path, edits: Iterable[tuple[int, int, str]], out: Path, *, 
     # Back to front within each paragraph, so an edit never moves the offsets of the edits still to come.
     for edit in sorted(_without_overlaps(list(planned.values())), key=lambda e: e.key[:3], reverse=True):
         applied += _replace(edit.paragraph, edit.start, edit.end, edit.replacement)
-    _save_atomic(document, out)
     return applied
+
+
+@overload
+def annotate_docx(source: bytes, findings: Iterable[Finding], *, label: str = ...) -> tuple[bytes, int]: ...
+
+
+@overload
+def annotate_docx(source: str | Path, findings: Iterable[Finding], out: str | Path, *,
+                  overwrite: bool = ...) -> int: ...
+
+
+def annotate_docx(source, findings, out=None, *, overwrite=False, label=None):
+    """A copy of the Word document `source` (its bytes) with each finding as a comment: (docx bytes, count).
+
+    Raises NoteInputError (naming `label`) when `source` is not a readable Word document.
+
+    Deprecated file form, kept until every caller reads and writes bytes itself:
+    `annotate_docx(source_path, findings, out_path, overwrite=False) -> count` writes the copy to
+    `out_path` and refuses to write over the source or, unless `overwrite`, over an existing file.
+    """
+    if out is not None:
+        return _copy_to_file(source, out, overwrite, lambda document: annotate_document(document, findings))
+    document = _open(source, label)
+    added = annotate_document(document, findings)
+    return document_bytes(document), added
+
+
+@overload
+def fix_docx(source: bytes, edits: Iterable[Edit], *, label: str = ...) -> bytes: ...
+
+
+@overload
+def fix_docx(source: str | Path, edits: Iterable[Edit], out: str | Path, *, overwrite: bool = ...) -> int: ...
+
+
+def fix_docx(source, edits, out=None, *, overwrite=False, label=None):
+    """A copy of the Word document `source` (its bytes) with the safe text replacements applied, as bytes.
+
+    See `fix_document` for which edits apply; `fix_document` also counts them. Raises NoteInputError
+    (naming `label`) when `source` is not a readable Word document.
+
+    Deprecated file form, as for `annotate_docx`: `fix_docx(source_path, edits, out_path,
+    overwrite=False) -> count of edits applied`.
+    """
+    if out is not None:
+        return _copy_to_file(source, out, overwrite, lambda document: fix_document(document, edits))
+    document = _open(source, label)
+    fix_document(document, edits)
+    return document_bytes(document)
 
 
 def comment_text(finding: Finding) -> str:
@@ -129,6 +191,18 @@ def comment_text(finding: Finding) -> str:
 
 
 # -- files ------------------------------------------------------------------------------------------
+
+
+def _copy_to_file(source: str | Path, out: str | Path, overwrite: bool, change) -> int:
+    """The deprecated file form: open `source`, `change` the document, write it to `out` atomically."""
+    from ..io.write import write_atomic
+
+    source, out = Path(source), Path(out)
+    _check_destination(source, out, overwrite)
+    document = _open(source, str(source))
+    count = change(document)
+    write_atomic(out, document_bytes(document), overwrite=overwrite)
+    return count
 
 
 def _check_destination(source: Path, out: Path, overwrite: bool) -> None:
@@ -150,13 +224,14 @@ def _same_file(source: Path, out: Path) -> bool:
         return source.resolve() == out.resolve()
 
 
-def _open(source: Path) -> WordDocument:
+def _open(source: DocxSource, label: str | None) -> WordDocument:
+    name = label or (str(source) if isinstance(source, (str, Path)) else "document")
     try:
-        return Document(str(source))
+        return load_document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         # python-docx raises KeyError/ValueError for zip files that are not Word documents.
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NoteInputError(f"{source}: cannot read as a Word document: {reason}") from None
+        raise NoteInputError(f"{name}: cannot read as a Word document: {reason}") from None
 
 
 # -- from text offsets to paragraphs ----------------------------------------------------------------

@@ -1,18 +1,18 @@
-"""Write a note (Markdown-ish text, optional YAML front matter) as a DOCX file.
+"""A note (Markdown-ish text, optional YAML front matter) as a DOCX document, in memory.
 
 The document carries a title, a claim header table, the note body with real
 Word headings and bullets, and a footer with a confidentiality line and
-"Page N of M" (PAGE / NUMPAGES fields). The file is written to a temporary
-file in the target directory and moved into place, so a failed export never
-leaves a half-written document.
+"Page N of M" (PAGE / NUMPAGES fields). `note_docx` returns the document's
+bytes and writes nothing: a command line, a web service or a batch job decides
+where they go (`noteassist.io.write_atomic` for a file). `read_docx_text` reads
+the text of a Word document given as bytes, a path or a python-docx Document.
 """
 
 from __future__ import annotations
 
 import bisect
-import os
+import io
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,10 +34,16 @@ __all__ = [
     "CONFIDENTIALITY_NOTICE",
     "DocxTextMap",
     "TextSegment",
+    "document_bytes",
     "docx_text_map",
     "export_docx",
+    "load_document",
+    "note_docx",
     "read_docx_text",
 ]
+
+#: What the readers accept as a Word document: its bytes, its path, or an open python-docx Document.
+DocxSource = bytes | str | Path | WordDocument
 
 CONFIDENTIALITY_NOTICE = (
     "Confidential: contains health information about a workers' compensation claim. "
@@ -80,6 +86,22 @@ def title_for(note_type: Any) -> str:
     return note.title if note else DEFAULT_TITLE
 
 
+def note_docx(note_text: str, *, header: dict | None = None, title: str | None = None) -> bytes:
+    """The DOCX bytes of `note_text`.
+
+    Front matter in the note fills the claim header; keys in an explicit `header` win over it
+    (None and blank values there are ignored). The title is `title`, else the note type's.
+    """
+    text = clean_text(note_text)
+    meta, body_start = split_front_matter(text)
+    merged: dict[str, Any] = {str(k): v for k, v in meta.items()}
+    if header:
+        merged.update({str(k): v for k, v in header.items() if v is not None and str(v).strip() != ""})
+    doc_title = clean_text(title).strip() if title else title_for(merged.get("note_type"))
+    doc_title = doc_title or DEFAULT_TITLE
+    return document_bytes(_build(text[body_start:], merged, doc_title))
+
+
 def export_docx(
     note_text: str,
     out: str | Path,
@@ -88,35 +110,39 @@ def export_docx(
     title: str | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write `note_text` as a DOCX file at `out` and return its path.
+    """Write `note_docx(note_text, ...)` to `out` atomically and return the path (the file-based API).
 
-    Front matter in the note fills the claim header; keys in an explicit
-    `header` win over it. Raises ExportError when `out` exists (unless
-    `overwrite`) or cannot be written.
+    Raises ExportError when `out` exists (unless `overwrite`) or cannot be written.
     """
+    from ..io.write import write_atomic
+
     out = Path(out)
-    if out.is_dir():
+    if out.is_dir():  # before building the document: the user's mistake needs no work to report
         raise ExportError(f"{out}: is a directory, not a file")
-    if out.exists() and not overwrite:
-        raise ExportError(f"{out}: already exists; use --force to overwrite")
-    parent = out.parent
-    if not parent.is_dir():
-        raise ExportError(f"{out}: cannot write: directory {parent} does not exist")
-
-    text = clean_text(note_text)
-    meta, body_start = split_front_matter(text)
-    merged: dict[str, Any] = {str(k): v for k, v in meta.items()}
-    if header:
-        merged.update({str(k): v for k, v in header.items() if v is not None and str(v).strip() != ""})
-    doc_title = clean_text(title).strip() if title else title_for(merged.get("note_type"))
-    doc_title = doc_title or DEFAULT_TITLE
-
-    document = _build(text[body_start:], merged, doc_title)
-    _save_atomic(document, out)
-    return out
+    return write_atomic(out, note_docx(note_text, header=header, title=title), overwrite=overwrite)
 
 
-def read_docx_text(path: str | Path) -> str:
+def document_bytes(document: WordDocument) -> bytes:
+    """A python-docx document saved to bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def load_document(source: DocxSource) -> WordDocument:
+    """Open a Word document from its bytes or its path; an open Document is returned as it is.
+
+    python-docx's own errors pass through (FileNotFoundError, PackageNotFoundError, BadZipFile...):
+    each caller words them for its reader.
+    """
+    if isinstance(source, WordDocument):
+        return source
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return Document(io.BytesIO(bytes(source)))
+    return Document(str(source))
+
+
+def read_docx_text(data: DocxSource) -> str:
     """Text of a DOCX body in document order, with its structure written as Markdown.
 
     Word headings become `#` headings (Title is level 1, "Heading N" is N + 1), list paragraphs become
@@ -124,7 +150,7 @@ def read_docx_text(path: str | Path) -> str:
     a Word note just as it does in a Markdown one. `docx_text_map` builds the text; it also says where
     each character came from, so findings on this text can be put back into the document.
     """
-    return docx_text_map(Document(str(path))).text
+    return docx_text_map(load_document(data)).text
 
 
 @dataclass(frozen=True)
@@ -464,41 +490,3 @@ def _add_field(paragraph, instruction: str, placeholder: str) -> None:
     fld_char("separate")
     paragraph.add_run(placeholder)
     fld_char("end")
-
-
-# -- writing ----------------------------------------------------------------------------------------
-
-
-def _save_atomic(document, out: Path) -> None:
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    os.close(handle)
-    try:
-        os.chmod(temp_name, _file_mode(out))
-        document.save(temp_name)
-        os.replace(temp_name, out)
-    except OSError as exc:
-        _unlink_quietly(temp_name)
-        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        _unlink_quietly(temp_name)
-        raise
-
-
-def _file_mode(out: Path) -> int:
-    """Keep an existing file's mode; otherwise what a plain open() would create (0666 less umask)."""
-    try:
-        return out.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _unlink_quietly(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass

@@ -1,4 +1,4 @@
-"""Write an adjuster report as a DOCX built on a base document (an agency's letterhead).
+"""An adjuster report as DOCX bytes, built on a base document (an agency's letterhead).
 
 The base document supplies the look: its styles, its page setup, and its header and footer
 (a logo, the agency's address) are kept; its body is replaced by the report. A default base
@@ -27,9 +27,12 @@ from .docx import (
     _add_body,
     _add_field,
     _display,
-    _save_atomic,
     clean_text,
+    document_bytes,
+    load_document,
 )
+
+__all__ = ["REQUIRED_STYLES", "default_base", "report_docx_bytes"]
 
 #: Styles the report writer uses; missing ones are copied from python-docx's default template.
 REQUIRED_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number", "Table Grid")
@@ -48,27 +51,23 @@ def default_base() -> Path:
     return Path(__file__).resolve().parents[3] / "templates" / "reports" / "base.docx"
 
 
-def export_report_docx(
+def report_docx_bytes(
     body: str,
-    out: str | Path,
     *,
     header: Iterable[tuple[str, Any]],
     title: str,
     signature: Iterable[str] = (),
-    base: str | Path | None = None,
-    overwrite: bool = False,
-) -> Path:
-    """Write the report at `out` on `base` (default: the shipped base document) and return its path.
+    base: bytes | None = None,
+    base_label: str = "letterhead",
+) -> bytes:
+    """The report as DOCX bytes on `base` (a letterhead's bytes; default: the shipped base document).
 
     `header` rows (label, value) fill the claim header table (claim number, claimant, report period,
-    adjuster...); empty values are left out. `signature`
-    lines close the report (report date, author and credentials, contact). Raises ExportError for
-    an unreadable base document or an `out` that exists (unless `overwrite`).
+    adjuster...); empty values are left out. `signature` lines close the report (report date, author
+    and credentials, contact). Raises ExportError, naming `base_label`, for a base that is not a
+    readable Word document.
     """
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ExportError(f"{out}: already exists; use --force to overwrite")
-    document = _open_base(Path(base) if base else default_base())
+    document = _open_base(base, base_label)
     _clear_body(document)
     _ensure_styles(document)
     document.core_properties.title = clean_text(title)
@@ -81,8 +80,7 @@ def export_report_docx(
         for line in lines:
             document.add_paragraph(line)
     _finish_footer(document)
-    _save_atomic(document, out)
-    return out
+    return document_bytes(document)
 
 
 def _add_rows_table(document, rows: list[tuple[str, str]]) -> None:
@@ -95,13 +93,13 @@ def _add_rows_table(document, rows: list[tuple[str, str]]) -> None:
     document.add_paragraph()
 
 
-def _open_base(path: Path):
+def _open_base(base: bytes | None, label: str):
+    if base is None:
+        return Document(str(default_base()))
     try:
-        return Document(str(path))
-    except FileNotFoundError:
-        raise ExportError(f"{path}: no such letterhead document") from None
+        return load_document(base)
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
-        raise ExportError(f"{path}: not a readable Word document ({type(exc).__name__}); "
+        raise ExportError(f"{label}: not a readable Word document ({type(exc).__name__}); "
                           "expected a .docx letterhead") from None
 
 
