@@ -8,7 +8,7 @@ import pytest
 
 from noteassist.errors import FactsError, NoteassistError, ReportError
 from noteassist.facts import load_facts
-from noteassist.adjuster import load_claim
+from noteassist.adjuster import FolderClaimSource, load_claim
 
 from .helpers import EXAMPLE_CLAIM, contact, write_claim, write_contact
 
@@ -42,7 +42,8 @@ def test_example_claim_has_the_contacts_the_issue_asks_for():
     ur = [r.status.value for c in folder.contacts if c.facts for r in c.facts.referrals]
     assert "non-certified" in ur and "appealed" in ur
     notes = [c for c in folder.contacts if c.facts is None]
-    assert [c.path.suffix for c in notes] == [".md"]
+    assert [c.name.rsplit(".", 1)[-1] for c in notes] == ["md"]
+    assert all(c.label == str(EXAMPLE_CLAIM / c.name) for c in folder.contacts)
 
 
 def test_note_only_contact_takes_date_type_and_time_from_front_matter():
@@ -83,9 +84,10 @@ def test_reports_other_files_and_subfolders_are_not_contacts(tmp_path):
     (folder / "~$lock.docx").write_bytes(b"\x00\x01")
     (folder / "old").mkdir()
     write_contact(folder / "old", "visit.yaml", contact("2026-04-02"))
-    loaded = load_claim(folder)
-    assert [c.path.name for c in loaded.contacts] == ["visit.yaml"]
-    assert sorted(p.name for p in loaded.ignored) == ["2026-05-01-report.md", "scan.pdf"]
+    source = FolderClaimSource(folder)
+    loaded = load_claim(source)
+    assert [c.name for c in loaded.contacts] == ["visit.yaml"]
+    assert sorted(source.ignored) == ["2026-05-01-report.md", "scan.pdf"]
 
 
 def test_json_contact(tmp_path):

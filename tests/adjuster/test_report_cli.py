@@ -174,7 +174,7 @@ def test_pdf_without_libreoffice_is_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     out = tmp_path / "report.docx"
     result = report(str(EXAMPLE_CLAIM), *NOVEMBER, "-o", str(out), "--pdf")
-    assert result.exit_code == 2 and "--pdf needs LibreOffice" in result.stderr
+    assert result.exit_code == 2 and "report.docx: a PDF needs LibreOffice" in result.stderr
     assert out.exists()  # the DOCX is written first
 
 

@@ -1,9 +1,16 @@
-"""Adjuster update and closure reports: read a claim folder, assemble the report for a period.
+"""Adjuster update and closure reports: read a claim, assemble the report for a period.
 
-    folder = load_claim("examples/claims/WC-2231-0457")          # ReportError: one line per problem
-    report = assemble_report(folder, date(2026, 11, 1), date(2026, 11, 30), kind="progress")
+    claim = load_claim(FolderClaimSource("examples/claims/WC-2231-0457"))  # or just the path
+    report = assemble_report(claim, date(2026, 11, 1), date(2026, 11, 30), kind="progress")
 
-`assemble_report(folder, start, end, kind="progress"|"closure", today=None) -> Report`. The
+A claim comes from a `ClaimSource` (source.py): anything with a `label` for messages,
+`claim_record() -> ClaimRecord` and `contacts() -> list[Contact]`, each raising a ReportError with
+one line per problem. `FolderClaimSource(path)` reads a claim folder (claim.py); `load_claim(source)`
+collects every problem of both, checks each contact's claim number and returns `ClaimData(label,
+record, contacts)`, contacts by date, then time, then name. `Contact.name` is how the report cites
+a contact (its file name); `Contact.label` is where error messages say it came from.
+
+`assemble_report(claim, start, end, kind="progress"|"closure", today=None) -> Report`. The
 `Report` (report/model.py, plain dataclasses) is what the report templates render, in the domain
 guide's section order (1.4):
 
@@ -30,11 +37,12 @@ guide's section order (1.4):
 
 Status values are the schema's strings ("modified-duty", "non-certified"); `assemble.WORK_STATUS_WORDS`
 and `CLOSURE_WORDS` give the words. Assembly is pure data work (no spaCy, no templates).
-`synthetic_claim(tmp_path, contacts=200, months=12)` writes a benchmark claim folder.
+`synthetic_claim(tmp_path, contacts=200, months=12)` writes a benchmark claim folder. document.py
+renders a report to Markdown (`render_report`) and to DOCX bytes (`report_docx`).
 """
 
 from .assemble import assemble_report
-from .claim import ClaimFolder, ClaimRecord, Contact, PreviousReport, Recipient, load_claim
+from .claim import ClaimRecord, Contact, FolderClaimSource, PreviousReport, Recipient
 from .model import (
     ACTIVITIES,
     ACTIVITY_WORDS,
@@ -60,6 +68,7 @@ from .model import (
     Treatment,
     WorkStatusEntry,
 )
+from .source import ClaimData, ClaimSource, load_claim
 from .synthetic import synthetic_claim
 
 __all__ = [
@@ -69,13 +78,15 @@ __all__ = [
     "AuthorizationEntry",
     "AuthorizationEvent",
     "BarrierEntry",
-    "ClaimFolder",
+    "ClaimData",
     "ClaimRecord",
+    "ClaimSource",
     "ClosureInfo",
     "Contact",
     "ContactEntry",
     "DecisionEntry",
     "DiagnosisEntry",
+    "FolderClaimSource",
     "GoalEntry",
     "MMIEntry",
     "MissingElement",

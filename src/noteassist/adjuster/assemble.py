@@ -1,4 +1,4 @@
-"""Turn a claim folder and a period into a `Report`: the facts an adjuster needs, derived from contacts.
+"""Turn a claim (`ClaimData`) and a period into a `Report`: the facts an adjuster needs, from its contacts.
 
 Rules, so a reader can predict what the report says:
 
@@ -37,7 +37,8 @@ from decimal import Decimal
 
 from ..errors import ReportError
 from ..facts.models import VisitFacts
-from .claim import ClaimFolder, Contact
+from .claim import Contact
+from .source import ClaimData
 from .model import (
     ACTIVITIES,
     AppointmentEntry,
@@ -90,7 +91,7 @@ REQUIRED = {
 }
 
 
-def assemble_report(folder: ClaimFolder, start: date, end: date, kind: ReportKind = "progress",
+def assemble_report(folder: ClaimData, start: date, end: date, kind: ReportKind = "progress",
                     today: date | None = None) -> Report:
     """The report for `folder` over `start`..`end` (both included). Raises ReportError on a bad period or kind."""
     if kind not in REQUIRED:
@@ -116,7 +117,7 @@ def assemble_report(folder: ClaimFolder, start: date, end: date, kind: ReportKin
         report_number=_report_number(folder, end),
         next_report_due=None if kind == "closure" else end + timedelta(days=record.report_cadence_days),
         cadence_days=record.report_cadence_days,
-        claim_folder=folder.directory,
+        claim_label=folder.label,
         executive_summary=[],
         contacts=[_contact_entry(c) for c in ctx.period],
         work_status=current,
@@ -148,7 +149,7 @@ def assemble_report(folder: ClaimFolder, start: date, end: date, kind: ReportKin
 
 @dataclass
 class _Context:
-    folder: ClaimFolder
+    folder: ClaimData
     start: date
     end: date
 
@@ -172,7 +173,7 @@ def _contact_entry(c: Contact) -> ContactEntry:
         purpose = facts.encounter.visit_type and f"{facts.encounter.visit_type} visit"
     return ContactEntry(date=c.date, time=c.start_time, note_type=c.note_type,
                         modality=facts.encounter.modality.value if facts else None,
-                        party=c.party, purpose=purpose, source=c.path.name, from_facts=facts is not None,
+                        party=c.party, purpose=purpose, source=c.name, from_facts=facts is not None,
                         title=c.title)
 
 
@@ -183,7 +184,7 @@ def _ws_entry(c: Contact) -> WorkStatusEntry:
     ws = c.facts.work_status
     return WorkStatusEntry(status=ws.status.value, effective=ws.effective, expires=ws.expires,
                            restrictions=list(ws.restrictions), set_by=ws.set_by,
-                           modified_duty_available=ws.modified_duty_available, as_of=c.date, source=c.path.name)
+                           modified_duty_available=ws.modified_duty_available, as_of=c.date, source=c.name)
 
 
 def _same_status(a: WorkStatusEntry, b: WorkStatusEntry) -> bool:
@@ -212,7 +213,7 @@ def _return_to_work(ctx: _Context) -> ReturnToWorkForecast | None:
     for c in reversed(ctx.history_facts):
         if r := c.facts.return_to_work:
             return ReturnToWorkForecast(r.modified_duty_target, r.full_duty_target, r.returned_on, r.basis,
-                                        c.date, c.path.name)
+                                        c.date, c.name)
     return None
 
 
@@ -266,7 +267,7 @@ def _appointments(ctx: _Context) -> list[AppointmentEntry]:
             if a.date is None and not ctx.in_period(c):
                 continue  # a PRN return from an earlier period is no longer news
             key = (a.date, (a.provider or "").casefold(), a.time)
-            found[key] = AppointmentEntry(a.date, a.time, a.provider, a.purpose, a.prn, c.date, c.path.name,
+            found[key] = AppointmentEntry(a.date, a.time, a.provider, a.purpose, a.prn, c.date, c.name,
                                           upcoming=a.date is None or a.date > ctx.end)
     upcoming = sorted((a for a in found.values() if a.upcoming), key=lambda a: (a.date or date.max, a.time or datetime.min.time()))
     if upcoming:
@@ -284,7 +285,7 @@ def _authorizations(ctx: _Context) -> list[AuthorizationEntry]:
         for r in c.facts.referrals:
             key = r.service.casefold()
             when = _event_date(r, c.date)
-            event = AuthorizationEvent(when, r.status.value, r.reference, c.path.name)
+            event = AuthorizationEvent(when, r.status.value, r.reference, c.name)
             old = found.get(key)
             history = (old.history if old else [])
             last = history[-1] if history else None
@@ -327,7 +328,7 @@ def _barriers(ctx: _Context) -> list[BarrierEntry]:
     for c in ctx.period_facts:
         for b in c.facts.barriers:
             key = b.description.casefold().rstrip(".")
-            entry = found.setdefault(key, BarrierEntry(b.description, b.kind, [], c.date, c.path.name))
+            entry = found.setdefault(key, BarrierEntry(b.description, b.kind, [], c.date, c.name))
             entry.kind = entry.kind or b.kind
             if b.action and not any(a == b.action for _, a in entry.actions):
                 entry.actions.append((c.date, b.action))
@@ -337,7 +338,7 @@ def _barriers(ctx: _Context) -> list[BarrierEntry]:
 def _mmi(ctx: _Context) -> MMIEntry | None:
     for c in reversed(ctx.history_facts):
         if (m := c.facts.mmi) and m.status.value != "not-addressed":
-            return MMIEntry(m.status.value, m.anticipated_date, m.date, m.impairment_rating, c.date, c.path.name)
+            return MMIEntry(m.status.value, m.anticipated_date, m.date, m.impairment_rating, c.date, c.name)
     return None
 
 
@@ -360,7 +361,7 @@ def _decisions(ctx: _Context) -> list[DecisionEntry]:
             if d.decided is not None:
                 found[key] = None  # decided: no longer needed, even if an earlier contact asked for it
             elif ctx.in_period(c):
-                found[key] = DecisionEntry(d.decision, d.rationale, d.requested_from, d.due, c.date, c.path.name)
+                found[key] = DecisionEntry(d.decision, d.rationale, d.requested_from, d.due, c.date, c.name)
     return [d for d in found.values() if d is not None]
 
 
@@ -372,7 +373,7 @@ def _plan(ctx: _Context) -> list[TaskEntry]:
             if t.done:
                 found[key] = None
             elif (t.due and t.due > ctx.end) or (t.due is None and ctx.in_period(c)):
-                found[key] = TaskEntry(t.task, t.owner, t.due, c.date, c.path.name)
+                found[key] = TaskEntry(t.task, t.owner, t.due, c.date, c.name)
             else:
                 found.pop(key, None)
     return sorted((t for t in found.values() if t), key=lambda t: (t.due or date.max, t.set_on))
@@ -392,7 +393,7 @@ def _time_log(ctx: _Context) -> TimeLog:
         if not minutes and not mileage:
             continue
         label = NOTE_TYPE_WORDS.get(c.note_type, c.note_type) + (f", {c.party.split(',')[0]}" if c.party else "")
-        rows.append(TimeRow(c.date, label, c.path.name,
+        rows.append(TimeRow(c.date, label, c.name,
                             {k: _tenths(v) for k, v in minutes.items() if v}, mileage, estimated))
     totals = {a: sum((r.hours.get(a, Decimal("0.0")) for r in rows), Decimal("0.0")) for a in ACTIVITIES}
     return TimeLog(rows, totals, sum(totals.values(), Decimal("0.0")), sum(r.mileage or 0.0 for r in rows))
@@ -430,27 +431,27 @@ def _contradictions(ctx: _Context) -> list[str]:
             continue
         for a in ([f.next_appointment] if f.next_appointment else []) + list(f.appointments):
             if a.date and a.date < c.date:
-                found.append(f"{c.path.name}: the appointment{_with(a.provider)} is dated {_d(a.date)}, before the "
+                found.append(f"{c.name}: the appointment{_with(a.provider)} is dated {_d(a.date)}, before the "
                              f"{NOTE_TYPE_WORDS.get(c.note_type, 'contact')} of {_d(c.date)} that set it.")
         for r in f.referrals:
             if r.requested and r.decided and r.decided < r.requested:
-                found.append(f"{c.path.name}: the UR decision on {r.service} is dated {_d(r.decided)}, before its "
+                found.append(f"{c.name}: the UR decision on {r.service} is dated {_d(r.decided)}, before its "
                              f"request on {_d(r.requested)}.")
         if c.date < claim.claim.date_of_injury:
-            found.append(f"{c.path.name}: the contact date {_d(c.date)} is before the date of injury "
+            found.append(f"{c.name}: the contact date {_d(c.date)} is before the date of injury "
                          f"{_d(claim.claim.date_of_injury)}.")
         if f.claim.date_of_injury != claim.claim.date_of_injury:
-            found.append(f"{c.path.name}: the date of injury is {_d(f.claim.date_of_injury)}; claim.yaml says "
+            found.append(f"{c.name}: the date of injury is {_d(f.claim.date_of_injury)}; claim.yaml says "
                          f"{_d(claim.claim.date_of_injury)}.")
         dob, known = f.claimant.date_of_birth, claim.claimant.date_of_birth
         if dob and known and dob != known:
-            found.append(f"{c.path.name}: the date of birth differs from claim.yaml.")
+            found.append(f"{c.name}: the date of birth differs from claim.yaml.")
         if (m := f.mmi) and m.status.value == "at-mmi" and m.date and m.date < claim.claim.date_of_injury:
-            found.append(f"{c.path.name}: the MMI date {_d(m.date)} is before the date of injury.")
+            found.append(f"{c.name}: the MMI date {_d(m.date)} is before the date of injury.")
     for day, stated in sorted(by_day.items()):
         statuses = {s for _, s in stated}
         if len(statuses) > 1 and any(ctx.in_period(c) for c, _ in stated):
-            said = "; ".join(f"{c.path.name} ({_d(c.date)}) says {WORK_STATUS_WORDS[s]}" for c, s in stated)
+            said = "; ".join(f"{c.name} ({_d(c.date)}) says {WORK_STATUS_WORDS[s]}" for c, s in stated)
             found.append(f"Two different work statuses are effective {_d(day)}: {said}.")
     found.extend(_ur_conflicts(ctx))
     found.extend(_mmi_conflicts(ctx))
@@ -472,11 +473,11 @@ def _ur_conflicts(ctx: _Context) -> list[str]:
         for r in c.facts.referrals:
             first = requested.get(r.service.casefold())
             if r.decided and first and r.decided < first[0] and first[1] is not c:
-                found.append(f"{c.path.name}: the UR decision on {r.service} is dated {_d(r.decided)}, before the "
-                             f"request on {_d(first[0])} recorded in {first[1].path.name}.")
+                found.append(f"{c.name}: the UR decision on {r.service} is dated {_d(r.decided)}, before the "
+                             f"request on {_d(first[0])} recorded in {first[1].name}.")
     for ref, services in services_by_ref.items():
         if len(services) > 1 and any(ctx.in_period(c) for _, c in services.values()):
-            names = "; ".join(f"{service} in {c.path.name}" for service, c in services.values())
+            names = "; ".join(f"{service} in {c.name}" for service, c in services.values())
             found.append(f"Reference {ref} is given for different services: {names}.")
     return found
 
@@ -491,7 +492,7 @@ def _mmi_conflicts(ctx: _Context) -> list[str]:
         if m.status.value == "at-mmi":
             at = at or c
         elif m.status.value == "not-at-mmi" and at is not None and (ctx.in_period(c) or ctx.in_period(at)):
-            found.append(f"{c.path.name} ({_d(c.date)}) says not at MMI after {at.path.name} ({_d(at.date)}) "
+            found.append(f"{c.name} ({_d(c.date)}) says not at MMI after {at.name} ({_d(at.date)}) "
                          "placed the worker at MMI.")
     return found
 
@@ -681,7 +682,7 @@ def _forecast(report: Report) -> str:
 # --- Report number ----------------------------------------------------------------------------
 
 
-def _report_number(folder: ClaimFolder, end: date) -> int:
+def _report_number(folder: ClaimData, end: date) -> int:
     record = folder.record
     cadence = record.report_cadence_days
     prev = record.previous_report

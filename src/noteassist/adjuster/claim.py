@@ -1,4 +1,4 @@
-"""Read a claim folder: `claim.yaml` plus one file per contact.
+"""The claim and its contacts, and `FolderClaimSource`: reading them from a claim folder.
 
 A case manager keeps one folder per claim. `claim.yaml` (a `ClaimRecord`) holds
 what does not change from contact to contact: the claim, the worker, the case
@@ -18,12 +18,17 @@ report written into the folder is not a contact. Every problem in the folder
 (missing `claim.yaml`, an invalid contact, a contact filed under another
 claim number, a note with no date) is collected and raised as one
 `ReportError` with one line per problem naming the file and the field.
+
+`FolderClaimSource(path)` is one `ClaimSource` (adjuster/source.py): `claim_record()` reads
+claim.yaml, `contacts()` every contact file, each raising one ReportError for all its problems;
+`load_claim` checks the two against each other. The models keep no paths: a contact has the file
+name the report cites it by (`name`) and the path error messages name it by (`label`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -93,9 +98,14 @@ class ClaimRecord(Model):
 
 @dataclass(frozen=True)
 class Contact:
-    """One contact in the folder. `facts` is None for a contact known only from its note text."""
+    """One contact of the claim. `facts` is None for a contact known only from its note text.
 
-    path: Path
+    `name` is how the report cites the contact (a file name in a folder, a record key in a database);
+    `label` says where it came from in error messages (the file's path).
+    """
+
+    name: str
+    label: str
     date: date
     note_type: str | None
     facts: VisitFacts | None = None
@@ -111,55 +121,59 @@ class Contact:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date, self.start_time or time.min, self.path.name)
+        return (self.date, self.start_time or time.min, self.name)
 
 
-@dataclass
-class ClaimFolder:
-    directory: Path
-    record: ClaimRecord
-    contacts: list[Contact] = field(default_factory=list)  # ordered by date, then time, then file name
-    ignored: list[Path] = field(default_factory=list)  # files in the folder that are not contacts
+class FolderClaimSource:
+    """A claim kept as a folder: `claim.yaml` and one file per contact (see the module's docstring).
 
-    @property
-    def claim_number(self) -> str:
-        return self.record.claim.claim_number
+    Raises ReportError at once when `path` is not a folder. Each call reads the files again, so a
+    long-lived source sees contacts added since the last report.
+    """
 
+    def __init__(self, path: str | Path) -> None:
+        folder = Path(path)
+        if not folder.is_dir():
+            raise ReportError(f"{folder}: no such claim folder" if not folder.exists() else f"{folder}: not a folder")
+        self.folder = folder
+        self.label = str(folder)
+        #: Files of the folder that are not contacts (a report, a scan), as of the last `contacts()` call.
+        self.ignored: list[str] = []
 
-def load_claim(directory: str | Path) -> ClaimFolder:
-    """Read `claim.yaml` and every contact in `directory`. Raises ReportError listing every problem."""
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise ReportError(f"{folder}: no such claim folder" if not folder.exists() else f"{folder}: not a folder")
-    problems: list[str] = []
-    record = _load_record(folder, problems)
-    contacts: list[Contact] = []
-    ignored: list[Path] = []
-    for path in sorted(folder.iterdir()):
-        if path.name in CLAIM_FILES or not path.is_file() or path.name.startswith((".", "~$")):
-            continue
-        suffix = path.suffix.lower()
-        try:
-            if suffix in FACTS_SUFFIXES:
-                contact = _facts_contact(path)
-            elif suffix in NOTE_SUFFIXES:
-                contact = _note_contact(path)
+    def claim_record(self) -> ClaimRecord:
+        problems: list[str] = []
+        record = _load_record(self.folder, problems)
+        if record is None:
+            raise ReportError(problems[0], details=problems)
+        return record
+
+    def contacts(self) -> list[Contact]:
+        """Every contact file, in file-name order; one ReportError listing every broken one."""
+        problems: list[str] = []
+        contacts: list[Contact] = []
+        ignored: list[str] = []
+        for path in sorted(self.folder.iterdir()):
+            if path.name in CLAIM_FILES or not path.is_file() or path.name.startswith((".", "~$")):
+                continue
+            suffix = path.suffix.lower()
+            try:
+                if suffix in FACTS_SUFFIXES:
+                    contact = _facts_contact(path)
+                elif suffix in NOTE_SUFFIXES:
+                    contact = _note_contact(path)
+                else:
+                    contact = None
+            except NoteassistError as exc:
+                problems.extend(exc.lines())
+                continue
+            if contact is None:
+                ignored.append(path.name)
             else:
-                contact = None
-        except NoteassistError as exc:
-            problems.extend(exc.lines())
-            continue
-        if contact is None:
-            ignored.append(path)
-            continue
-        if record is not None:
-            problems.extend(_claim_mismatch(contact, record))
-        contacts.append(contact)
-    if problems:
-        raise ReportError(problems[0], details=problems)
-    assert record is not None
-    contacts.sort(key=lambda c: c.sort_key)
-    return ClaimFolder(folder, record, contacts, ignored)
+                contacts.append(contact)
+        if problems:
+            raise ReportError(problems[0], details=problems)
+        self.ignored = ignored
+        return contacts
 
 
 def _load_record(folder: Path, problems: list[str]) -> ClaimRecord | None:
@@ -196,7 +210,7 @@ def _facts_contact(path: Path) -> Contact:
     elif facts.providers:
         p = facts.providers[0]
         party = ", ".join(x for x in (p.name + (f", {p.credentials}" if p.credentials else ""), p.specialty) if x)
-    return Contact(path=path, date=facts.encounter.date, note_type=facts.note_type, facts=facts,
+    return Contact(name=path.name, label=str(path), date=facts.encounter.date, note_type=facts.note_type, facts=facts,
                    start_time=facts.encounter.start_time, party=party, purpose=facts.encounter.purpose,
                    claim_number=facts.claim.claim_number)
 
@@ -215,19 +229,10 @@ def _note_contact(path: Path) -> Contact | None:
         start = _time(meta["start_time"])
     heading = _HEADING.search(text)
     stated = meta.get("claim_number")
-    return Contact(path=path, date=when, note_type=note_type, start_time=start,
+    return Contact(name=path.name, label=str(path), date=when, note_type=note_type, start_time=start,
                    title=heading.group(1).strip("* ") if heading else None,
                    party=_text(meta.get("contact") or meta.get("party")), purpose=_text(meta.get("purpose")),
                    claim_number=str(stated).strip() if stated is not None else None)
-
-
-def _claim_mismatch(contact: Contact, record: ClaimRecord) -> list[str]:
-    expected = record.claim.claim_number
-    if contact.claim_number is None or contact.claim_number == expected:
-        return []
-    where = "claim.claim_number" if contact.facts else "claim_number"
-    return [f"{contact.path}: {where}: {contact.claim_number!r} is another claim; this folder is {expected!r} "
-            "(claim.yaml)"]
 
 
 def _front_matter(text: str, path: Path) -> dict[str, Any]:

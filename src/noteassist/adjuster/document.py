@@ -2,17 +2,16 @@
 
 `render_report` fills the report template (templates/reports/<note type>.md.j2, overridable with
 `--templates DIR` like note templates) in the same sandboxed Jinja environment notes use;
-`report_header` and `signature` give the claim header rows and the closing block; `write_report`
-puts them on the base document (the shipped one or an agency letterhead) as a DOCX. The report's
-text is Markdown, which is also what the linter checks before the document ships.
+`report_header` and `signature` give the claim header rows and the closing block; `report_docx`
+puts them on the base document (the shipped one or an agency letterhead) and returns the DOCX
+bytes. The report's text is Markdown; `lint_text` is the part of it the linter checks before the
+document ships (noteassist.app.report runs the whole pipeline and decides whether it ships).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -83,19 +82,20 @@ def signature(report: Report) -> list[str]:
     return lines
 
 
-def write_report(report: Report, body: str, out: str | Path, *, letterhead: str | Path | None = None,
-                 overwrite: bool = False) -> Path:
-    """Write the rendered report as a DOCX on the letterhead (or the shipped base document).
+def report_docx(report: Report, body: str, letterhead: bytes | None = None, *,
+                letterhead_label: str = "letterhead") -> bytes:
+    """The rendered report as DOCX bytes on the letterhead's bytes (or the shipped base document).
 
-    No full SSN reaches the adjuster: any in the body, header or signature is masked to its last four digits.
+    No full SSN reaches the adjuster: any in the body, header or signature is masked to its last four
+    digits. Raises ExportError naming `letterhead_label` when the letterhead is not a Word document.
     """
-    from ..export.report import export_report_docx
+    from ..export.report import report_docx_bytes
     from ..lint.rules.privacy import mask_ssns
 
     header = [(label, mask_ssns(value) if isinstance(value, str) else value) for label, value in report_header(report)]
-    return export_report_docx(mask_ssns(body), out, header=header, title=report_title(report),
-                              signature=[mask_ssns(line) for line in signature(report)], base=letterhead,
-                              overwrite=overwrite)
+    return report_docx_bytes(mask_ssns(body), header=header, title=report_title(report),
+                             signature=[mask_ssns(line) for line in signature(report)], base=letterhead,
+                             base_label=letterhead_label)
 
 
 def lint_text(report: Report, body: str) -> str:
@@ -106,34 +106,3 @@ def lint_text(report: Report, body: str) -> str:
     fields = "\n".join(f"{label}: {value}" for label, value in report_header(report) if value)
     prose = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("|"))
     return f"{fields}\n\n{prose}"
-
-
-@dataclass
-class ReportRun:
-    """A report ready to write: the assembled data, its text, and what the linter found in that text."""
-
-    report: Report
-    body: str
-    lint: Any  # noteassist.lint.engine.LintResult
-
-
-def report_config(config: Any = None) -> Any:
-    """The lint configuration for report text: the user's, without missing-element. Completeness is judged
-    on the data (`Report.missing`), which is exact; a check of the generated text would only repeat it."""
-    from ..lint import LintConfig
-
-    config = config or LintConfig()
-    return config.with_changes(ignore=(*config.ignore, "missing-element"))
-
-
-def prepare_report(claim_dir: str | Path, start: date, end: date, *, kind: str = "progress", linter: Any,
-                   template_dirs: Sequence[str | Path] = (), label: str = "report") -> ReportRun:
-    """Load the claim folder, assemble the period, render the template and lint the text for an adjuster."""
-    from ..lint import NoteInput
-    from .assemble import assemble_report
-    from .claim import load_claim
-
-    built = assemble_report(load_claim(claim_dir), start, end, kind=kind)
-    body = render_report(built, template_dirs)
-    result = linter.lint(NoteInput(text=lint_text(built, body), path=label, note_type=built.note_type))
-    return ReportRun(built, body, result)

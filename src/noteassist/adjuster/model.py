@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from pathlib import Path
 from typing import Literal
 
 from ..facts.models import CaseManager, Claim, Claimant
@@ -250,7 +249,7 @@ class Report:
     report_number: int
     next_report_due: date | None  # None for a closure report
     cadence_days: int
-    claim_folder: Path
+    claim_label: str  # where the claim came from (its folder), for messages
     executive_summary: list[str]
     contacts: list[ContactEntry]  # in the period, by date then time
     work_status: WorkStatusEntry | None  # current as of the period end (may predate the period)
