@@ -113,8 +113,9 @@ def main() -> None:
     # lint the text and write the DOCX, with the model already loaded (the bound is 2 s).
     from datetime import date
 
-    from noteassist.adjuster import synthetic_claim
-    from noteassist.adjuster.document import prepare_report, report_config, write_report
+    from noteassist.adjuster import FolderClaimSource, synthetic_claim
+    from noteassist.app.report import build_report, report_config, report_document
+    from noteassist.io import write_atomic
 
     report_linter = Linter(report_config(), nlp=nlp)
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,8 +123,8 @@ def main() -> None:
         out = Path(tmp) / "report.docx"
 
         def full_year_report():
-            run = prepare_report(folder, date(2000, 1, 1), date(2100, 1, 1), linter=report_linter)
-            write_report(run.report, run.body, out, overwrite=True)
+            run = build_report(FolderClaimSource(folder), date(2000, 1, 1), date(2100, 1, 1), linter=report_linter)
+            write_atomic(out, report_document(run), overwrite=True)
             return run
 
         full_year_report()
