@@ -156,18 +156,13 @@ def load_corpus(directory: str | Path) -> list[LabelledNote]:
 
 
 def _load_one(note_path: Path, label_path: Path) -> LabelledNote:
-    import yaml
-
-    from ..io.records import read_text
+    from ..io.data import load_yaml
+    from ..io.files import MAX_DATA_BYTES, read_text
 
     text = read_text(note_path, expected="a .md or .txt note", error=LabelError)
-    raw = read_text(label_path, expected="a YAML label file", error=LabelError)
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise LabelError(f"{label_path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    raw = read_text(label_path, expected="a YAML label file", error=LabelError, limit=MAX_DATA_BYTES)
+    # Bounded and strict: a category or text given twice in one entry is an error, not the last one silently.
+    data = load_yaml(raw, str(label_path), error=LabelError, what="not valid YAML")
     if not isinstance(data, dict):
         raise LabelError(f"{label_path}: expected a mapping with `about` and `findings`")
     unknown = set(data) - {"about", "findings"}

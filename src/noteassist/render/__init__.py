@@ -17,6 +17,8 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
+from ..io.data import load_yaml
+from ..io.files import MAX_DATA_BYTES, read_text
 from ..facts.models import VisitFacts
 from .environment import TEMPLATE_SUFFIX, build_environment, pronoun, search_path, short_name
 
@@ -34,20 +36,19 @@ class TemplateInfo:
     path: Path | None = None
 
 
-def template_info(path: Path) -> TemplateInfo:
-    """Read a template's metadata comment block ({#--- yaml ---#}) at the top of the file."""
+def template_info(path: Path, root: Path | None = None) -> TemplateInfo:
+    """Read a template's metadata comment block ({#--- yaml ---#}) at the top of the file.
+
+    With `root` (its template directory), the file must resolve inside it: a symlink out is refused.
+    """
     name = path.name[: -len(TEMPLATE_SUFFIX)]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"template {name}: cannot read {path}: {exc}") from None
+    text = read_text(path, expected="a Jinja template", error=TemplateError, limit=MAX_DATA_BYTES, root=root)
     meta: dict[str, Any] = {}
     match = _META.match(text)
     if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            raise TemplateError(f"template {name}: invalid metadata block: {exc}") from None
+        first_line = text.count("\n", 0, match.start(1)) + 1
+        loaded = load_yaml(match.group(1), f"template {name} ({path})", error=TemplateError, first_line=first_line,
+                           what="invalid metadata block")
         if isinstance(loaded, dict):
             meta = loaded
     requires = meta.get("requires") or []
@@ -72,7 +73,7 @@ def _templates(template_dirs: Sequence[str | Path]) -> dict[str, TemplateInfo]:
             if name.startswith("_"):  # shared macros and partials, not note templates
                 continue
             if name not in found:  # earlier directories (user templates) win
-                found[name] = template_info(path)
+                found[name] = template_info(path, root=directory)
     return found
 
 

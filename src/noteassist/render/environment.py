@@ -13,10 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import TemplateError
+from ..io.files import MAX_DATA_BYTES, read_text
 
 TEMPLATE_SUFFIX = ".md.j2"
 
@@ -205,10 +207,31 @@ FILTERS = {
 }
 
 
+class ContainedLoader(FileSystemLoader):
+    """FileSystemLoader that reads a template only from inside its directory, through the bounded reader.
+
+    Jinja already refuses `..` in a template name, but it follows symlinks: `base.md.j2 -> /etc/shadow`
+    in a user's template directory would be rendered into a note. Here a template must resolve inside
+    the directory it was found in, be a regular file and be under the data-file size limit.
+    """
+
+    def get_source(self, environment, template):  # noqa: ANN001 - Jinja's signature
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            candidate = Path(searchpath, *pieces)
+            if not candidate.is_file():
+                continue
+            text = read_text(candidate, expected="a Jinja template", error=TemplateError, limit=MAX_DATA_BYTES,
+                             root=searchpath)
+            mtime = candidate.stat().st_mtime
+            return text, str(candidate), lambda: candidate.is_file() and candidate.stat().st_mtime == mtime
+        raise TemplateNotFound(template)
+
+
 def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes") -> SandboxedEnvironment:
     """The sandboxed environment for note templates (kind "notes") or report templates ("reports")."""
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in search_path(template_dirs, kind)]),
+        loader=ContainedLoader([str(p) for p in search_path(template_dirs, kind)]),
         undefined=NoteUndefined,
         autoescape=False,
         trim_blocks=True,
