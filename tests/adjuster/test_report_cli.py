@@ -192,3 +192,11 @@ def test_the_example_report_passes_its_own_lint(november):
     _, result = november
     # The report's generated prose meets the adjuster targets it is checked against (no finding at all).
     assert "noteassist: report:" not in result.stderr
+
+
+def test_an_existing_pdf_is_not_overwritten_either(tmp_path):
+    out = tmp_path / "report.docx"
+    (tmp_path / "report.pdf").write_bytes(b"%PDF last month's")
+    result = report(str(EXAMPLE_CLAIM), *NOVEMBER, "-o", str(out), "--pdf")
+    assert result.exit_code == 2 and f"{tmp_path / 'report.pdf'}: already exists" in result.stderr
+    assert not out.exists() and (tmp_path / "report.pdf").read_bytes() == b"%PDF last month's"
