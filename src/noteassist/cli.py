@@ -8,7 +8,6 @@ no traceback). Heavy libraries load inside the commands that need them.
 from __future__ import annotations
 
 import functools
-import shutil
 import sys
 from pathlib import Path
 
@@ -335,29 +334,30 @@ def _apply_fixes(path: str, label: str, edits, fix_to: str | None, force: bool) 
     """Write the fixed note to `fix_to`, or in place after keeping the original as a numbered backup."""
     from .lint.fix import apply_edits
 
+    from .io import write_atomic
+    from .io.files import read_bytes
+
     _check_fixable(path)
     target = Path(fix_to) if fix_to else Path(path)
+    is_docx = path.lower().endswith(".docx")
     if fix_to:
         if target.exists() and not force:
             _confirm_overwrite(fix_to)
         if target.resolve() == Path(path).resolve():
             raise NoteassistError(f"{fix_to}: --fix-to must name a new file; use --fix to fix in place")
-    else:
-        backup = _backup_path(Path(path))
-        shutil.copy2(path, backup)
-    if path.lower().endswith(".docx"):
+        if is_docx and target.suffix.lower() != ".docx":
+            raise NoteassistError(f"{fix_to}: the fixed copy of a .docx note must be a .docx file")
+    original = read_bytes(path, expected="a .txt, .md or .docx note")
+    if is_docx:
         from .export import fix_docx
 
-        if fix_to and target.suffix.lower() != ".docx":
-            raise NoteassistError(f"{fix_to}: the fixed copy of a .docx note must be a .docx file")
-        # fix_docx never writes over its source: fix into a sibling file, then move it into place.
-        out = target if fix_to else target.with_name(f".{target.name}.fixing.docx")
-        fix_docx(Path(path), [(e.start, e.end, e.replacement) for e in edits], out, overwrite=True)
-        if not fix_to:
-            out.replace(target)
+        fixed: bytes | str = fix_docx(original, [(e.start, e.end, e.replacement) for e in edits], label=path)
     else:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-        _write(str(target), apply_edits(text, edits), force=True)
+        fixed = apply_edits(original.decode("utf-8-sig"), edits)
+    if not fix_to:
+        backup = _backup_path(Path(path))
+        write_atomic(backup, original, overwrite=False)
+    write_atomic(target, fixed, overwrite=True)
     where = f"to {fix_to}" if fix_to else f"in place; original kept as {backup}"
     click.echo(f"{label}: fixed {len(edits)} problem{'s' if len(edits) != 1 else ''} {where}", err=True)
 
@@ -421,15 +421,3 @@ def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
 
 def _split(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
-
-
-def _markdown_to_plain(note: str) -> str:
-    """Markdown headings and emphasis to plain text, for pasting into a case-management system."""
-    import re
-
-    lines = []
-    for line in note.splitlines():
-        if m := re.match(r"^#{1,6}\s+(.*)$", line):
-            line = m.group(1).upper() if not line.startswith("# ") else m.group(1)
-        lines.append(line.replace("**", ""))
-    return "\n".join(lines) + "\n"

@@ -8,6 +8,8 @@ file; callers parse their own input and write through `noteassist.io.write_atomi
                 ReportRun.decision(strict, fail_on) -> ReportDecision(write, exit_code, reasons)
                 report_document(run, letterhead=None) -> DOCX bytes; report_pdf(docx) -> PDF bytes
                 report_config(config) -> a new LintConfig for report text
+    lint.py     lint_sources(linter, sources, note_type=None, previous=(), columns=None) -> results, error rows
+                LintTally (counts, summary line) and LintGate(fail_on).exit_code(tally)
 
 Names load on first use, so importing one step does not import the others' libraries.
 """
@@ -17,11 +19,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "LintGate",
+    "LintTally",
     "ReportDecision",
     "ReportRun",
     "build_report",
     "draft_note",
     "markdown_to_plain",
+    "lint_sources",
     "note_document",
     "report_config",
     "report_document",
@@ -30,9 +35,13 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .draft import draft_note, markdown_to_plain, note_document
+    from .lint import LintGate, LintTally, lint_sources
     from .report import ReportDecision, ReportRun, build_report, report_config, report_document, report_pdf
 
 _LAZY = {
+    "LintGate": "lint",
+    "LintTally": "lint",
+    "lint_sources": "lint",
     "draft_note": "draft",
     "markdown_to_plain": "draft",
     "note_document": "draft",

@@ -76,20 +76,17 @@ class Linter:
     def lint_many(self, notes: Iterable[NoteInput], batch_size: int = BATCH_SIZE) -> Iterator[LintResult]:
         """Lint a known set of notes, each compared with every earlier note of the set (copy-forward sees the
         whole set, whatever the batch); the first unusable note raises NoteInputError."""
-        notes = list(notes)
         index = MemoryIndex()
-        if self._fingerprints:
-            for position, note in enumerate(notes):
-                try:
-                    index.add(self._fingerprint(self.prepare(note), position))
-                except NoteassistError:
-                    continue  # reported in order below
-        for item in self.lint_records(notes, index=index, batch_size=batch_size):
+        prepared: list[NoteContext | LintError] = []
+        for position, note in enumerate(notes):
+            prepared.append(self._prepare_or_error(note, position, index))
+        for item in self.lint_records(prepared, index=index, batch_size=batch_size):
             if isinstance(item, LintError):
                 raise NoteInputError(item.message)
             yield item
 
-    def lint_records(self, records: Iterable[NoteInput | LintError], *, index: FingerprintIndex | None = None,
+    def lint_records(self, records: Iterable[NoteInput | NoteContext | LintError], *,
+                     index: FingerprintIndex | None = None,
                      batch_size: int = BATCH_SIZE) -> Iterator[LintResult | LintError]:
         """A result or an error row for every input, in order, streaming in batches of `batch_size`.
 
@@ -110,9 +107,9 @@ class Linter:
             for slot in slots:
                 yield self._check(slot, next(docs)) if isinstance(slot, NoteContext) else slot
 
-    def _prepare_or_error(self, item: NoteInput | LintError, position: int,
+    def _prepare_or_error(self, item: NoteInput | NoteContext | LintError, position: int,
                           index: FingerprintIndex) -> NoteContext | LintError:
-        if isinstance(item, LintError):
+        if isinstance(item, (LintError, NoteContext)):  # an error row, or a note `lint_many` prepared
             return item
         try:
             ctx = self.prepare(item)
