@@ -43,3 +43,12 @@ def test_the_index_keeps_no_text_and_finds_notes_by_claim():
     index.add(fingerprint(BODY, path="c", claim_number=None, date_of_service=None, position=2))
     assert [f.path for f in index.on_claim("WC1")] == ["a"] and len(index) == 2
     assert not any(isinstance(value, str) and "Dr. Lee" in value for value in vars(first).values())
+
+
+def test_a_bounded_index_keeps_the_latest_notes_per_claim():
+    index = MemoryIndex(per_claim=3)
+    for n in range(10):
+        index.add(fingerprint(BODY, path=f"n{n}", claim_number="WC-1", date_of_service=None, position=n))
+    index.add(fingerprint(BODY, path="other", claim_number="WC-2", date_of_service=None, position=10))
+    assert [f.path for f in index.on_claim("WC1")] == ["n7", "n8", "n9"]
+    assert len(index) == 4

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 #: Notes parsed together; with the per-note size limit this bounds the memory a stream needs.
 BATCH_SIZE = 32
+#: Earlier notes per claim a streamed note is compared with for copy-forward (the latest ones).
+COPY_FORWARD_WINDOW = 200
 
 
 class Linter:
@@ -91,10 +93,10 @@ class Linter:
         """A result or an error row for every input, in order, streaming in batches of `batch_size`.
 
         `records` may hold `LintError`s for rows a reader could not read; they pass through in place. Each
-        note is compared (copy-forward) with the notes before it in the stream and its own batch, and with
-        whatever `index` already holds.
+        note is compared (copy-forward) with the notes before it in the stream and its own batch (the latest
+        COPY_FORWARD_WINDOW on its claim), and with whatever `index` already holds.
         """
-        index = index if index is not None else MemoryIndex()
+        index = index if index is not None else MemoryIndex(per_claim=COPY_FORWARD_WINDOW)
         stream = iter(records)
         position = 0
         while chunk := list(islice(stream, max(1, batch_size))):

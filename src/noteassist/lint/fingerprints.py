@@ -102,19 +102,30 @@ class FingerprintIndex(Protocol):
 
 
 class MemoryIndex:
-    """Fingerprints by claim, in memory, for one run. Adding the same note (path and position) twice keeps one."""
+    """Fingerprints by claim, in memory, for one run. Adding the same note (path and position) twice keeps one.
 
-    def __init__(self, items: Iterable[Fingerprint] = ()):
+    With `per_claim`, only that many of the latest fingerprints on each claim are kept (the oldest are
+    dropped first): a stream of any length then needs bounded memory, and each note is compared with at
+    most that many earlier notes on its claim, so the cost stays linear in the number of notes. A clone is
+    copied from a recent note on the claim, which the window keeps.
+    """
+
+    def __init__(self, items: Iterable[Fingerprint] = (), *, per_claim: int | None = None):
+        self.per_claim = per_claim
         self._by_claim: dict[str, dict[tuple[str, int], Fingerprint]] = {}
         for item in items:
             self.add(item)
 
     def add(self, item: Fingerprint) -> None:
-        if item.claim is not None:
-            self._by_claim.setdefault(item.claim, {})[(item.path, item.position)] = item
+        if item.claim is None:
+            return
+        entries = self._by_claim.setdefault(item.claim, {})
+        entries[(item.path, item.position)] = item
+        if self.per_claim is not None and len(entries) > self.per_claim:
+            del entries[next(iter(entries))]  # dicts keep insertion order: the oldest goes
 
     def on_claim(self, claim: str) -> Iterator[Fingerprint]:
-        return iter(self._by_claim.get(claim, {}).values())
+        return iter(tuple(self._by_claim.get(claim, {}).values()))
 
     def __len__(self) -> int:
         return sum(len(items) for items in self._by_claim.values())
