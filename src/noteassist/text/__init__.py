@@ -8,6 +8,7 @@ through these functions; none of them parses a date or splits a sentence on its 
 from .dates import DATE_RE, When, date_at, find_dates, parse_meta_date
 from .frontmatter import split_front_matter
 from .infer import infer_note_type
+from .sentences import Sentences, clause_around, sentence_around, sentence_spans, split_sentences
 from .structure import Block, NoteStructure, Section, normalize_label, parse_structure
 
 __all__ = [
@@ -15,12 +16,17 @@ __all__ = [
     "Block",
     "NoteStructure",
     "Section",
+    "Sentences",
     "When",
+    "clause_around",
     "date_at",
     "find_dates",
     "infer_note_type",
     "normalize_label",
     "parse_structure",
     "parse_meta_date",
+    "sentence_around",
+    "sentence_spans",
     "split_front_matter",
+    "split_sentences",
 ]
