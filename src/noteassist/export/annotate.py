@@ -20,7 +20,7 @@ import os
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -32,7 +32,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from noteassist.errors import ExportError, NoteInputError
+from noteassist.errors import NoteInputError
 from noteassist.export.docx import (
     DocxSource,
     DocxTextMap,
@@ -134,50 +134,22 @@ def fix_document(document: WordDocument, edits: Iterable[Edit]) -> int:
     return applied
 
 
-@overload
-def annotate_docx(source: bytes, findings: Iterable[Finding], *, label: str = ...) -> tuple[bytes, int]: ...
-
-
-@overload
-def annotate_docx(source: str | Path, findings: Iterable[Finding], out: str | Path, *,
-                  overwrite: bool = ...) -> int: ...
-
-
-def annotate_docx(source, findings, out=None, *, overwrite=False, label=None):
+def annotate_docx(source: bytes, findings: Iterable[Finding], *, label: str | None = None) -> tuple[bytes, int]:
     """A copy of the Word document `source` (its bytes) with each finding as a comment: (docx bytes, count).
 
     Raises NoteInputError (naming `label`) when `source` is not a readable Word document.
-
-    Deprecated file form, kept until every caller reads and writes bytes itself:
-    `annotate_docx(source_path, findings, out_path, overwrite=False) -> count` writes the copy to
-    `out_path` and refuses to write over the source or, unless `overwrite`, over an existing file.
     """
-    if out is not None:
-        return _copy_to_file(source, out, overwrite, lambda document: annotate_document(document, findings))
     document = _open(source, label)
     added = annotate_document(document, findings)
     return document_bytes(document), added
 
 
-@overload
-def fix_docx(source: bytes, edits: Iterable[Edit], *, label: str = ...) -> bytes: ...
-
-
-@overload
-def fix_docx(source: str | Path, edits: Iterable[Edit], out: str | Path, *, overwrite: bool = ...) -> int: ...
-
-
-def fix_docx(source, edits, out=None, *, overwrite=False, label=None):
+def fix_docx(source: bytes, edits: Iterable[Edit], *, label: str | None = None) -> bytes:
     """A copy of the Word document `source` (its bytes) with the safe text replacements applied, as bytes.
 
     See `fix_document` for which edits apply; `fix_document` also counts them. Raises NoteInputError
     (naming `label`) when `source` is not a readable Word document.
-
-    Deprecated file form, as for `annotate_docx`: `fix_docx(source_path, edits, out_path,
-    overwrite=False) -> count of edits applied`.
     """
-    if out is not None:
-        return _copy_to_file(source, out, overwrite, lambda document: fix_document(document, edits))
     document = _open(source, label)
     fix_document(document, edits)
     return document_bytes(document)
@@ -188,40 +160,6 @@ def comment_text(finding: Finding) -> str:
     lines = [f"{finding.rule} [{finding.severity}] {finding.message}"]
     lines.extend(f"Suggestion: {suggestion}" for suggestion in finding.suggestions)
     return clean_text("\n".join(lines))
-
-
-# -- files ------------------------------------------------------------------------------------------
-
-
-def _copy_to_file(source: str | Path, out: str | Path, overwrite: bool, change) -> int:
-    """The deprecated file form: open `source`, `change` the document, write it to `out` atomically."""
-    from ..io.write import write_atomic
-
-    source, out = Path(source), Path(out)
-    _check_destination(source, out, overwrite)
-    document = _open(source, str(source))
-    count = change(document)
-    write_atomic(out, document_bytes(document), overwrite=overwrite)
-    return count
-
-
-def _check_destination(source: Path, out: Path, overwrite: bool) -> None:
-    """Refuse to write over the source, over an existing file (unless asked) or into nowhere."""
-    if out.is_dir():
-        raise ExportError(f"{out}: is a directory, not a file")
-    if _same_file(source, out):
-        raise ExportError(f"{out}: is the input document; write the copy to another file")
-    if out.exists() and not overwrite:
-        raise ExportError(f"{out}: already exists; use --force to overwrite")
-    if not out.parent.is_dir():
-        raise ExportError(f"{out}: cannot write: directory {out.parent} does not exist")
-
-
-def _same_file(source: Path, out: Path) -> bool:
-    try:
-        return os.path.samefile(source, out)
-    except OSError:  # one of them does not exist
-        return source.resolve() == out.resolve()
 
 
 def _open(source: DocxSource, label: str | None) -> WordDocument:
