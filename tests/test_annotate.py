@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from noteassist.errors import ExportError, NoteInputError
+from noteassist.errors import NoteInputError
 from noteassist.export import (
     document_bytes,
     annotate_document,
