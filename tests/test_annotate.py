@@ -4,7 +4,6 @@ source untouched; the deprecated file form still guards its destination."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest

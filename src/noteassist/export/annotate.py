@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import bisect
 import copy
-import os
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from docx import Document
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
