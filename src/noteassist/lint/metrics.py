@@ -1,8 +1,10 @@
 """Readability metrics, one pure function each, computed on prose only.
 
 Headings, labels, list items and tables distort sentence-length formulas
-(domain guide 4.2), so `prose_text` keeps only paragraphs, one per line, each
-ending in a full stop so textstat counts its sentences.
+(domain guide 4.2), so `prose_text` keeps only paragraphs, one per line.
+Sentences are counted by the text layer's segmentation (text/sentences.py), the
+one the rules use, not by textstat's own splitter (which ends a sentence at
+"Dr." and inside "7.5 mg"); textstat gives the word and syllable counts.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator, Mapping
 
 import textstat
 
+from ..text.sentences import sentence_spans
 from ..text.structure import NoteStructure
 
 
@@ -58,7 +61,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-/.]*")
 
 
 def prose_text(text: str, structure: NoteStructure) -> str:
-    """The note's paragraphs, joined, each closed with punctuation."""
+    """The note's paragraphs, one a line, each closed with punctuation."""
     parts = []
     for block in structure.prose_blocks():
         chunk = " ".join(text[block.start:block.end].split())
@@ -73,17 +76,34 @@ def word_count(text: str) -> int:
 
 
 def sentence_count(text: str) -> int:
-    return textstat.sentence_count(text) if text.strip() else 0
+    return len(sentence_spans(text))
+
+
+def _per_sentence_and_word(text: str) -> tuple[float, float] | None:
+    """(words per sentence, syllables per word), the two terms of both Flesch formulas; None without words."""
+    words = textstat.lexicon_count(text)
+    if not words:
+        return None
+    return words / max(1, sentence_count(text)), textstat.syllable_count(text) / words
+
+
+def grade_level(text: str) -> float | None:
+    """Flesch-Kincaid grade, unrounded: 0.39 x words per sentence + 11.8 x syllables per word - 15.59."""
+    terms = _per_sentence_and_word(text)
+    return None if terms is None else 0.39 * terms[0] + 11.8 * terms[1] - 15.59
 
 
 def flesch_kincaid_grade(text: str) -> float | None:
     """US school grade needed to read the text; None when there is no prose."""
-    return round(textstat.flesch_kincaid_grade(text), 1) if word_count(text) else None
+    grade = grade_level(text) if word_count(text) else None
+    return None if grade is None else round(grade, 1)
 
 
 def flesch_reading_ease(text: str) -> float | None:
-    """0-100, higher is easier; None when there is no prose."""
-    return round(textstat.flesch_reading_ease(text), 1) if word_count(text) else None
+    """0-100, higher is easier (206.835 - 1.015 x words per sentence - 84.6 x syllables per word); None when
+    there is no prose."""
+    terms = _per_sentence_and_word(text) if word_count(text) else None
+    return None if terms is None else round(206.835 - 1.015 * terms[0] - 84.6 * terms[1], 1)
 
 
 def note_metrics(text: str, prose: str) -> dict[str, float | int | None]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ...text.sentences import split_sentences
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register, text_of
 
@@ -36,8 +37,6 @@ _ROUTE = re.compile(
 _MED_SECTION = re.compile(r"medication|\bmeds\b|prescription|\brx\b")
 _TRAILING_ZERO = re.compile(r"(?<![\w.])(\d+)\.0+(\s?" + _DOSE_UNIT + r")(?![\w/])")
 _LEADING_ZERO = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _DOSE_UNIT + r")(?![\w/])")
-# Sentence ends: a line break, or . ! ? then space before a capital, digit or list mark.
-_SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z0-9\"(\[*-])")
 # Brand names that contain a listed form and are not the ambiguous abbreviation.
 _ALLOWED_AFTER = {"MS": re.compile(r"\s+Contin\b")}
 
@@ -68,22 +67,14 @@ def _forms_pattern(table: dict[str, dict[str, Any]]) -> tuple[re.Pattern[str], d
     return re.compile(rf"(?<![\w./-])(?:{alternatives})(?!\w|[./-]\w)"), by_form
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_BREAK.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 @register
 class DoNotUseAbbreviation(Rule):
     code = "NA501"
     name = "do-not-use-abbreviation"
     category = "do-not-use-abbreviation"
     severity = "error"
-    reads: frozenset[str] = frozenset()  # regular expressions over sentences; no parse needed
+    reads: frozenset[str] = frozenset()  # regular expressions over the text layer's sentences
+    scope = "sentence"
     defaults = LEXICON_OPTIONS
     summary = "An abbreviation or number format from The Joint Commission's Do Not Use list in medication text."
     explanation = (
@@ -116,8 +107,9 @@ class DoNotUseAbbreviation(Rule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         text = text_of(doc)
         table = self.table
-        structure = doc._.note.structure if doc._.note is not None else None
-        sentences = _sentences(text)
+        note = doc._.note
+        structure = note.structure if note is not None else None
+        sentences = note.sentences if note is not None else split_sentences(text)
         context: dict[tuple[int, int], bool] = {}
 
         def in_medication_context(offset: int) -> bool:
@@ -125,7 +117,7 @@ class DoNotUseAbbreviation(Rule):
                 section = structure.section_at(offset)
                 if section is not None and _MED_SECTION.search(section.label):
                     return True
-            span = next((s for s in sentences if s[0] <= offset < s[1]), (0, len(text)))
+            span = sentences.around(offset, offset + 1)
             if span not in context:
                 sentence = text[span[0]:span[1]]
                 context[span] = bool(_DOSE.search(sentence) or _ROUTE.search(sentence))

@@ -52,6 +52,7 @@ class AgentlessReporting(Rule):
     category = "attribution"
     severity = "warning"
     reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    scope = "sentence"
     summary = "A reporting verb with no one doing the reporting (\"It was noted that...\")."
     explanation = (
         "\"It was noted that the worker is improving\" does not say who noted it, or where: the case manager's "
@@ -88,7 +89,8 @@ class OpinedByNonExpert(Rule):
     name = "opined-by-non-expert"
     category = "attribution"
     severity = "warning"
-    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    reads = frozenset({"token.pos", "token.lemma", "token.dep"})
+    scope = "sentence"
     summary = "\"Opined\" given to someone who is not a physician, examiner or expert report."
     explanation = (
         "\"Opined\" marks a formal expert opinion: a physician or IME on causation, MMI, impairment or work "
@@ -121,6 +123,7 @@ class VerbalizedUnderstanding(Rule):
     category = "attribution"
     severity = "warning"
     reads = frozenset({"token.lemma", "doc.sents"})
+    scope = "sentence"
     summary = "\"Verbalized understanding\" without what was understood."
     explanation = (
         "\"Verbalized understanding\" records a yes to \"Do you understand?\", which is weak evidence. Teach-back "
@@ -154,7 +157,8 @@ class UncertaintyInObjective(Rule):
     name = "uncertainty-in-objective"
     category = "attribution"
     severity = "warning"
-    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    reads = frozenset({"token.lemma", "token.dep"})
+    scope = "field"
     summary = "\"Seems\", \"appears\" or \"apparently\" in an objective section."
     explanation = (
         "The objective section holds what was observed or measured. \"Appears in pain\" or \"seems anxious\" "

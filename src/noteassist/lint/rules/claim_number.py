@@ -141,6 +141,7 @@ class ClaimNumberMismatch(_ClaimRule):
     category = "claim-number"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "A claim number in the body that is one typo away from the note's claim number."
     explanation = (
         "The claim number must be the same string in the header, the body and the footer of every workers' "
@@ -237,6 +238,7 @@ class ClaimNumberPattern(_ClaimRule):
     category = "claim-number"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "The note's claim number does not match the carrier's format, or fails basic sanity checks."
     explanation = (
         "Carriers and TPAs each set their own claim-number format, so there is no universal regex (domain guide "

@@ -28,6 +28,7 @@ from ..registry import Rule, register
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from ...text.sentences import Sentences
     from ..model import Finding
 
 
@@ -36,9 +37,6 @@ def today() -> date:
     return date.today()
 
 
-# A sentence end: . ! ? ; before a space, but not after "Dr", "Mr", "Ms", "St", an initial or "a.m"/"p.m".
-_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!Mrs)(?<!\bSt)(?<!\bvs)(?<!\b[A-Z])(?<![AaPp]\.[Mm])"
-                           r"[.!?;](?=\s)|\n")
 _NEXT_APPOINTMENT = re.compile(
     r"(?i)\b(?:next[ \t]+(?:scheduled[ \t]+)?(?:appointment|appt\.?|visit|office[ \t]+visit|follow[- ]?up"
     r"|re-?check|evaluation|re-?evaluation)"
@@ -65,8 +63,9 @@ _PAST = re.compile(r"(?i)\b(?:last|previous(?:ly)?|prior|was|were|had|seen|saw|a
                    r"|moved|rescheduled|ago)\b")
 
 
-def _gap_is_one_clause(text: str, start: int, end: int) -> bool:
-    return end >= start and end - start <= _WINDOW and not _SENTENCE_END.search(text, start, end)
+def _gap_is_one_clause(sentences: Sentences, start: int, end: int) -> bool:
+    """Offsets `start` and `end` are close and in one clause: the same sentence, no semicolon between."""
+    return end >= start and end - start <= _WINDOW and end < sentences.clause_around(start)[1]
 
 
 def _explicit_dates(doc: Doc) -> list[tuple[int, int, date]]:
@@ -77,28 +76,22 @@ def _explicit_dates(doc: Doc) -> list[tuple[int, int, date]]:
     return scratch["dates"]
 
 
-def _dates_after(dates: list[tuple[int, int, date]], text: str, pos: int,
+def _dates_after(dates: list[tuple[int, int, date]], sentences: Sentences, pos: int,
                  past: bool = False) -> tuple[int, int, date] | None:
     """The first date after `pos` in the same clause, within the window.
 
     With `past`, leading white space is skipped and a date after a past-tense marker ("last seen",
     "was", "attended") is not returned: "Next appointment: was 11/06/2026, moved to ..." is history.
     """
+    text = sentences.text
     if past:
         pos = _SPACE.match(text, pos).end()
     for start, end, value in dates:
         if start >= pos:
-            if not _gap_is_one_clause(text, pos, start) or (past and _PAST.search(text, pos, start)):
+            if not _gap_is_one_clause(sentences, pos, start) or (past and _PAST.search(text, pos, start)):
                 return None
             return start, end, value
     return None
-
-
-def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind("\n", 0, start), max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300),
-                                                                                        start)), default=-1))
-    right = _SENTENCE_END.search(text, end)
-    return left + 1, right.start() if right else len(text)
 
 
 def _at(when: When, fallback: When | None = None) -> tuple[int, int]:
@@ -120,6 +113,7 @@ class InjuryAfterService(Rule):
     category = "date-logic"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "The date of injury is after the date of service."
     explanation = (
         "A service for a work injury cannot come before the injury (domain guide section 5.2: DOI <= every "
@@ -161,6 +155,7 @@ class NextAppointmentBeforeVisit(Rule):
     category = "date-logic"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "The next appointment is dated before the visit the note documents."
     explanation = (
         "The next appointment (return visit, follow-up, RTC) must come after the visit (domain guide section "
@@ -190,7 +185,7 @@ class NextAppointmentBeforeVisit(Rule):
         starts += [s.start for s in ctx.structure.sections if _NEXT_SECTION.match(s.label)]
         starts += [b.value_start for b in ctx.structure.fields() if _NEXT_SECTION.match(b.label)]
         for pos in starts:
-            found = _dates_after(dates, text, pos, past=True)
+            found = _dates_after(dates, ctx.sentences, pos, past=True)
             if found:
                 candidates[found[:2]] = found[2]
         facts = ctx.facts
@@ -212,6 +207,7 @@ class ServiceDateInFuture(Rule):
     category = "date-logic"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "The date of service is in the future, or after the date the note was written."
     explanation = (
         "A note documents something that happened: its service date cannot be later than today or than the "
@@ -256,6 +252,7 @@ class MMIBeforeInjury(Rule):
     category = "date-logic"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "The MMI date (reached or anticipated) is before the date of injury."
     explanation = (
         "Maximum medical improvement is reached after an injury, never before it (domain guide section 5.2: "
@@ -278,7 +275,7 @@ class MMIBeforeInjury(Rule):
         dates = _explicit_dates(doc)
         seen: set[date] = set()
         for m in _MMI.finditer(text):
-            found = _dates_after(dates, text, m.end())
+            found = _dates_after(dates, ctx.sentences, m.end())
             if found and found[2] < injury.date:
                 seen.add(found[2])
                 yield self.finding(doc, found[0], found[1], f"MMI date {_fmt(found[2])} is before the date of "
@@ -299,6 +296,7 @@ class WorkStatusEndsBeforeStart(Rule):
     category = "date-logic"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "A work status (modified duty, off work) expires before it starts."
     explanation = (
         "A work status runs from an effective date to an expiration or re-evaluation date, and the end must "
@@ -319,7 +317,7 @@ class WorkStatusEndsBeforeStart(Rule):
         for (s1, e1, d1), (s2, e2, d2) in zip(dates, dates[1:]):
             if d2 >= d1 or not _RANGE_JOIN.match(text[e1:s2]):
                 continue
-            start, end = _sentence_of(text, s1, e2)
+            start, end = ctx.sentences.around(s1, e2)
             section = ctx.structure.section_at(s1)
             if _WORK_WORDS.search(text, start, end) or (section and "work" in section.label):
                 yield self.finding(doc, s2, e2, f"work status ends {_fmt(d2)}, before it starts ({_fmt(d1)})")

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ...text.sentences import split_sentences
 from ..model import Finding
 from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
+    from ...text.sentences import Sentences
     from ...text.structure import Block, NoteStructure
 
 LEXICON_PATH = Path(__file__).with_name("elements.yaml")
@@ -119,7 +121,8 @@ class MissingRequiredElement(Rule):
     name = "missing-required-element"
     category = "missing-element"
     severity = "error"
-    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    reads = frozenset({"token.pos", "token.lemma", "token.dep", "doc.sents"})
+    scope = "note"
     summary = "A note type's required element (work status, next appointment, plan...) is not stated."
     explanation = (
         "Each note type has elements a reviewer or adjuster looks for first: a physician-visit note needs the date "
@@ -168,7 +171,7 @@ class MissingRequiredElement(Rule):
             return
         required = self.config.required_for(note.note_type)
         # A conditional element is reported at the words that call for it ("modified duty").
-        triggers = {e: span for e, span in self.triggered(text_of(doc), note.structure).items()
+        triggers = {e: span for e, span in self.triggered(text_of(doc), note.structure, note.sentences).items()
                     if e not in required and self.specs[e].only_with in (None, *required)}
         required += tuple(triggers)
         if not required:
@@ -182,9 +185,11 @@ class MissingRequiredElement(Rule):
             start, end = triggers.get(element, (0, 0))
             yield self.finding(doc, start, end, self.specs[element].message, element=element)
 
-    def triggered(self, text: str, structure: NoteStructure | None = None) -> dict[str, tuple[int, int]]:
-        """Conditional elements this text calls for, with the span of the first trigger that its sentence
+    def triggered(self, text: str, structure: NoteStructure | None = None,
+                  sentences: Sentences | None = None) -> dict[str, tuple[int, int]]:
+        """Conditional elements this text calls for, with the span of the first trigger that its clause
         does not cancel ("no modified duty available" cancels) and that is not in a Goals section."""
+        sentences = sentences if sentences is not None else split_sentences(text)
         found: dict[str, tuple[int, int]] = {}
         for element, spec in self.specs.items():
             hits = sorted((m.start(), m.end()) for regex in spec.required_when for m in regex.finditer(text))
@@ -192,8 +197,8 @@ class MissingRequiredElement(Rule):
                 section = structure.section_at(start) if structure is not None else None
                 if section is not None and "goal" in section.label:
                     continue
-                sentence = _sentence_around(text, start, end)
-                if not any(cancel.search(sentence) for cancel in spec.not_when):
+                clause = text[slice(*sentences.clause_around(start, end))]
+                if not any(cancel.search(clause) for cancel in spec.not_when):
                     found[element] = (start, end)
                     break
         return found
@@ -313,14 +318,6 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 return True
         return False
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding text[start:end], by punctuation and line breaks."""
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind(";", 0, start)) + 1
-    right = min((i for i in (text.find(".", end), text.find("\n", end), text.find(";", end)) if i != -1),
-                default=len(text))
-    return text[left:right]
 
 
 def _tokenizer_for(doc: Doc):

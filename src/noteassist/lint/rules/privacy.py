@@ -66,6 +66,7 @@ class SocialSecurityNumber(Rule):
     category = "privacy"
     severity = "error"
     reads = frozenset()
+    scope = "note"
     summary = "A full Social Security number in the note."
     explanation = (
         "A full SSN in a case note travels with every report, attachment and export of that note and is an "

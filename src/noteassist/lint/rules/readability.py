@@ -8,15 +8,11 @@ FRE < 40; internal notes for clinical peers get information only.
 
 from __future__ import annotations
 
-import re
-
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-import textstat
-
 from .. import metrics
-from ..registry import Rule, register, text_of
+from ..registry import Rule, register
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -38,11 +34,10 @@ def _prose_blocks(doc: Doc) -> list[Block]:
 
 
 def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, int, str]]:
-    """(start, end, text) of each sentence inside a prose paragraph, clipped to the paragraph.
+    """(start, end, text) of each sentence inside a prose paragraph (`NoteContext.sentences`), clipped to it.
 
-    A sentence the parser runs across a heading or list item is cut at the block edge,
-    so only the paragraph part counts. `with_fields` adds the values of "Label: value" fields and
-    list items ("A: Worker is progressing ..."), where long sentences hide as often as in paragraphs.
+    `with_fields` adds the values of "Label: value" fields and list items ("A: Worker is progressing ..."),
+    where long sentences hide as often as in paragraphs; a field's label is not part of its sentence.
     """
     note = doc._.note
     if note is None:
@@ -52,34 +47,19 @@ def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, 
              for b in note.structure.blocks if b.kind in kinds]
     if not spans:
         return
-    text = text_of(doc)
-    for sent in doc.sents:
-        s_start = sent.start_char
-        s_end = sent.end_char
+    text = note.body
+    for s_start, s_end in note.sentences:
         for block_start, block_end in spans:
             if block_end <= s_start:
                 continue
             if block_start >= s_end:
                 break
             start, end = max(s_start, block_start), min(s_end, block_end)
-            for piece_start, piece_end in _split_after_credentials(text, start, end):
-                chunk = text[piece_start:piece_end]
-                stripped = chunk.strip()
-                if not stripped:
-                    continue
-                piece_start += len(chunk) - len(chunk.lstrip())
-                yield piece_start, piece_start + len(stripped), stripped
-
-
-# "... with Dr. Lena Ortiz, PhD. Dr. Ortiz reports ...": the parser reads the credential's period as an
-# abbreviation and runs two sentences together.
-_CREDENTIAL_END = re.compile(r"\b(?:PhD|PsyD|MD|DO|DC|DPT|RN|CCM|NP|PA-C|LPC|LPCC|LCSW|LMFT|MSW|OTR|Jr|Sr)\.(?=\s+[A-Z])")
-
-
-def _split_after_credentials(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    cuts = [m.end() for m in _CREDENTIAL_END.finditer(text, start, end)]
-    bounds = [start, *cuts, end]
-    return list(zip(bounds, bounds[1:]))
+            chunk = text[start:end]
+            stripped = chunk.strip()
+            if stripped:
+                start += len(chunk) - len(chunk.lstrip())
+                yield start, start + len(stripped), stripped
 
 
 class _AudienceRule(Rule):
@@ -135,7 +115,8 @@ class GradeLevelTooHigh(_DocumentScoreRule):
     name = "grade-level-too-high"
     category = "readability"
     severity = "warning"
-    reads = frozenset({"doc.sents"})
+    reads: frozenset[str] = frozenset()  # the prose text only
+    scope = "prose"
     defaults = {"adjuster_max_grade": 12, "internal_max_grade": 16, "min_words": 100}
     summary = "The note's prose reads above the grade level its audience needs."
     explanation = (
@@ -166,7 +147,8 @@ class ReadingEaseTooLow(_DocumentScoreRule):
     name = "reading-ease-too-low"
     category = "readability"
     severity = "warning"
-    reads = frozenset({"doc.sents"})
+    reads: frozenset[str] = frozenset()  # the prose text only
+    scope = "prose"
     defaults = {"adjuster_min_ease": 40, "internal_min_ease": 20, "min_words": 100}
     summary = "The note's prose scores below the Flesch Reading Ease its audience needs."
     explanation = (
@@ -192,7 +174,8 @@ class LongSentence(_AudienceRule):
     name = "long-sentence"
     category = "readability"
     severity = "warning"
-    reads = frozenset({"doc.sents"})
+    reads: frozenset[str] = frozenset()  # the note's sentences (text layer), no parse
+    scope = "sentence"
     defaults = {"adjuster_max_words": 25, "internal_max_words": 35}
     summary = "A prose sentence is longer than its audience can take in at once."
     explanation = (
@@ -236,7 +219,8 @@ class HardSentence(Rule):
     name = "hard-sentence"
     category = "readability"
     severity = "info"
-    reads = frozenset({"doc.sents"})
+    reads: frozenset[str] = frozenset()  # the note's sentences (text layer), no parse
+    scope = "sentence"
     defaults = {"min_words": 12, "max_grade": 18}
     summary = "A prose sentence scores above grade 18 on its own."
     explanation = (
@@ -258,8 +242,8 @@ class HardSentence(Rule):
             words = metrics.word_count(text)
             if words < min_words or (long_limit is not None and words > long_limit):
                 continue
-            grade = textstat.flesch_kincaid_grade(text)
-            if grade > max_grade:
+            grade = metrics.grade_level(text)
+            if grade is not None and grade > max_grade:
                 yield self.finding(
                     doc, start, end,
                     f"sentence reads at grade {grade:.1f}; use plainer words or split it",

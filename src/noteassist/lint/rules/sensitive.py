@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
     from ..model import Finding
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 #: A sentence that carries on a retold session: "She also told him ...", "He said that ...".
 _CONTINUES = re.compile(
     r"(?:She|He|They|The\s+(?:worker|claimant|client))\s+(?:also\s+)?"
@@ -53,29 +52,13 @@ def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("(?i)" + "|".join(_literal(w) for w in words)) if words else None
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
-    return text[left:right]
-
-
-def _next_sentence(text: str, end: int) -> tuple[int, int] | None:
-    """(start, end) of the sentence after offset `end` in the same paragraph, or None at a line break."""
-    sentence_end = _SENTENCE_END.search(text, end)
-    if sentence_end is None or "\n" in sentence_end.group(0):
-        return None
-    start = sentence_end.end()
-    following = _SENTENCE_END.search(text, start)
-    stop = following.start() if following else len(text)
-    return (start, stop) if stop > start else None
-
-
 class _AdjusterContentRule(Rule):
     """A lexicon of terms flagged only in documents whose audience is the adjuster."""
 
     category = "privacy"
     severity = "warning"
     reads = frozenset()
+    scope = "sentence"
     defaults = LEXICON_OPTIONS
     lexicon_key: str = ""
 
@@ -105,8 +88,9 @@ class _AdjusterContentRule(Rule):
         if not self.applies(doc):
             return
         text = text_of(doc)
+        sentences = doc._.note.sentences
         for m in self.pattern.finditer(text):
-            if self.related(_sentence(text, m.start(), m.end())):
+            if self.related(text[slice(*sentences.around(m.start(), m.end()))]):
                 continue
             yield self.finding(doc, m.start(), m.end(), self.message(m.group(0)), self.suggestions(m.group(0)))
 
@@ -137,10 +121,12 @@ class PsychotherapyContent(_AdjusterContentRule):
         if not self.applies(doc):
             return
         text = text_of(doc)
+        sentences = doc._.note.sentences
         for m in self.pattern.finditer(text):
             yield self.finding(doc, m.start(), m.end(), self.message(m.group(0)), self.suggestions(m.group(0)))
             end = m.end()
-            while (following := _next_sentence(text, end)) is not None:
+            # The sentences after it in the same paragraph, while they carry on the account.
+            while (following := sentences.following(end, same_line=True)) is not None:
                 start, stop = following
                 if not _CONTINUES.match(text, start):
                     break

@@ -62,6 +62,8 @@ def _tokenizer():
 
 
 def _is_client(subject: Token | None) -> bool:
+    """The subject is the client: a client word, a title, or a name. A name is a proper noun by the tagger
+    (the rules run no entity recogniser, so an entity type would always be empty)."""
     if subject is None:
         return False
     words = {subject.lower_, *(t.lower_ for t in subject.lefts)}
@@ -69,7 +71,7 @@ def _is_client(subject: Token | None) -> bool:
         return False
     if subject.lower_ in _CLIENT or words & {"mr.", "ms.", "mrs.", "mr", "ms", "mrs"}:
         return True
-    return subject.pos_ == "PROPN" or subject.ent_type_ == "PERSON"
+    return subject.pos_ == "PROPN"
 
 
 def _subject(token: Token) -> Token | None:
@@ -222,7 +224,9 @@ class _LexiconRule(Rule):
     """Shared machinery: matchers built once per vocab from the rule's yaml entries."""
 
     category = "stigmatizing-language"
-    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    #: Each rule declares what its lexicon's lemma patterns and context checks (CHECKS) read.
+    reads: frozenset[str] = frozenset()
+    scope = "sentence"
     defaults = LEXICON_OPTIONS
     why = ""
 
@@ -308,6 +312,7 @@ class SubstanceUseStigma(_LexiconRule):
     code = "NA401"
     name = "substance-use-stigma"
     severity = "warning"
+    reads = frozenset({"token.pos", "token.lemma", "token.dep"})
     why = "stigmatizing substance-use term (NIDA Words Matter); use person-first, clinical language."
     summary = "Stigmatizing substance-use term (addict, substance abuse, clean/dirty screen, relapsed...)."
     explanation = (
@@ -328,6 +333,7 @@ class JudgmentalLanguage(_LexiconRule):
     code = "NA402"
     name = "judgmental-language"
     severity = "warning"
+    reads = frozenset({"token.pos", "token.lemma", "token.dep"})
     why = "judgmental or blaming term; describe what happened and what the person said instead."
     summary = "Judgmental term (non-compliant, refused, complains of, demanding, combative, poor historian...)."
     explanation = (
@@ -348,6 +354,7 @@ class DoubtMarker(_LexiconRule):
     code = "NA403"
     name = "doubt-marker"
     severity = "warning"
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep"})
     why = "doubt marker that questions the person's credibility; report what they said neutrally."
     summary = "Doubt marker about the client's account (claims, alleges, insists, supposedly, apparently)."
     explanation = (
@@ -367,6 +374,7 @@ class WcJudgmentTerm(_LexiconRule):
     code = "NA404"
     name = "wc-judgment-term"
     severity = "error"
+    reads = frozenset({"doc.sents"})
     why = "workers' comp judgment term; a case manager should not assert this."
     summary = "WC judgment term (malingering, symptom magnification, secondary gain, litigious, alleged injury)."
     explanation = (
@@ -405,6 +413,7 @@ class ConditionAsNoun(_LexiconRule):
     code = "NA405"
     name = "condition-as-noun"
     severity = "warning"
+    reads = frozenset({"token.pos", "token.dep"})
     why = "names the person by a condition; use person-first language."
     summary = "Condition used as a noun for the person (a diabetic, the schizophrenic, epileptics)."
     explanation = (

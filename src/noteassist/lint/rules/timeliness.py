@@ -33,6 +33,7 @@ class LateEntry(Rule):
     category = "timeliness"
     severity = "warning"
     reads = frozenset()
+    scope = "note"
     defaults = {"warn_hours": 24, "error_hours": 72, "labels": ["Late entry", "Addendum"]}
     summary = "Written long after the service without a \"Late entry\" label."
     explanation = (

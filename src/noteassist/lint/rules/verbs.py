@@ -112,7 +112,8 @@ class RepeatedReportingVerb(Rule):
     name = "repeated-reporting-verb"
     category = "repeated-verb"
     severity = "warning"
-    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep", "doc.sents"})
+    reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep"})
+    scope = "note"
     defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 10, **LEXICON_OPTIONS}
     summary = "One reporting verb carries too much of the note."
     explanation = (
