@@ -9,7 +9,8 @@ Rule-based, no model, a few microseconds a line. A sentence ends
     approx., cf. ("Dr. Lena Ortiz", "vs. last week");
   - an initial: "J. Patel", "Lena M. Ortiz";
   - an enumerator at the start of a line or after a colon: "1. Call Lisa", "Plan: 2. PT";
-  - a numbering or month abbreviation before a number: "No. 4", "Nov. 20", "Rm. 210";
+  - a numbering or month abbreviation before a number or an identifier: "No. 4", "Nov. 20", "Rm. 210",
+    "Claim No. WC-1402-3387";
   - a common abbreviation followed by a lower-case word: "approx. 3 wk. of PT", "9 a.m. on Monday",
     "Smith Jr. said", "M.D. reports".
 
@@ -46,7 +47,7 @@ _NEVER_END = frozenset({
     "dr", "drs", "mr", "mrs", "ms", "mx", "prof", "rev", "hon", "st", "sgt", "capt", "lt", "col", "gen",
     "vs", "v", "e.g", "i.e", "eg", "ie", "approx", "cf", "viz", "ca",
 })
-#: Do not end a sentence before a number: "No. 4", "Nov. 20", "Rm. 210", "Ext. 2215", "p. 3".
+#: Do not end a sentence before a number or an identifier: "No. 4", "Nov. 20", "Rm. 210", "Policy No. WCP-77".
 _BEFORE_NUMBER = frozenset({
     "no", "nos", "num", "rm", "ste", "apt", "ext", "vol", "pg", "pp", "p", "fig", "tel", "ph", "ref", "dept",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -65,7 +66,8 @@ def _ends_sentence(line: str, mark: re.Match[str]) -> bool:
     if "?" in mark.group() or "!" in mark.group():
         return True
     following = line[mark.end():].lstrip()
-    nxt = following[0]
+    # The first character of the next word, past any opening bracket or quote: "Co. (policy no. ...)".
+    nxt = (following.lstrip("(\"'[\u201c\u2018") or following)[0]
     token_start = max(line.rfind(" ", 0, mark.start()), line.rfind("\t", 0, mark.start())) + 1
     before = _WORD_BEFORE.fullmatch(line, token_start + _opening(line, token_start, mark.start()), mark.start())
     if before is None:  # not a word: a time, a score or a closing bracket ("22:30.", "6/10.", "(see above).")
@@ -80,8 +82,8 @@ def _ends_sentence(line: str, mark: re.Match[str]) -> bool:
         return False
     if word.isdigit() and len(word) <= 3 and _ENUMERATOR_LEAD.search(line, 0, before.start()):
         return False  # "1. Call Lisa", "Plan: 1. PT. 2. Follow up."
-    if nxt.isdigit() and low in _BEFORE_NUMBER:
-        return False
+    if low in _BEFORE_NUMBER and any(c.isdigit() for c in following.split(None, 1)[0]):
+        return False  # "No. 4", "Nov. 20", "Claim No. WC-1402-3387", "ref. WH-2026-04471"
     if nxt.islower() and (low in _ABBREVIATIONS or low in _BEFORE_NUMBER or "." in word):
         return False  # "approx. 3 wk. of PT", "9 a.m. on", "M.D. reports"
     if "." in word and not _capitalised_word(following):
