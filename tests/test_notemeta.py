@@ -102,3 +102,19 @@ def test_year_less_dates_need_a_service_date():
 
 def test_invalid_dates_are_not_dates():
     assert find_dates("On 13/45/2026 and 02/30/2026.") == []
+
+
+def test_day_first_config_reads_metadata_and_header_dates_day_first():
+    prepare = Linter(LintConfig(select=["NA901"], day_first=True)).prepare
+    info = prepare(NoteInput("Date of service: 03/04/2026\nDOI: 20/01/2026\nVisit note.",
+                             meta={"date_written": "05/04/2026 10:15"})).meta_info
+    assert info.date_of_service.date == date(2026, 4, 3)
+    assert info.date_of_injury.date == date(2026, 1, 20)
+    assert (info.date_written.date, info.date_written.time) == (date(2026, 4, 5), time(10, 15))
+
+
+def test_a_day_first_date_without_day_first_is_an_input_error_with_the_hint(prep):
+    with pytest.raises(NoteInputError, match=r"date_of_service: .*got '20/11/2026'; for day-first dates set day_first"):
+        prep("Visit note.", path="notes.csv#3", meta={"date_of_service": "20/11/2026"})
+    # In the text, a date impossible month first is simply not a date.
+    assert prep("Date of service: 20/11/2026\nVisit note.").date_of_service is None

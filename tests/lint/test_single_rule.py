@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -49,7 +50,7 @@ class _ParseOnce:
     next linter with the same components: a parse depends on its components only, never on the rules, and
     the 28 rules need only five sets, so the corpus is parsed five times instead of 28."""
 
-    docs: dict[tuple[tuple[str, ...], str], object] = {}
+    docs: ClassVar[dict[tuple[tuple[str, ...], str], object]] = {}
 
     def __init__(self, pipeline):
         self.pipeline, self.components = pipeline, pipeline.components

@@ -14,26 +14,20 @@ key from the first source that has it:
    "Date written:"/"Signed:" lines, "Electronically signed by ... on ...", and a
    bare "Date:" in the first lines.
 
-Metadata dates accept ISO (`2026-11-20`, `2026-11-20T21:40`, `2026-11-20 21:40`)
-and US (`11/20/2026`, `11/20/2026 9:40 PM`) forms, or a date/datetime from YAML;
-anything else is a `NoteInputError` naming the file and the key. Dates found in
-the text that cannot be read are simply not used.
-
-`find_dates` is the small date finder the rules share for prose: `11/20/2026`,
-`11/20/26`, `2026-11-20`, `November 20, 2026`, `Nov. 20, 2026`, `20 November 2026`,
-and `December 4` without a year (year from the service date, rolled forward a year
-when that would put it more than 6 months before the service).
+Dates are read by text/dates.py, the one date parser: metadata dates in ISO
+(`2026-11-20`, `2026-11-20T21:40`, `2026-11-20 21:40`) or numeric (`11/20/2026`,
+`11/20/2026 9:40 PM`) form, or a date/datetime from YAML; anything else is a
+`NoteInputError` naming the file and the key. Numeric dates are month first unless
+the configuration sets `day_first` (`NoteContext.day_first`). Dates found in the
+text that cannot be read are simply not used.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from ..text.dates import When, date_at, parse_meta_date
-
 from .model import NoteMeta
 
 if TYPE_CHECKING:
@@ -69,10 +63,9 @@ DOS_LABEL, DOI_LABEL = _DOS_LABEL, _DOI_LABEL
 
 # --- the note's metadata -------------------------------------------------------------------------
 
-def _labelled_date(pattern: re.Pattern[str], body: str, reference: date | None = None,
-                   limit: int | None = None) -> When | None:
+def _labelled_date(pattern: re.Pattern[str], body: str, day_first: bool, limit: int | None = None) -> When | None:
     for m in pattern.finditer(body, 0, limit if limit is not None else len(body)):
-        found = date_at(body, m.end(), reference)
+        found = date_at(body, m.end(), day_first=day_first)
         if found is not None:
             return found
     return None
@@ -89,6 +82,7 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
     """Gather the note's metadata: `ctx.meta`, then `ctx.facts`, then labelled fields in the text."""
     meta, facts, path = ctx.meta or {}, ctx.facts, ctx.path
     body = ctx.text[ctx.body_offset:]
+    day_first = getattr(ctx, "day_first", False)  # a context made for a previous note may not say
     info = NoteMeta()
 
     for key in ("id", "author", "carrier", "note_type", "claim_number"):
@@ -98,7 +92,7 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
     for key in DATE_KEYS:
         value = meta.get(key)
         if value is not None and str(value).strip():
-            setattr(info, key, parse_meta_date(value, path, key))
+            setattr(info, key, parse_meta_date(value, path, key, day_first=day_first))
 
     if facts is not None:
         claim = facts.claim
@@ -125,15 +119,15 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
                 break
 
     if info.date_of_service is None:
-        info.date_of_service = _labelled_date(_DOS_LABEL, body)
+        info.date_of_service = _labelled_date(_DOS_LABEL, body, day_first)
         if info.date_of_service is None:
             lines_end = _nth_line_end(body, _BARE_DATE_LINES)
-            info.date_of_service = _labelled_date(_BARE_DATE_LABEL, body, limit=lines_end)
+            info.date_of_service = _labelled_date(_BARE_DATE_LABEL, body, day_first, limit=lines_end)
     # Year-less dates are not trusted here: "DOI: March 2" could be either year.
     if info.date_of_injury is None:
-        info.date_of_injury = _labelled_date(_DOI_LABEL, body)
+        info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
     if info.date_written is None:
-        info.date_written = _labelled_date(_WRITTEN_LABEL, body)
+        info.date_written = _labelled_date(_WRITTEN_LABEL, body, day_first)
     return info
 
 

@@ -5,13 +5,14 @@ note-type inference. The linter, the DOCX exporter, the adjuster report and batc
 through these functions; none of them parses a date or splits a sentence on its own.
 """
 
-from .dates import DATE_RE, When, date_at, find_dates, parse_meta_date
+from .dates import DATE_PATTERN, DATE_RE, When, date_at, find_dates, parse_meta_date
 from .frontmatter import split_front_matter
 from .infer import infer_note_type
 from .sentences import Sentences, clause_around, sentence_around, sentence_spans, split_sentences
 from .structure import Block, NoteStructure, Section, normalize_label, parse_structure
 
 __all__ = [
+    "DATE_PATTERN",
     "DATE_RE",
     "Block",
     "NoteStructure",
@@ -23,8 +24,8 @@ __all__ = [
     "find_dates",
     "infer_note_type",
     "normalize_label",
-    "parse_structure",
     "parse_meta_date",
+    "parse_structure",
     "sentence_around",
     "sentence_spans",
     "split_front_matter",

@@ -4,7 +4,12 @@
 `20 November 2026`, and `December 4` without a year (year from a reference date, rolled forward a
 year when that would put it more than 6 months before it). `date_at` reads a date, and a time or a time
 range after it, at one offset. `parse_meta_date` reads a metadata value (an export column, front matter):
-ISO and US forms, or a date/datetime from YAML.
+ISO and US forms, or a date/datetime from YAML. `DATE_PATTERN` is the same set of forms, with a year, as a
+regular expression to build other patterns from (the element cues' `{DATE}`).
+
+Numeric dates are month first (11/20/2026 is November 20) unless `day_first` is set, as agencies outside
+the US configure it (`day_first = true`): then 20/11/2026 is 20 November and 03/04/2026 is 3 April. A
+date that is impossible in the configured order is no date in the text, and an error in metadata.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ _DATE_BODY = (
     rf"|(?P<d4>\d{{1,2}})[ \t]+(?P<mon4>{_MONTH})\.?,?[ \t]+(?P<y4>\d{{4}})(?!\d))"
 )
 DATE_RE = re.compile(r"(?<![\w/.-])" + _DATE_BODY)
+#: A date with a year in any of the forms above, without capture groups, to embed in other patterns.
+DATE_PATTERN = r"(?<![\w/.-])" + re.sub(r"\(\?P<\w+>", "(?:", _DATE_BODY.replace(r"(?:,?[ \t]+(?P<y3>\d{4}))?",
+                                                                               r",?[ \t]+\d{4}"))
 _HALF = r"[AaPp]\.?[Mm]\.?(?!\w)"
 
 
@@ -91,12 +99,13 @@ def _resolve_year(month: int, day: int, reference: date | None) -> date | None:
     return best
 
 
-def _date_from_match(m: re.Match[str], reference: date | None) -> date | None:
+def _date_from_match(m: re.Match[str], reference: date | None, day_first: bool = False) -> date | None:
     if m.group("m1"):
         year = int(m.group("y1"))
         if len(m.group("y1")) == 2:
             year += 2000
-        return _valid_date(year, int(m.group("m1")), int(m.group("d1")))
+        first, second = int(m.group("m1")), int(m.group("d1"))
+        return _valid_date(year, second, first) if day_first else _valid_date(year, first, second)
     if m.group("y2"):
         return _valid_date(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
     if m.group("mon3"):
@@ -107,7 +116,7 @@ def _date_from_match(m: re.Match[str], reference: date | None) -> date | None:
     return _valid_date(int(m.group("y4")), _MONTHS[m.group("mon4")[:3].lower()], int(m.group("d4")))
 
 
-def find_dates(text: str, reference: date | None = None) -> list[tuple[int, int, date]]:
+def find_dates(text: str, reference: date | None = None, *, day_first: bool = False) -> list[tuple[int, int, date]]:
     """Every date in `text` as (start, end, date).
 
     Year-less dates ("December 4") are found only when `reference` (the service date) is given; they
@@ -115,7 +124,7 @@ def find_dates(text: str, reference: date | None = None) -> list[tuple[int, int,
     """
     found = []
     for m in DATE_RE.finditer(text):
-        value = _date_from_match(m, reference)
+        value = _date_from_match(m, reference, day_first)
         if value is not None:
             found.append((m.start(), m.end(), value))
     return found
@@ -136,18 +145,20 @@ def _clock(m: re.Match[str], p: str) -> time | None:
     return time(hour, minute)
 
 
-def date_at(text: str, pos: int, reference: date | None = None, source: str = "text") -> When | None:
+def date_at(text: str, pos: int, reference: date | None = None, source: str = "text", *,
+            day_first: bool = False) -> When | None:
     """The date (and time) starting exactly at `pos`, or None."""
-    found = _date_and_time(text, pos, reference, source)
+    found = _date_and_time(text, pos, reference, source, day_first)
     return found[0] if found else None
 
 
-def _date_and_time(text: str, pos: int, reference: date | None, source: str) -> tuple[When, int] | None:
+def _date_and_time(text: str, pos: int, reference: date | None, source: str,
+                   day_first: bool = False) -> tuple[When, int] | None:
     """(When, offset after the date and any time that follows it)."""
     m = DATE_RE.match(text, pos)
     if not m:
         return None
-    value = _date_from_match(m, reference)
+    value = _date_from_match(m, reference, day_first)
     if value is None:
         return None
     start_time = until = None
@@ -166,8 +177,9 @@ def _date_and_time(text: str, pos: int, reference: date | None, source: str) -> 
     return When(value, start_time, until, source, m.start(), m.end()), consumed
 
 
-def parse_meta_date(value: Any, path: str, key: str) -> When:
-    """A metadata date: date/datetime from YAML, or an ISO or US string. Raises NoteInputError."""
+def parse_meta_date(value: Any, path: str, key: str, *, day_first: bool = False) -> When:
+    """A metadata date: date/datetime from YAML, or an ISO or numeric string (month first unless
+    `day_first`). Raises NoteInputError naming `path` and `key`."""
     if isinstance(value, datetime):
         return When(value.date(), value.time().replace(tzinfo=None, second=0, microsecond=0))
     if isinstance(value, date):
@@ -181,10 +193,18 @@ def parse_meta_date(value: Any, path: str, key: str) -> When:
         if parsed is not None:
             has_time = bool(re.search(r"[T ]\d", text))
             return When(parsed.date(), parsed.time().replace(second=0, microsecond=0) if has_time else None)
-        found = _date_and_time(text, 0, None, "meta")
+        found = _date_and_time(text, 0, None, "meta", day_first)
         if found is not None and not text[found[1]:].strip():
             when = found[0]
             return When(when.date, when.time, when.until, "meta")
-    raise NoteInputError(
-        f"{path}: {key}: expected a date such as 2026-11-20 or 2026-11-20 14:30, got {text!r}"
-    )
+    if day_first:
+        raise NoteInputError(f"{path}: {key}: expected a date such as 2026-11-20, 2026-11-20 14:30 or 20/11/2026 "
+                             f"(day_first is set: day, then month), got {text!r}")
+    hint = "; for day-first dates set day_first = true" if _reads_day_first(text) else ""
+    raise NoteInputError(f"{path}: {key}: expected a date such as 2026-11-20 or 2026-11-20 14:30, got {text!r}{hint}")
+
+
+def _reads_day_first(text: str) -> bool:
+    """'20/11/2026' is no month-first date but a day-first one: the writer's system puts the day first."""
+    found = _date_and_time(text, 0, None, "meta", day_first=True)
+    return found is not None and not text[found[1]:].strip()

@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...text.dates import When, date_at, find_dates
-from ..notemeta import DOI_LABEL, DOS_LABEL
+from ..notemeta import DOI_LABEL
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _explicit_dates(doc: Doc) -> list[tuple[int, int, date]]:
     """Dates with a year, found once per note."""
     scratch = doc._.note.scratch
     if "dates" not in scratch:
-        scratch["dates"] = find_dates(doc._.note.body)
+        scratch["dates"] = find_dates(doc._.note.body, day_first=doc._.note.day_first)
     return scratch["dates"]
 
 
@@ -135,7 +135,7 @@ class InjuryAfterService(Rule):
         injuries: list[When] = [info.date_of_injury] if info.date_of_injury else []
         text = doc._.note.body
         for m in DOI_LABEL.finditer(text):
-            found = date_at(text, m.end())
+            found = date_at(text, m.end(), day_first=doc._.note.day_first)
             if found is not None:
                 injuries.append(found)
         for injury in injuries:
@@ -178,7 +178,7 @@ class NextAppointmentBeforeVisit(Rule):
             return
         text = ctx.body
         if "dates_with_yearless" not in ctx.scratch:
-            ctx.scratch["dates_with_yearless"] = find_dates(text, service.date)
+            ctx.scratch["dates_with_yearless"] = find_dates(text, service.date, day_first=ctx.day_first)
         dates = ctx.scratch["dates_with_yearless"]
         candidates: dict[tuple[int, int], date] = {}
         starts = [m.end() for m in _NEXT_APPOINTMENT.finditer(text)]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ...text.dates import DATE_PATTERN
 from ...text.sentences import split_sentences
 from ..model import Finding
 from ..registry import Rule, register, text_of
@@ -29,11 +30,6 @@ if TYPE_CHECKING:
     from ...text.structure import Block, NoteStructure
 
 LEXICON_PATH = Path(__file__).with_name("elements.yaml")
-
-DATE = (
-    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
-)
 
 # A value that states nothing: "none", "n/a", "not addressed", "TBD", "-".
 _EMPTY_VALUE = re.compile(
@@ -97,7 +93,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
         regexes = []
         for item in entry.get("regex", []):
             item = item if isinstance(item, dict) else {"pattern": item}
-            regexes.append((re.compile(item["pattern"].replace("{DATE}", DATE)), int(item.get("first_lines", 0))))
+            pattern = item["pattern"].replace("{DATE}", DATE_PATTERN)  # a date as text/dates.py reads it
+            regexes.append((re.compile(pattern), int(item.get("first_lines", 0))))
         specs[element] = ElementSpec(
             id=element,
             message=entry.get("message", f"no {element.replace('_', ' ')}"),

@@ -17,8 +17,8 @@ from ..registry import Rule, register
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from ..model import Finding
     from ...text.structure import Block
+    from ..model import Finding
 
 _SOURCE = "domain.md section 4 (4.1 targets found, 4.2 recommended noteassist targets)"
 
