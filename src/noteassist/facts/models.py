@@ -30,6 +30,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ..text.identifiers import ssn_shaped
+
 SCHEMA_VERSION = 2
 #: Every version this model reads: additions only, so older files load unchanged.
 SUPPORTED_VERSIONS = (1, 2)
@@ -45,7 +47,6 @@ NOTE_TYPES = (
     "closure-report",
 )
 
-_SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
 _CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
 Text = Annotated[str, Field(min_length=1)]
@@ -191,7 +192,7 @@ class Claim(Model):
     @classmethod
     def _claim_number_is_sane(cls, value: str) -> str:
         # Domain guide 5.2: carriers differ, so only basic sanity checks without a configured pattern.
-        if _SSN_SHAPE.match(value):
+        if ssn_shaped(value):
             raise ValueError("looks like a Social Security number; use the carrier's claim number")
         if not 5 <= len(value) <= 20 or not _CLAIM_CHARS.match(value):
             raise ValueError("expected 5-20 letters, digits, '-' or '/'")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import NoteassistError
 from ...text.dates import DATE_RE
+from ...text.identifiers import ssn_shaped
 from ..registry import Rule, register
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ _MENTION = re.compile(
 )
 # A labelled mention: "Claim #: X", "Claim number: X", "Claim: X".
 _LABELLED = re.compile(r"(?i)claim(?:[ \t]*(?:number|num\.?|no\.?|id))?[ \t]*(?:#[ \t]*:?|:)")
-_SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
 _PHONE = re.compile(r"^\(?\d{3}\)?[-. ]?\d{3}-\d{4}$")
 _ICD10 = re.compile(r"^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
 _SANE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
@@ -255,7 +255,7 @@ class ClaimNumberPattern(_ClaimRule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         info = doc._.note.meta_info
         value = info.claim_number
-        if not value or _SSN_SHAPE.match(value):
+        if not value or ssn_shaped(value):
             return
         start, end = info.claim_number_span
         problem = None

@@ -1,19 +1,19 @@
 r"""Privacy (NA9xx, privacy). Source: ../shared/domain.md section 6.3.
 
-NA901 flags a full Social Security number: the dashed form 123-45-6789 anywhere (with a valid
-area and group number), and any 9-digit run (123456789, 123 45 6789, or dashed) within about 30
-characters of "SSN", "SS#", "social security" or "soc sec". Phone numbers (3-3-4), claim numbers
-(WC-2231-0457), dates and ICD codes do not have the 3-2-4 shape. It also reports a note whose claim
-number (from metadata, visit facts or the "Claim #:" header, see notemeta.py) has the SSN shape
-NNN-NN-NNNN or 9 digits (domain guide section 5.2): some systems still use the SSN as the claim identifier.
+NA901 flags a full Social Security number, as text/identifiers.py finds them: the dashed form
+123-45-6789 anywhere (with a valid area and group number), and any 9-digit run (123456789, 123 45 6789,
+or dashed) within about 30 characters of "SSN", "SS#", "social security" or "soc sec". It also reports a
+note whose claim number (from metadata, visit facts or the "Claim #:" header, see notemeta.py) has the
+SSN shape NNN-NN-NNNN or 9 digits (domain guide section 5.2): some systems still use the SSN as the claim
+identifier.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ...text.identifiers import mask, mask_ssns, ssn_shaped, ssn_spans
 from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
@@ -21,42 +21,8 @@ if TYPE_CHECKING:
 
     from ..model import Finding
 
-# Not part of a longer code: no word character or hyphen on either side ("WC-123-45-6789").
-_DASHED = re.compile(r"(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])")
-_RUN = re.compile(r"(?<![\w-])(?:\d{9}|\d{3} \d{2} \d{4})(?![\w-])")
-_SSN_SHAPE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
-_KEYWORD = re.compile(r"(?i)\b(?:SSN|SS\s?#|social\s+security|soc\.?\s?sec)")
-_NEAR = 30
-
-
-def _valid(area: str, group: str, serial: str) -> bool:
-    """SSA never issues area 000, 666 or 900-999, group 00 or serial 0000."""
-    return area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000"
-
-
-def ssn_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every full SSN in `text`, by the rule's patterns, in order."""
-    keywords = [(m.start(), m.end()) for m in _KEYWORD.finditer(text)]
-
-    def near_keyword(start: int, end: int) -> bool:
-        return any(-_NEAR <= start - k_end <= _NEAR or -_NEAR <= k_start - end <= _NEAR for k_start, k_end in keywords)
-
-    spans = {(m.start(), m.end()) for m in _DASHED.finditer(text)
-             if _valid(*m.groups()) or near_keyword(m.start(), m.end())}
-    spans |= {(m.start(), m.end()) for m in _RUN.finditer(text) if near_keyword(m.start(), m.end())}
-    return sorted(spans)
-
-
-def mask(ssn: str) -> str:
-    """123-45-6789 -> XXX-XX-6789: the last four digits, as Texas DWC-073 prints them."""
-    return "XXX-XX-" + re.sub(r"\D", "", ssn)[-4:]
-
-
-def mask_ssns(text: str) -> str:
-    """`text` with every full SSN masked; for documents that must never carry one (adjuster reports)."""
-    for start, end in reversed(ssn_spans(text)):
-        text = text[:start] + mask(text[start:end]) + text[end:]
-    return text
+#: The SSN helpers live in text/identifiers.py; re-exported here for callers that import them from the rule.
+__all__ = ["SocialSecurityNumber", "mask", "mask_ssns", "ssn_spans"]
 
 
 @register
@@ -95,7 +61,7 @@ class SocialSecurityNumber(Rule):
         if ctx is None:
             return
         info = ctx.meta_info
-        if not info.claim_number or not _SSN_SHAPE.match(info.claim_number):
+        if not info.claim_number or not ssn_shaped(info.claim_number):
             return
         start, end = info.claim_number_span
         if (start, end) in spans:
