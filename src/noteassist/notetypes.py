@@ -1,12 +1,18 @@
-"""Note types, their required elements (CONTRACT.md) and their reading audience.
+"""Note types: the one table of ids, titles, required elements (CONTRACT.md), audience, kind and the
+labels case-management systems give them.
 
-This table is the contract: element ids here are what findings report in
-`element` and what the templates must cover.
+This table is the contract: element ids here are what findings report in `element` and what the
+templates must cover. The visit facts, the export readers, the claim-folder reader and note-type
+inference all read it; `resolve_note_type` turns an id, a title or a system's label ("Phone Call",
+"Office Visit") into an id.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+KINDS = ("contact", "report")
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,11 @@ class NoteType:
     required: tuple[str, ...]
     #: Who reads it: "internal" (clinical peers, readability informational) or "adjuster" (business reader).
     audience: str = "internal"
+    #: "contact": documents one encounter (a claim folder's contact log lists it); "report": summarises a
+    #: period for the payer (a report written into a claim folder is not a contact).
+    kind: str = "contact"
+    #: How case-management systems label the type in exports and file names, besides its id and title.
+    aliases: tuple[str, ...] = ()
 
 
 NOTE_TYPES: dict[str, NoteType] = {
@@ -26,14 +37,17 @@ NOTE_TYPES: dict[str, NoteType] = {
             "Physician Visit Note",
             ("date_of_service", "provider", "subjective", "objective", "diagnosis", "treatment_plan",
              "work_status", "next_appointment", "case_manager_plan"),
+            aliases=("Office Visit", "MD Visit", "Physician Visit", "Doctor Visit", "Visit", "Appointment"),
         ),
         NoteType("telephonic", "Telephonic Contact Note",
-                 ("date_of_service", "contact", "purpose", "outcome", "case_manager_plan")),
+                 ("date_of_service", "contact", "purpose", "outcome", "case_manager_plan"),
+                 aliases=("Phone Call", "Phone", "Telephone", "Call", "Telephonic Contact")),
         NoteType(
             "initial-assessment",
             "Initial Case Management Assessment",
             ("date_of_service", "date_of_injury", "mechanism_of_injury", "diagnosis", "provider", "work_status",
              "barriers", "goals", "case_manager_plan"),
+            aliases=("Initial Assessment", "Initial", "Intake"),
         ),
         NoteType("soap", "SOAP Note", ("date_of_service", "subjective", "objective", "assessment", "plan")),
         NoteType("dap", "DAP Note", ("date_of_service", "data", "assessment", "plan")),
@@ -43,9 +57,11 @@ NOTE_TYPES: dict[str, NoteType] = {
             "Progress Report",
             ("report_period", "work_status", "treatment_plan", "next_appointment", "barriers", "recommendations"),
             audience="adjuster",
+            kind="report",
+            aliases=("Progress", "Update Report"),
         ),
         NoteType("closure-report", "Closure Report", ("closure_date", "closure_reason", "work_status", "outcome"),
-                 audience="adjuster"),
+                 audience="adjuster", kind="report", aliases=("Closure",)),
     )
 }
 
@@ -56,6 +72,27 @@ CONDITIONAL_ELEMENTS: dict[str, str] = {
 }
 
 ELEMENTS: tuple[str, ...] = tuple(sorted({e for t in NOTE_TYPES.values() for e in t.required} | set(CONDITIONAL_ELEMENTS)))
+
+
+#: Note types that document one contact, and those that report on a period, in table order.
+CONTACT_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if t.kind == "contact")
+REPORT_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if t.kind == "report")
+
+
+def _key(label: str) -> str:
+    """'Phone Call', 'phone-call', 'PHONECALL' -> 'phonecall': how the table's labels are compared."""
+    return re.sub(r"[^0-9a-z]", "", label.lower())
+
+
+_BY_LABEL: dict[str, str] = {
+    _key(label): t.id for t in NOTE_TYPES.values() for label in (t.id, t.title, *t.aliases)
+}
+
+
+def resolve_note_type(value: object) -> str | None:
+    """The note type an id, a title or a case-management system's label names ("telephonic", "Phone Call",
+    "office visit", "Progress Report"), compared ignoring case, spaces and punctuation; None otherwise."""
+    return _BY_LABEL.get(_key(str(value))) if value is not None else None
 
 
 def get_note_type(note_type: str) -> NoteType:

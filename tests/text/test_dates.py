@@ -83,3 +83,17 @@ def test_unreadable_metadata_dates_are_input_errors_without_the_day_first_hint(v
 def test_a_month_first_metadata_date_with_day_first_set_says_so():
     with pytest.raises(NoteInputError, match=r"day_first is set: day, then month\), got '11/20/2026'"):
         parse_meta_date("11/20/2026", "n.md", "date_of_service", day_first=True)
+
+
+def test_lint_and_the_claim_folder_read_one_notes_front_matter_and_dates_the_same(tmp_path):
+    from noteassist.adjuster.claim import _note_contact
+    from noteassist.lint import LintConfig, Linter, NoteInput
+
+    note = tmp_path / "call.md"
+    note.write_text("---\nnote_type: telephonic\ndate_of_service: 11/20/2026 9:40 PM\n---\nCalled the worker.\n",
+                    encoding="utf-8")
+    contact = _note_contact(note)
+    ctx = Linter(LintConfig(select=["NA901"])).prepare(NoteInput(note.read_text(encoding="utf-8"), path=str(note)))
+    assert (contact.date, contact.start_time) == (ctx.meta_info.date_of_service.date, ctx.meta_info.date_of_service.time)
+    assert (contact.date, contact.start_time) == (NOV_20, time(21, 40))
+    assert contact.note_type == "telephonic"

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from ..errors import NoteassistError, ReportError
+from ..errors import NoteassistError, NoteInputError, ReportError
 from ..facts.load import _expected, _field_path, read_facts_data, validate_facts  # same as `draft`
 from ..facts.models import (
     SCHEMA_VERSION,
@@ -48,17 +48,16 @@ from ..facts.models import (
     Text,
     VisitFacts,
 )
-from ..io.data import load_yaml
-from ..io.records import NOTE_TYPE_ALIASES, read_note
+from ..io.records import read_note
+from ..notetypes import CONTACT_TYPES, NOTE_TYPES, REPORT_TYPES, resolve_note_type
+from ..text.dates import parse_meta_date
+from ..text.frontmatter import split_front_matter
 
 CLAIM_FILES = ("claim.yaml", "claim.yml")
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 NOTE_SUFFIXES = (".md", ".txt", ".docx")
-REPORT_TYPES = ("progress-report", "closure-report")
-CONTACT_TYPES = ("physician-visit", "telephonic", "initial-assessment", "soap", "dap", "birp")
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.S | re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
@@ -217,7 +216,7 @@ def _facts_contact(path: Path) -> Contact:
 
 def _note_contact(path: Path) -> Contact | None:
     text = read_note(path, root=path.parent, error=ReportError)
-    meta = _front_matter(text, path)
+    meta, _ = split_front_matter(text, str(path))  # as `lint` reads it: the same note, the same metadata
     note_type = _note_type(meta.get("note_type"), path) if meta.get("note_type") else _type_from_name(path)
     if note_type in REPORT_TYPES:
         return None
@@ -235,28 +234,11 @@ def _note_contact(path: Path) -> Contact | None:
                    claim_number=str(stated).strip() if stated is not None else None)
 
 
-def _front_matter(text: str, path: Path) -> dict[str, Any]:
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}
-    # Bounded and strict (duplicate keys, alias bombs, depth); dates stay text.
-    meta = load_yaml(match.group(1), str(path), error=ReportError, first_line=2, what="front matter: invalid YAML")
-    return meta if isinstance(meta, dict) else {}
-
-
 def _note_type(value: Any, path: Path) -> str:
-    text = str(value).strip().lower()
-    found = _known_type(text)
+    found = resolve_note_type(value)
     if found is None:
-        raise ReportError(f"{path}: note_type: unknown note type {value!r}; expected one of "
-                          f"{', '.join(CONTACT_TYPES + REPORT_TYPES)}")
+        raise ReportError(f"{path}: note_type: unknown note type {value!r}; expected one of {', '.join(NOTE_TYPES)}")
     return found
-
-
-def _known_type(text: str) -> str | None:
-    if text in CONTACT_TYPES + REPORT_TYPES:
-        return text
-    return NOTE_TYPE_ALIASES.get("".join(ch for ch in text if ch.isalnum()))
 
 
 def _type_from_name(path: Path) -> str | None:
@@ -266,32 +248,27 @@ def _type_from_name(path: Path) -> str | None:
         if name in stem:
             return name
     for word in re.split(r"[^a-z]+", stem):
-        if word and (found := NOTE_TYPE_ALIASES.get(word)):
+        if word and (found := resolve_note_type(word)):
             return found
     return None
 
 
 def _service_date(value: Any, path: Path) -> tuple[date | None, time | None]:
+    """The contact's date (and time) from front matter, read by the linter's date parser, else from a
+    `YYYY-MM-DD` file name."""
     if value is None:
         match = _LEADING_DATE.match(path.name)
         if not match:
             return None, None
         try:
-            return date.fromisoformat(match.group(1)), None
-        except ValueError:
+            return parse_meta_date(match.group(1), str(path), "file name").date, None
+        except NoteInputError:
             raise ReportError(f"{path}: file name: {match.group(1)!r} is not a real date (YYYY-MM-DD)") from None
-    if isinstance(value, datetime):
-        return value.date(), value.time().replace(second=0, microsecond=0)
-    if isinstance(value, date):
-        return value, None
-    text = str(value).strip()
-    for form in ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p"):
-        try:
-            parsed = datetime.strptime(text, form)
-        except ValueError:
-            continue
-        return parsed.date(), (parsed.time() if "%H" in form or "%I" in form else None)
-    raise ReportError(f"{path}: date_of_service: expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        when = parse_meta_date(value, str(path), "date_of_service")
+    except NoteInputError:
+        raise ReportError(f"{path}: date_of_service: expected a date as YYYY-MM-DD, got {value!r}") from None
+    return when.date, when.time
 
 
 def _time(value: Any) -> time | None:

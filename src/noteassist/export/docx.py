@@ -14,7 +14,6 @@ import bisect
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from noteassist.errors import ExportError
+from noteassist.text.dates import date_at
 from noteassist.text.frontmatter import split_front_matter
 from noteassist.text.structure import parse_structure
 from noteassist.notetypes import NOTE_TYPES
@@ -314,13 +314,11 @@ def _build(body: str, header: dict[str, Any], title: str):
 
 def _display(value: Any) -> str:
     text = clean_text(value).strip()
-    if _ISO_DATE.match(text):
-        # The note body writes "November 20, 2026"; the header should read the same way.
-        try:
-            day = date.fromisoformat(text)
-            return f"{day:%B} {day.day}, {day.year}"
-        except ValueError:
-            return text
+    # The note body writes "November 20, 2026"; an ISO date in the header reads the same way. Other numeric
+    # forms stay as written: 03/04/2026 is 4 March in a day-first agency.
+    when = date_at(text, 0) if _ISO_DATE.match(text) else None
+    if when is not None:
+        return f"{when.date:%B} {when.date.day}, {when.date.year}"
     return text if text and text.lower() not in {"none", "null"} else ""
 
 

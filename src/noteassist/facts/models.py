@@ -30,22 +30,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from .. import notetypes
 from ..text.identifiers import ssn_shaped
 
 SCHEMA_VERSION = 2
 #: Every version this model reads: additions only, so older files load unchanged.
 SUPPORTED_VERSIONS = (1, 2)
 
-NOTE_TYPES = (
-    "physician-visit",
-    "telephonic",
-    "initial-assessment",
-    "soap",
-    "dap",
-    "birp",
-    "progress-report",
-    "closure-report",
-)
+#: Note type ids, from the one note-type table (notetypes.py).
+NOTE_TYPES: tuple[str, ...] = tuple(notetypes.NOTE_TYPES)
 
 _CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
@@ -86,15 +79,8 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
 
 
-class NoteType(str, Enum):
-    physician_visit = "physician-visit"
-    telephonic = "telephonic"
-    initial_assessment = "initial-assessment"
-    soap = "soap"
-    dap = "dap"
-    birp = "birp"
-    progress_report = "progress-report"
-    closure_report = "closure-report"
+#: The facts' `encounter.note_type`: one member per note type of the table (NoteType.physician_visit...).
+NoteType = Enum("NoteType", [(note_type.replace("-", "_"), note_type) for note_type in NOTE_TYPES], type=str)
 
 
 class Modality(str, Enum):

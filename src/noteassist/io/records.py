@@ -53,16 +53,6 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "date_of_injury": ("dateofinjury", "doi", "injurydate"),
 }
 
-#: Note types as case-management systems tend to label them.
-NOTE_TYPE_ALIASES = {
-    "phone": "telephonic", "phonecall": "telephonic", "telephone": "telephonic", "call": "telephonic",
-    "telephoniccontact": "telephonic", "officevisit": "physician-visit", "mdvisit": "physician-visit",
-    "physicianvisit": "physician-visit", "visit": "physician-visit", "doctorvisit": "physician-visit", "appointment": "physician-visit",
-    "initial": "initial-assessment", "intake": "initial-assessment", "initialassessment": "initial-assessment",
-    "progress": "progress-report", "progressreport": "progress-report", "updatereport": "progress-report",
-    "closure": "closure-report", "closurereport": "closure-report",
-}
-
 RECORD_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 EXPORT_EXPECTED = "a CSV or JSONL export"
 # The csv module's field limit is a C long: 2**31 - 1 where that is 32 bits (Windows).
@@ -330,12 +320,10 @@ def _column_mapping(name: str, present: list[str], configured: Mapping[str, str]
 
 
 def _note_type(name: str, line: int, column: str, value: Any) -> str:
-    from ..notetypes import NOTE_TYPES
+    """The row's note type: an id, or the label its system gives it ("Phone Call", "Office Visit")."""
+    from ..notetypes import NOTE_TYPES, resolve_note_type
 
-    text = str(value).strip().lower()
-    if text in NOTE_TYPES:
-        return text
-    if found := NOTE_TYPE_ALIASES.get(_normalise(text)) or {_normalise(t): t for t in NOTE_TYPES}.get(_normalise(text)):
+    if found := resolve_note_type(value):
         return found
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
     raise NoteInputError(f"{name}:{line}: {column}: unknown note type {shown}; expected one of "
