@@ -113,3 +113,12 @@ def test_subjective_objective_plan_without_an_assessment_is_not_soap(linter):
     text = ("SUBJECTIVE | Pain 4/10.\nOBJECTIVE | Per Dr. Pruitt: flexion 150 degrees on exam.\n"
             "PLAN | PT 2x/week.\nWORK STATUS | Light duty per Dr. Pruitt.")
     assert linter.lint_text(text).note_type != "soap"
+
+
+def test_front_matter_note_types_as_systems_label_them_and_non_strings_are_one_line_errors(linter):
+    note = "---\nnote_type: Phone Call\n---\nCalled the worker about the MRI on 11/20/2026.\n"
+    assert linter.lint_text(note).note_type == "telephonic"
+    for bad in ("[telephonic, soap]", "{a: 1}", "letter"):
+        with pytest.raises(NoteassistError, match="note_type: unknown note type") as caught:
+            linter.lint_text(f"---\nnote_type: {bad}\n---\nCalled the worker.\n")
+        assert "\n" not in caught.value.message

@@ -109,7 +109,7 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
     from .lint.fix import safe_edits
     from .lint.model import LintError
     from .lint.output import write_json, write_text
-    from .notetypes import NOTE_TYPES
+    from .notetypes import NOTE_TYPES, resolve_note_type
     from .settings import load_settings
 
     if (fix_to or annotate) and len(notes) != 1:
@@ -118,8 +118,10 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
         raise NoteassistError(f"{notes[0]}: --annotate needs a .docx note (write one with `noteassist export`)")
     if annotate and not annotate.lower().endswith(".docx"):
         raise NoteassistError(f"{annotate}: the annotated copy must be a .docx file")
-    if note_type is not None and note_type not in NOTE_TYPES:
-        raise NoteassistError(f"--type: unknown note type {note_type!r}; expected one of {', '.join(NOTE_TYPES)}")
+    if note_type is not None:
+        if resolve_note_type(note_type) is None:
+            raise NoteassistError(f"--type: unknown note type {note_type!r}; expected one of {', '.join(NOTE_TYPES)}")
+        note_type = resolve_note_type(note_type)
     if fix or fix_to or diff:
         for path in notes:
             _check_fixable(path)

@@ -90,7 +90,7 @@ def report_docx(report: Report, body: str, letterhead: bytes | None = None, *,
     digits. Raises ExportError naming `letterhead_label` when the letterhead is not a Word document.
     """
     from ..export.report import report_docx_bytes
-    from ..lint.rules.privacy import mask_ssns
+    from ..text.identifiers import mask_ssns
 
     header = [(label, mask_ssns(value) if isinstance(value, str) else value) for label, value in report_header(report)]
     return report_docx_bytes(mask_ssns(body), header=header, title=report_title(report),

@@ -24,7 +24,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..errors import NoteassistError, NoteInputError
-from ..notetypes import NOTE_TYPES
+from ..notetypes import NOTE_TYPES, resolve_note_type
 from ..text.frontmatter import split_front_matter
 from ..text.infer import infer_note_type
 from ..text.structure import NoteStructure, parse_structure
@@ -47,7 +47,7 @@ class Linter:
     """Lint notes with the enabled rules. Build one per configuration and process; share it freely."""
 
     def __init__(self, config: LintConfig | None = None, nlp: Language | None = None, *, model: str | None = None):
-        from ..nlp import READS, Pipeline, components_for, load_model
+        from ..nlp import OWN_COMPONENTS, READS, Pipeline, components_for, load_model
 
         self.config = config or LintConfig()
         self.rules: tuple[Rule, ...] = tuple(
@@ -56,7 +56,7 @@ class Linter:
         base = nlp if nlp is not None else load_model(model)
         for rule in self.rules:
             for read in sorted(rule.reads):
-                missing = [c for c in READS[read] if c not in base.component_names]
+                missing = [c for c in READS[read] if c not in base.component_names and c not in OWN_COMPONENTS]
                 if missing:
                     raise NoteassistError(
                         f"rule {rule.code} reads {read}, which the spaCy model {base.meta.get('name', '?')!r} cannot "
@@ -211,12 +211,14 @@ def _resolve_note_type(note: NoteInput, meta: dict, body: str, structure: NoteSt
     for candidate, source in ((note.note_type, "given"), (meta.get("note_type"), meta_source)):
         if candidate is None or candidate == "":
             continue
-        if not isinstance(candidate, str) or candidate not in NOTE_TYPES:
+        # "Phone Call" and "Office Visit" are how systems label types; a list or a mapping is no type at all.
+        found = resolve_note_type(candidate) if isinstance(candidate, str) else None
+        if found is None:
             shown = repr(candidate) if isinstance(candidate, str) else f"a {type(candidate).__name__}"
             raise NoteInputError(
                 f"{note.path}: note_type: unknown note type {shown}; expected one of {', '.join(NOTE_TYPES)}"
             )
-        return candidate, source
+        return found, source
     if note.facts is not None:
         return note.facts.note_type, "facts"
     return infer_note_type(body, structure), "inferred"
