@@ -85,3 +85,40 @@ def test_relevelled_rule_uses_one_level():
 def test_bad_option_is_a_config_error():
     with pytest.raises(NoteassistError, match="labels"):
         Linter(config_from_mapping({"select": ["NA811"], "options": {"NA811": {"labels": "Late entry"}}}))
+
+
+@pytest.mark.parametrize("stamp", [
+    "e-signed 11/21/2026 08:05 K. Amari, LCSW",
+    "Signed: K. Amari, LCSW 11/21/2026 19:10",
+    "Signed 11/21/26 @ 0805",
+    "[11/21/2026 08:12] Note entered by K. Amari",
+    "Entered 2026-11-21T08:12",
+    "K. Amari, LCSW - signed 11/21/2026 16:20",
+])
+def test_a_signature_or_entry_stamp_dates_the_note(late, stamp):
+    findings = lint(late, BODY + "\n\n" + stamp + "\n", date_of_service="2026-11-17")
+    assert [(f.rule, f.severity) for f in findings] == [("NA811", "error")]
+    assert findings[0].text in ("11/21/2026", "11/21/26", "2026-11-21")  # the stamp's date
+
+
+def test_the_latest_signature_counts_not_a_narrative_date(late):
+    text = ("Date written: 11/17/2026 18:00\n" + BODY + " She signed the work-status form on 11/25/2026.\n"
+            "Electronically signed by K. Amari on 11/19/2026 09:30\n")
+    findings = lint(late, text, date_of_service="2026-11-17")
+    assert [(f.severity, f.text) for f in findings] == [("warning", "11/19/2026")]
+
+
+@pytest.mark.parametrize("label", [
+    "LATE ENTRY", "**Late Entry** for 11/17", "Late entry: visit of 11/17/2026", "Addendum (11/24/2026)",
+    "ADDENDUM \u2014 11/24/2026 09:15", "Addendum to note of 11/17/2026", "This note is a late entry.",
+    "[2026-11-24 09:00] Late entry for the home visit",
+])
+def test_label_wordings_keep_the_note_quiet(late, label):
+    text = label + "\n" + BODY + "\nSigned: K. Amari 11/24/2026 09:20\n"
+    assert lint(late, text, date_of_service="2026-11-17") == []
+
+
+def test_the_label_word_in_narrative_labels_nothing(late):
+    text = (BODY + " She will sign the lease addendum on Friday.\n"
+            "Signed: K. Amari 11/24/2026 09:20\n")
+    assert [f.rule for f in lint(late, text, date_of_service="2026-11-17")] == ["NA811"]

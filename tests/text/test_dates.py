@@ -97,3 +97,23 @@ def test_lint_and_the_claim_folder_read_one_notes_front_matter_and_dates_the_sam
     assert (contact.date, contact.start_time) == (ctx.meta_info.date_of_service.date, ctx.meta_info.date_of_service.time)
     assert (contact.date, contact.start_time) == (NOV_20, time(21, 40))
     assert contact.note_type == "telephonic"
+
+
+@pytest.mark.parametrize(("text", "start", "until"), [
+    ("11/1/26 @ 0805", time(8, 5), None),
+    ("11/20/2026@1740 by the nurse", time(17, 40), None),
+    ("11/20/2026 at 0812 hrs", time(8, 12), None),
+    ("11/20/2026 2215 K. Amari, RN", time(22, 15), None),
+    ("11/20/2026 0930\nNext line", time(9, 30), None),
+    ("11/20/2026 1400-1445 home visit", time(14, 0), time(14, 45)),
+    ("2026-11-20 @ 9:40 PM", time(21, 40), None),
+])
+def test_date_at_reads_an_at_sign_and_military_time(text, start, until):
+    found = date_at(text, 0)
+    assert (found.date.day, found.time, found.until) == (20 if "11/1/" not in text else 1, start, until)
+
+
+@pytest.mark.parametrize("text", ["11/20/2026 1000 units given", "11/20/2026 2026 total", "11/20/2026 2460.",
+                                  "11/20/2026 0805123"])
+def test_four_digits_before_a_word_or_more_digits_are_no_time(text):
+    assert date_at(text, 0).time is None

@@ -49,7 +49,8 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "note_type": ("notetype", "type", "contacttype"),
     "date_of_service": ("dateofservice", "servicedate", "dos", "visitdate", "contactdate"),
     "date_written": ("datewritten", "written", "writtenat", "entered", "enteredat", "enteredon",
-                     "created", "createdat", "signed", "signedat", "signeddate"),
+                     "created", "createdat", "signed", "signedat", "signeddate", "datesigned", "signedon",
+                     "dateentered", "datedocumented"),
     "date_of_injury": ("dateofinjury", "doi", "injurydate"),
 }
 

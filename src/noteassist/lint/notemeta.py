@@ -10,9 +10,23 @@ key from the first source that has it:
    `note_type`, `date_of_service`, `date_written`, `date_of_injury`.
 2. `ctx.facts`: the visit facts the note was drafted from, if any.
 3. Labelled fields in the note text: "Claim #: WC-2231-0457", "Claim number:",
-   "DOI: 03/02/2026", "Date of injury:", "Date of service:", "DOS:",
-   "Date written:"/"Signed:" lines, "Electronically signed by ... on ...", and a
-   bare "Date:" in the first lines.
+   "DOI: 03/02/2026", "Date of injury:", "Date of service:", "DOS:", a bare
+   "Date:" in the first lines, and the note's written/signed stamps (below).
+
+The date written is the latest stamp of the note's own authentication (`written_stamps`):
+a signature or e-signature line ("Signed: J. Ortiz RN 11/01/2026", "e-signed 09/21/2026
+08:05", "Electronically signed by J. Ortiz, RN on 11/25/2026 16:02", "J. Ortiz, RN - signed
+11/20/2026", "Signed 11/1/26 @ 0805"), an EHR stamp ("Entered 2026-11-03T08:12", "[11/03/2026
+08:12] Note entered by ...", "[2026-09-30 16:45] Signed: ..."), or a "Date written" / "Date
+signed" / "Entered" / "Documented" / "Written" field. A stamp's verb stands where a stamp
+stands: at the start of a line (after markup, a bullet or a bracketed timestamp), after a field
+separator ("|", "·", a run of spaces), after a short signer name ("Dana Lee, RN, signed ..."), or
+starts a sentence and is followed by its date; "e-signed" and "electronically signed" count
+anywhere. Its date follows the verb ("Signed 11/01/2026"), or follows a colon or "by" later on
+the line ("Signed: J. Ortiz RN 11/01/2026"), or is the bracketed timestamp the line starts with.
+Narrative ("He signed the release on 11/02", "releases signed") is no stamp. Stamps after an
+addendum's own heading ("ADDENDUM 11/05/2026 ...") are the addendum's: the note's date written
+is its latest stamp before the first addendum, when it has one.
 
 Dates are read by text/dates.py, the one date parser: metadata dates in ISO
 (`2026-11-20`, `2026-11-20T21:40`, `2026-11-20 21:40`) or numeric (`11/20/2026`,
@@ -25,9 +39,10 @@ text that cannot be read are simply not used.
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
-from ..text.dates import When, date_at, parse_meta_date
+from ..text.dates import When, date_at, find_dates, parse_meta_date
 from .model import NoteMeta
 
 if TYPE_CHECKING:
@@ -50,11 +65,25 @@ _DOI_LABEL = re.compile(
     r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I))(?:\*\*)?[ \t]*[:\-]?(?:\*\*)?[ \t]*"
     r"(?:(?:of|on|was|is)[ \t]+)?(?=\S)"
 )
-_WRITTEN_LABEL = re.compile(
-    r"(?im)(?:^[ \t]*(?:\*\*)?(?:date[ \t]+(?:written|signed|entered|documented)|date/time[ \t]+(?:signed|written)"
-    r"|written|signed|entered|documented)(?:[ \t]+on)?(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*"
-    r"|\belectronically[ \t]+signed(?:[ \t]+by[ \t][^\n]{1,80}?)?[ \t]+(?:on|at)[ \t]+)(?=\S)"
+# --- written/signed stamps (see the module docstring) ---
+_STAMP_CUE = re.compile(
+    r"(?i)(?<![\w-])(?:(?P<esign>(?:e-?|electronically[ \t]+|digitally[ \t]+)signed)"
+    r"|date(?:/time)?[ \t]+(?:written|signed|entered|documented)|signature(?:[ \t]+date)?"
+    r"|(?P<signer>signed|entered)|written|documented|authenticated)(?![\w-])"
 )
+# What may stand before a stamp's verb at the start of a line: markup, a bullet, a bracketed timestamp, "Note".
+_LINE_LEAD = re.compile(r"[ \t>*_#\u2022-]*(?P<stamp>\[[^\]\n]{4,40}\][ \t]*)?(?:(?:progress[ \t]+)?note[ \t]+)?",
+                        re.IGNORECASE)
+_FIELD_SEPARATOR = re.compile(r"(?:[|\u00b7\u2022]|[ \t]{2,}|\t)[ \t*_]*$")
+_AFTER_SIGNER = re.compile(r"[,;\u2013\u2014-][ \t]*$")
+_SENTENCE_START = re.compile(r"[.!?][*_]*[ \t]+$")
+_SIGNER_WORDS = 8
+# After the verb: a colon or "by" (the date comes later on the line), or the date itself, maybe after on/at/@.
+_THEN_FIELD = re.compile(r"[*_ \t]*(?:(?:on|at)[ \t]*)?:|[ \t]+by\b[ \t]*:?", re.IGNORECASE)
+_THEN_DATE = re.compile(r"[*_ \t]*(?::|on\b|at\b|@)?[*_ \t]*", re.IGNORECASE)
+_STAMP_REACH = 100  # characters after "Signed:" or "signed by" within which its date must start
+# An addendum's own heading: "ADDENDUM 11/05/2026", "**Addendum (11/05/2026)**", "Addendum to note of ...".
+_ADDENDUM_HEAD = re.compile(r"(?im)^[ \t>*_#\u2022-]*(?:\[[^\]\n]{4,40}\][ \t]*)?(?:addendum|amendment)\b")
 _BARE_DATE_LABEL = re.compile(r"(?im)^[ \t]*(?:\*\*)?date(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(?=\S)")
 _BARE_DATE_LINES = 10
 #: Public names for the label patterns the date rules reuse.
@@ -127,8 +156,72 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
     if info.date_of_injury is None:
         info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
     if info.date_written is None:
-        info.date_written = _labelled_date(_WRITTEN_LABEL, body, day_first)
+        info.date_written = date_written_in(body, day_first)
     return info
+
+
+def written_stamps(body: str, day_first: bool = False) -> list[When]:
+    """Every written/signed stamp in `body`, in order (see the module docstring); spans are body offsets."""
+    stamps = []
+    pos = 0
+    for line in body.splitlines(keepends=True):
+        stamps.extend(_line_stamps(body, pos, pos + len(line.rstrip("\r\n")), day_first))
+        pos += len(line)
+    return stamps
+
+
+def date_written_in(body: str, day_first: bool = False) -> When | None:
+    """The note's own date written: its latest stamp, before the first addendum heading when there are some."""
+    stamps = written_stamps(body, day_first)
+    addendum = _ADDENDUM_HEAD.search(body)
+    if addendum is not None:
+        stamps = [w for w in stamps if w.start < addendum.start()] or stamps
+    if not stamps:
+        return None
+    return max(stamps, key=lambda w: (w.date, w.time or time(0, 0)))
+
+
+def _line_stamps(body: str, start: int, end: int, day_first: bool) -> list[When]:
+    line = body[start:end]
+    lead = _LINE_LEAD.match(line)
+    found = []
+    for cue in _STAMP_CUE.finditer(line):
+        before = line[:cue.start()]
+        at_start = cue.start() == lead.end()
+        direct_only = False
+        if at_start or cue.group("esign") or _FIELD_SEPARATOR.search(before):
+            pass
+        elif cue.group("signer") and _AFTER_SIGNER.search(before) and len(before.split()) <= _SIGNER_WORDS:
+            pass
+        elif _SENTENCE_START.search(before):
+            direct_only = True
+        else:
+            continue
+        when = _stamp_date(body, start + cue.end(), end, day_first, direct_only)
+        if when is None and at_start and lead.group("stamp"):
+            # "[2026-09-30 16:45] Signed: M. Okafor RN": the line's own timestamp.
+            bracket = start + lead.start("stamp") + 1
+            when = date_at(body, bracket, day_first=day_first)
+        if when is not None:
+            found.append(when)
+    return found
+
+
+def _stamp_date(body: str, pos: int, end: int, day_first: bool, direct_only: bool) -> When | None:
+    """The date of the stamp whose verb ends at `pos`: right after it, or after its colon or "by" on the line."""
+    direct = _THEN_DATE.match(body, pos, end)
+    when = date_at(body, direct.end(), day_first=day_first) if direct else None
+    if when is not None or direct_only:
+        return when
+    field = _THEN_FIELD.match(body, pos, end)
+    if field is None:
+        return None
+    reach = min(end, field.end() + _STAMP_REACH)
+    for first, _, _ in find_dates(body[field.end():reach], day_first=day_first):
+        when = date_at(body, field.end() + first, day_first=day_first)
+        if when is not None:
+            return when
+    return None
 
 
 def _nth_line_end(text: str, n: int) -> int:

@@ -43,15 +43,24 @@ DATE_PATTERN = r"(?<![\w/.-])" + re.sub(r"\(\?P<\w+>", "(?:", _DATE_BODY.replace
 _HALF = r"[AaPp]\.?[Mm]\.?(?!\w)"
 
 
-def _clock_re(p: str) -> str:
+# Four digits are a time only where a time ends: a line end, punctuation, a name or "by"/"to" ("0805 J. Ortiz",
+# "0805 by", "1400-1445"); never before a lower-case word or more digits ("1000 units", "0805 2026").
+_MILITARY_END = r"(?=[ \t]*(?:\r?\n|$)|[ \t]*[|;,.)\]\u2013\u2014-](?!\d)|[ \t]*[\u2013\u2014-]\d{4}|[ \t]+(?:[A-Z(\[]|(?:by|for|to|until|and)\b))"
+
+
+def _clock_re(p: str, end: str = _MILITARY_END) -> str:
+    # 9:40 PM, 21:40, 21:40:05, 9 PM, and military time: 0805, 2140 hrs (four digits, 00-23 then 00-59);
+    # the second time of a range ("1400-1445 home visit") needs no `end`.
     return (rf"(?:(?P<{p}h>\d{{1,2}}):(?P<{p}m>\d{{2}})(?::\d{{2}}(?:\.\d+)?)?(?:[ \t]*(?P<{p}x>{_HALF}))?"
-            rf"|(?P<{p}hh>\d{{1,2}})[ \t]*(?P<{p}xx>{_HALF}))")
+            rf"|(?P<{p}hh>\d{{1,2}})[ \t]*(?P<{p}xx>{_HALF})"
+            rf"|(?P<{p}mh>[01]\d|2[0-3])(?P<{p}mm>[0-5]\d)(?:[ \t]*(?:hrs?|h)\b|{end}))")
 
 
-# A time right after a date: "11/20/2026 9:40 PM", "2026-11-20T21:40", "November 20, 2026, 9:30 AM to 10:15 AM".
+# A time right after a date: "11/20/2026 9:40 PM", "2026-11-20T21:40", "November 20, 2026, 9:30 AM to 10:15 AM",
+# "11/1/26 @ 0805", "11/03/2026 at 0812 hrs".
 _TIME_AFTER = re.compile(
-    r"(?:T|,?[ \t]+(?:at[ \t]+)?|,[ \t]*)" + _clock_re("a")
-    + r"(?:[ \t]*(?:-|–|—|to|until)[ \t]*" + _clock_re("b") + ")?"
+    r"(?:T|,?[ \t]+(?:(?:at|@)[ \t]*)?|,[ \t]*|[ \t]*@[ \t]*)" + _clock_re("a")
+    + r"(?:[ \t]*(?:-|–|—|to|until)[ \t]*" + _clock_re("b", r"(?![\d:])") + ")?"
 )
 @dataclass(frozen=True)
 class When:
@@ -131,10 +140,10 @@ def find_dates(text: str, reference: date | None = None, *, day_first: bool = Fa
 
 
 def _clock(m: re.Match[str], p: str) -> time | None:
-    hour_s = m.group(p + "h") or m.group(p + "hh")
+    hour_s = m.group(p + "h") or m.group(p + "hh") or m.group(p + "mh")
     if hour_s is None:
         return None
-    hour, minute = int(hour_s), int(m.group(p + "m") or 0)
+    hour, minute = int(hour_s), int(m.group(p + "m") or m.group(p + "mm") or 0)
     half = (m.group(p + "x") or m.group(p + "xx") or "").lower().replace(".", "")
     if half:
         if not 1 <= hour <= 12:
@@ -168,7 +177,7 @@ def _date_and_time(text: str, pos: int, reference: date | None, source: str,
         start_time = _clock(t, "a")
         if start_time is not None:
             consumed = t.end()
-            if t.group("bh") or t.group("bhh"):
+            if t.group("bh") or t.group("bhh") or t.group("bmh"):
                 until = _clock(t, "b")
                 # "9:30 to 10:15 AM": the first time takes the second's half of the day.
                 if until and not (t.group("ax") or t.group("axx")) and (t.group("bx") or t.group("bxx")):

@@ -1,11 +1,13 @@
 """Timeliness (NA81x, timeliness). Source: ../shared/domain.md sections 2.1 and 2.2.
 
-NA811 compares when a note was written (`date_written` from metadata, or a "Date
-written:"/"Signed:"/"Electronically signed ... on" line) with the service it
-documents. Deadlines differ by contract, so both thresholds are options; the
+NA811 compares when a note was written (`date_written` from metadata, or the
+latest stamp of the note's own signature or entry, see notemeta.py) with the
+service it documents. Deadlines differ by contract, so both thresholds are options; the
 defaults are the guide's: a warning after 24 hours, an error after 72 hours. A note
 labelled as a late entry or an addendum is exactly what the guide asks for and is
-quiet. A service without a time of day counts from the end of that day and a
+quiet; the word labels the note where a label stands (a line's start, "Late entry
+for 11/03", "Addendum (11/05/2026)", "Addendum to note of ...", "This is a late
+entry"), not in narrative ("to sign the lease addendum"). A service without a time of day counts from the end of that day and a
 written date without a time from the start of its day, so the rule errs towards
 silence. Without both dates there is nothing to check.
 """
@@ -24,6 +26,17 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..model import Finding
+
+
+# A label labels the note: at the start of a line ("LATE ENTRY", "**Addendum (11/05/2026)**", "[...] Late entry:"),
+# as the note's self-description ("This is a late entry"), or followed by what a label is followed by: a colon,
+# a dash, a bracket, a date, "for 11/03", "of the visit", "to note of ...". In narrative ("sign the lease
+# addendum.") the word labels nothing.
+_LABEL_LEAD = r"^[ \t>*_#\u2022-]*(?:\[[^\]\n]{4,40}\][ \t]*)?"
+_SELF_DESCRIBED = r"(?<!\w)(?:is|as|this)[ \t]+(?:an?[ \t]+)?"
+_LABEL_TAIL = (r"[*_]*[ \t]*(?::|\u2014|\u2013|-|\(|\[|\d|$"
+               r"|(?:for|of|re|regarding|dated|written|entered)\b"
+               r"|to\b[^\n.;]{0,40}?\b(?:note|visit|entry|record|report|contact|session|call|documentation|\d))")
 
 
 @register
@@ -62,7 +75,9 @@ class LateEntry(Rule):
             raise NoteassistError(f"options for {self.code}: labels: expected a list of words")
         self.labels = [x.strip() for x in labels]
         words = "|".join(r"[\s-]+".join(re.escape(w) for w in label.split()) for label in self.labels)
-        self.label_re = re.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)") if words else None
+        self.label_re = re.compile(
+            rf"(?im)(?:{_LABEL_LEAD}|{_SELF_DESCRIBED})(?:{words})(?!\w)|(?<!\w)(?:{words})(?!\w)(?={_LABEL_TAIL})"
+        ) if words else None
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         info = doc._.note.meta_info
