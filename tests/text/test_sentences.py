@@ -102,3 +102,20 @@ def test_sentences_look_ups():
     assert split.following(text.index("no")) == split[2]
     assert split.following(text.index("Third")) is None
     assert split.starts == {0, text.index("He"), text.index("Third")}
+
+
+def test_a_field_separator_ends_a_sentence_like_a_period():
+    text = "12/02/2026 14:30 | Call to the employer re: light duty | Outcome: job offer by Friday."
+    assert sentences(text) == ["12/02/2026 14:30 |", "Call to the employer re: light duty |",
+                               "Outcome: job offer by Friday."]
+    assert sentences("Claim WC-5 \u00b7 Worker: Ana Ruiz \u00b7 Adjuster: Lee") == [
+        "Claim WC-5 \u00b7", "Worker: Ana Ruiz \u00b7", "Adjuster: Lee"]
+    assert sentences("Strength 4|5 on the left.") == ["Strength 4|5 on the left."]
+
+
+def test_an_initial_before_a_word_that_only_starts_sentences_ends_the_sentence():
+    assert sentences("The form is marked with a large X. It was signed.") == [
+        "The form is marked with a large X.", "It was signed."]
+    assert sentences("He was moved to bed C. The nurse agreed.") == ["He was moved to bed C.", "The nurse agreed."]
+    assert sentences("Seen with K. Ruiz and J. Oduya today.") == ["Seen with K. Ruiz and J. Oduya today."]
+    assert sentences("Signed by A. B. Castro.") == ["Signed by A. B. Castro."]

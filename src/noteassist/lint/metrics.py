@@ -1,7 +1,8 @@
 """Readability metrics, one pure function each, computed on prose only.
 
 Headings, labels, list items and tables distort sentence-length formulas
-(domain guide 4.2), so `prose_text` keeps only paragraphs, one per line.
+(domain guide 4.2), so `prose_text` keeps only paragraphs, one per line, and
+not a header line of fields ("Claim WC-4 · Worker: ... · Adjuster: ...").
 Sentences are counted by the text layer's segmentation (text/sentences.py), the
 one the rules use, not by textstat's own splitter (which ends a sentence at
 "Dr." and inside "7.5 mg"); textstat gives the word and syllable counts.
@@ -60,10 +61,32 @@ _use_lazy_cmudict()
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-/.]*")
 
 
+# "Worker: ", "Claim #: ", "DOI: " inside a line; and what separates a header line's fields.
+_FIELD_LABEL = re.compile(r"(?:^|(?<=[ \t]))[A-Z][A-Za-z#/.&' ]{0,24}:(?=[ \t])")
+_FIELD_GAP = re.compile(r"[ \t][|\u00b7\u2022\u2013\u2014-][ \t]|\S[ \t]{3,}(?=\S)|\S\t+(?=\S)")
+
+
+def is_field_line(text: str) -> bool:
+    """A one-line record of fields rather than a sentence: "Claim #: WC-1  Worker: Ana Ruiz   DOI: 11/02/2025",
+    "Claim WC-4 · Worker: A. Ruiz · Adjuster: B. Lee", "SUMMARY - Claim WC-4 - Worker: A. Ruiz - DOI 11/04/2025".
+    Two field separators, or a separator and a label, or two labels, on a line with no sentence-final mark."""
+    line = text.strip()
+    if not line or "\n" in line or line[-1] in ".!?":
+        return False
+    gaps, labels = len(_FIELD_GAP.findall(line)), len(_FIELD_LABEL.findall(line))
+    return gaps >= 2 or labels >= 2 or (gaps >= 1 and labels >= 1)
+
+
+def prose_blocks(text: str, structure: NoteStructure) -> list:
+    """The note's paragraphs (`NoteStructure.prose_blocks`) without header lines of fields (`is_field_line`),
+    which the structure reads as paragraphs when they have no leading label."""
+    return [b for b in structure.prose_blocks() if not is_field_line(text[b.start:b.end])]
+
+
 def prose_text(text: str, structure: NoteStructure) -> str:
     """The note's paragraphs, one a line, each closed with punctuation."""
     parts = []
-    for block in structure.prose_blocks():
+    for block in prose_blocks(text, structure):
         chunk = " ".join(text[block.start:block.end].split())
         if chunk and chunk[-1] not in ".!?":
             chunk += "."

@@ -14,6 +14,12 @@ Rule-based, no model, a few microseconds a line. A sentence ends
   - a common abbreviation followed by a lower-case word: "approx. 3 wk. of PT", "9 a.m. on Monday",
     "Smith Jr. said", "M.D. reports".
 
+A field separator ends a sentence too: " | " or " · " between the fields of a one-line record
+("10/06/2026 09:12 | Outbound call to ... | Purpose: ... | Outcome: ..."); the separator closes the sentence
+before it, as a period does (sentences cover the line, as spaCy's do). A one-letter word before a period
+is an initial ("J. Patel") unless a word that only starts sentences follows it ("the letter W. These
+are ...", "in bed C. She ...").
+
 Credentials end a sentence like any other word ("... with Dr. Lena Ortiz, PhD. Dr. Ortiz reports ...",
 "... by J. Patel, M.D. She ..."), and so does "a.m."/"p.m." before a capitalised word ("at 9 a.m. The
 worker ..."). Decimals (7.5 mg), dates (11/20/2026, Nov. 20) and times (9:30) have no white space after
@@ -33,8 +39,14 @@ from functools import cached_property
 
 __all__ = ["Sentences", "clause_around", "sentence_around", "sentence_spans", "split_sentences"]
 
-# A sentence-final mark and the closing quotes or brackets after it, then white space on the same line.
-_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=[ \t]+\S)")
+# A sentence-final mark and the closing quotes or brackets after it, then white space on the same line;
+# or a field separator between white space ("... TPA | Purpose: ...", "Claim WC-1 \u00b7 Worker: ...").
+_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=[ \t]+\S)|(?<=[ \t])[|\u00b7](?=[ \t]+\S)")
+# Words that start a sentence and are never a surname after an initial: "the letter W. These ...".
+_SENTENCE_STARTERS = frozenset({
+    "the", "this", "these", "those", "that", "he", "she", "it", "they", "we", "there", "his", "her", "their",
+    "its", "our", "my", "your", "i", "you",
+})
 # The word just before a period: letters, digits, inner periods ("e.g", "a.m", "M.D"), apostrophes, hyphens.
 _WORD_BEFORE = re.compile(r"([A-Za-z0-9][A-Za-z0-9.'\-]*)")
 _LINE = re.compile(r"[^\r\n]+")
@@ -63,7 +75,7 @@ _ABBREVIATIONS = frozenset({
 
 def _ends_sentence(line: str, mark: re.Match[str]) -> bool:
     """Whether the punctuation `mark` in `line` closes a sentence, judged by the word before and after it."""
-    if "?" in mark.group() or "!" in mark.group():
+    if "?" in mark.group() or "!" in mark.group() or mark.group() in ("|", "\u00b7"):
         return True
     following = line[mark.end():].lstrip()
     # The first character of the next word, past any opening bracket or quote: "Co. (policy no. ...)".
@@ -79,7 +91,9 @@ def _ends_sentence(line: str, mark: re.Match[str]) -> bool:
     if low in _NEVER_END:
         return False
     if len(word) == 1 and word.isalpha():  # an initial, "J. Patel"; or "a." in "a. call the adjuster"
-        return False
+        # ... unless a sentence starts after it: "the letter W. These are", "room C. She left".
+        next_word = re.match(r"[A-Za-z]+(?=[ \t,])", following)
+        return bool(next_word and next_word.group()[0].isupper() and next_word.group().lower() in _SENTENCE_STARTERS)
     if word.isdigit() and len(word) <= 3 and _ENUMERATOR_LEAD.search(line, 0, before.start()):
         return False  # "1. Call Lisa", "Plan: 1. PT. 2. Follow up."
     if low in _BEFORE_NUMBER and any(c.isdigit() for c in following.split(None, 1)[0]):

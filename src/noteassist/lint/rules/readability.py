@@ -3,14 +3,17 @@
 Scores prose paragraphs only: headings, labelled fields, list items and tables
 distort sentence-length formulas (4.2 caveats). Targets depend on the reader:
 adjuster reports (non-clinician business reader) warn at FKGL > 12 and
-FRE < 40; internal notes for clinical peers get information only.
+FRE < 40; internal notes for clinical peers get information only, except a
+sentence twice its audience's length limit, which is a warning for any reader.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from ...errors import NoteassistError
 from .. import metrics
 from ..registry import Rule, register
 
@@ -30,7 +33,23 @@ def _audience(doc: Doc) -> str:
 
 def _prose_blocks(doc: Doc) -> list[Block]:
     note = doc._.note
-    return note.structure.prose_blocks() if note is not None else []
+    return metrics.prose_blocks(note.body, note.structure) if note is not None else []
+
+
+# A dose with its unit: "ibuprofen 800 mg", "0.5 mL", "2 tabs".
+_DOSE = re.compile(r"(?i)(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:mg|mcg|\u00b5g|g|ml|units?|iu|meq|tabs?|tablets?|caps?|puffs?)\b")
+_LIST_MIN_ITEMS = 6
+_LIST_ITEM_WORDS = 3
+
+
+def is_list(text: str) -> bool:
+    """A list written on one line rather than a sentence: three or more doses ("Medications: naproxen 500 mg
+    twice a day, omeprazole 20 mg daily, ..."), or six or more comma- or semicolon-separated items of three
+    words or fewer in the middle ("Denies fever, chills, night sweats, cough, ...")."""
+    if len(_DOSE.findall(text)) >= 3:
+        return True
+    items = sorted(metrics.word_count(item) for item in re.split(r"[,;]", text) if item.strip())
+    return len(items) >= _LIST_MIN_ITEMS and items[len(items) // 2] <= _LIST_ITEM_WORDS
 
 
 def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, int, str]]:
@@ -43,11 +62,12 @@ def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, 
     if note is None:
         return
     kinds = ("paragraph", "field", "list_item") if with_fields else ("paragraph",)
+    text = note.body
     spans = [(b.value_start if b.kind != "paragraph" else b.start, b.end)
-             for b in note.structure.blocks if b.kind in kinds]
+             for b in note.structure.blocks
+             if b.kind in kinds and not (b.kind == "paragraph" and metrics.is_field_line(text[b.start:b.end]))]
     if not spans:
         return
-    text = note.body
     for s_start, s_end in note.sentences:
         for block_start, block_end in spans:
             if block_end <= s_start:
@@ -56,7 +76,7 @@ def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, 
                 break
             start, end = max(s_start, block_start), min(s_end, block_end)
             chunk = text[start:end]
-            stripped = chunk.strip()
+            stripped = chunk.strip().rstrip("|\u00b7").rstrip()  # a field separator closing the sentence
             if stripped:
                 start += len(chunk) - len(chunk.lstrip())
                 yield start, start + len(stripped), stripped
@@ -176,12 +196,14 @@ class LongSentence(_AudienceRule):
     severity = "warning"
     reads: frozenset[str] = frozenset()  # the note's sentences (text layer), no parse
     scope = "sentence"
-    defaults = {"adjuster_max_words": 25, "internal_max_words": 35}
+    defaults = {"adjuster_max_words": 25, "internal_max_words": 35, "warn_factor": 2}
     summary = "A prose sentence is longer than its audience can take in at once."
     explanation = (
         "Plain-language guidance keeps sentences to about 20 words. Adjuster reports warn above 25 words; "
-        "internal notes get an information-level finding above 35. Sentences in paragraphs, field values "
-        "(\"A: ...\") and list items count; headings and tables do not."
+        "internal notes get an information-level finding above 35, and a warning when the sentence is "
+        "`warn_factor` (2) times that or longer (70 words): a run-on a reviewer sends back whoever reads it. "
+        "Sentences in paragraphs, field values (\"A: ...\") and list items count; headings, tables, header "
+        "lines of fields and lists written on one line (a medication list, a run of pertinent negatives) do not."
     )
     bad = (
         "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
@@ -202,14 +224,20 @@ class LongSentence(_AudienceRule):
         audience = _audience(doc)
         limit = self.limit(self.config, audience)
         level = self.level_for(audience)
+        try:
+            far = float(self.options["warn_factor"]) * limit
+        except (TypeError, ValueError):
+            raise NoteassistError(f"options for {self.code}: warn_factor must be a number") from None
         for start, end, text in prose_sentences(doc, with_fields=True):
             words = metrics.word_count(text)
-            if words > limit:
+            if words > limit and not is_list(text):
+                far_over = words >= far and self.level == self.severity  # a re-levelled rule keeps its level
                 yield self.finding(
                     doc, start, end,
-                    f"sentence has {words} words; keep {audience} sentences to {limit} or fewer",
+                    f"sentence has {words} words; keep {audience} sentences to {limit} or fewer"
+                    + (f" (this one is {words / limit:.1f} times that)" if far_over else ""),
                     ["split into two sentences"],
-                    severity=level,
+                    severity="warning" if far_over else level,
                 )
 
 
@@ -221,19 +249,27 @@ class HardSentence(Rule):
     severity = "info"
     reads: frozenset[str] = frozenset()  # the note's sentences (text layer), no parse
     scope = "sentence"
-    defaults = {"min_words": 12, "max_grade": 18}
+    defaults = {"min_words": 12, "max_grade": 18, "audiences": ["adjuster"]}
     summary = "A prose sentence scores above grade 18 on its own."
     explanation = (
         "Flesch-Kincaid grade of a single prose sentence of at least `min_words` words. A score above "
         "`max_grade` means long words packed into a long sentence, usually medical jargon a lay reader "
-        "cannot follow. Information only: formulas are rough on one sentence. A sentence NA303 already flags "
-        "as too long is not flagged again."
+        "cannot follow. Information only: formulas are rough on one sentence. It points at the hard "
+        "sentence in otherwise readable prose, for the `audiences` who are lay readers (adjuster reports; "
+        "clinical peers reading internal notes know the terms, domain guide 4.2). When the whole prose is "
+        "already over its grade target (NA301), that one finding says it; a sentence NA303 already flags as "
+        "too long is not flagged again either."
     )
     bad = GradeLevelTooHigh.bad
     good = GradeLevelTooHigh.good
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
+        audience = _audience(doc)
+        audiences = self.options["audiences"]
+        if audience not in ([audiences] if isinstance(audiences, str) else audiences) \
+                or self._whole_prose_over_target(doc, audience):
+            return
         min_words = int(self.options["min_words"])
         max_grade = float(self.options["max_grade"])
         # A sentence already over NA303's length limit gets one finding, not two: splitting it is the fix.
@@ -249,3 +285,13 @@ class HardSentence(Rule):
                     f"sentence reads at grade {grade:.1f}; use plainer words or split it",
                     ["split into two sentences", "replace medical terms with plain words"],
                 )
+
+    def _whole_prose_over_target(self, doc: Doc, audience: str) -> bool:
+        """Whether the note's prose as a whole is over its audience's grade target, as NA301 judges it."""
+        options = {**GradeLevelTooHigh.defaults, **self.config.options_for(GradeLevelTooHigh)}
+        prose = doc._.note.prose
+        if metrics.word_count(prose) < int(options["min_words"]):
+            return False
+        grade = metrics.flesch_kincaid_grade(prose)
+        limit = options[f"{'adjuster' if audience == 'adjuster' else 'internal'}_max_grade"]
+        return grade is not None and grade > limit
