@@ -1,11 +1,24 @@
 """Missing required elements (NA1xx, missing-element).
 
-Source: domain guide 1.1-1.6 and CONTRACT.md "Note types and their required elements".
-An element is present when the note's text states it: under a heading or field label
-that names it (with a value that is not empty or negated, "Plan: none", "Work status:
-not addressed"), or in prose through a cue that its sentence does not negate ("He
-remains off work" counts; "Return to work was not discussed" does not). The cue
-lexicon is data: `elements.yaml` next to this module.
+Source: domain guide 1.0-1.6 and CONTRACT.md "Note types and their required elements".
+An element counts as present from the evidence a QA reviewer accepts, wherever it stands:
+
+- a label that names it, in any layout: "Label: value", a heading, "**Label.** value", a label behind a
+  timestamp or an author-role prefix ("[2026-09-30 10:10] CM Plan: ..."), a numbered or lettered section
+  ("8. Case manager plan", "B - Behavior"), dot leaders ("Closure Date ..... 10/30/2026"), a pipe
+  ("NCM PLAN | ..."), a table whose first column is headed by the label, or a label after a sentence in a
+  one-line note ("TC to IW ... Purpose: ... Plan: ..."); abbreviations ("CM Plan", "Tx", "RTW", "f/u") are
+  labels of the lexicon; the value must not be empty or negated ("Plan: none", "Work status: not addressed",
+  "Goals: to be set");
+- a sentence that states it: phrases, token patterns and regexes, and parse cues that read the verb's
+  lemma, its subject and its objects from the dependency parse ("Dr. Paulsen found a healed scar", "She
+  diagnosed fractures", "Outbound call to Dana Whitfield", "he told me that he felt...") and that its
+  sentence does not negate ("Return to work was not discussed" does not count).
+
+In a SOAP, DAP or BIRP note laid out in its sections, a section element counts only from its own label.
+When the layout was not recognised well enough to be sure (few recognised labels, mostly one block of
+prose, a type that was inferred), the finding is a warning that says so, never an error. The cue lexicon,
+with a rationale per cue group, is data: `elements.yaml` next to this module.
 """
 
 from __future__ import annotations
@@ -24,18 +37,25 @@ from ..model import Finding
 from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
     from ...text.sentences import Sentences
     from ...text.structure import Block, NoteStructure
 
 LEXICON_PATH = Path(__file__).with_name("elements.yaml")
 
-# A value that states nothing: "none", "n/a", "not addressed", "TBD", "-".
+# A value that states nothing: "none", "n/a", "not addressed", "TBD", "-", "none yet", "to be set".
 _EMPTY_VALUE = re.compile(
     r"^\W*(?:none|n/?a|na|nil|unknown|unk|tbd|tba|not applicable|not addressed|not discussed|not documented|"
     r"not reviewed|not provided|not stated|not given|not available|not obtained|not assessed|not specified|"
     r"not known|not done|no information|no info|blank|-+|\?+)?\W*$",
+    re.I,
+)
+# A value deferred to later states nothing yet: "none yet; adjuster is arranging one", "to be set after...".
+_DEFERRED_VALUE = re.compile(
+    r"^\W*(?:none\s+yet|not\s+yet\s+(?:set|known|scheduled|determined|assigned|established|identified|chosen)|"
+    r"to\s+be\s+(?:set|determined|decided|scheduled|assigned|arranged|established|identified|confirmed|completed|"
+    r"discussed|addressed|developed)|pending\s+(?:assignment|selection))\b",
     re.I,
 )
 _NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
@@ -50,16 +70,61 @@ _CLAUSE_BREAK = {",", ";", ":", "but", "and", "or", "while", "although", "howeve
 _WINDOW = 5
 #: Elements a record's metadata states (a CSV column, front matter), as a system header does.
 _FROM_METADATA = ("date_of_service", "date_of_injury")
-_LIST_FIELD = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+(?:\*\*)?([^:\n]{1,50}?)(?:\*\*)?:(?:\*\*)?\s*(.*)$")
+#: Elements whose value may be a bare date; every other labelled value must hold a word.
+_DATE_VALUED = frozenset({"date_of_service", "date_of_injury", "closure_date", "report_period", "next_appointment"})
+
+# -- label layouts ------------------------------------------------------------------------------------------
+# What may stand before a label on its line: a bracketed stamp "[2026-09-30 10:10]", an ISO or US date-time
+# "2026-09-30 10:10 -", "10/02/2026 0938", a bullet, a number or letter "8.", "a)", "(1)", Markdown "#".
+_LINE_PREFIX = re.compile(
+    r"(?:[ \t]+"
+    r"|\[[^\]\n]{1,40}\][ \t]*"
+    r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:?\d{2}(?::\d{2})?)?[ \t]*(?:[-\u2013\u2014|][ \t]*)?(?=[A-Za-z*])"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?[ \t]+\d{1,2}:?\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]*(?:[-\u2013\u2014|][ \t]*)?(?=[A-Za-z*])"
+    r"|[-*+\u2022>][ \t]+"
+    r"|\(?\d{1,3}[.)][ \t]+"
+    r"|\(?[a-z][.)][ \t]+(?=[A-Za-z*])"
+    r"|#{1,6}[ \t]+)"
+)
+# Where a label's words end: a colon (not a clock "10:10" or a link), dot leaders, a pipe with spaces.
+_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+")
+# "**Scheduled follow-up.** Preoperative visit...": a bold run-in label ending in a period.
+_BOLD_RUN_IN = re.compile(r"\*\*([^*\n]{1,50}?)[.:]\*\*[ \t]*")
+# Where a label may start inside a line: after a sentence end, a pipe, a semicolon, a comma or bold markers.
+_BOUNDARY = re.compile(r"[.;!?][ \t]+|[ \t]\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}")
+#: Results of dropping words from a label that name nothing by themselves ("Referral date" is not the
+#: date of service, "Emergency contact" is not the call's contact).
+_GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "subject", "re", "who", "party",
+                      "contact", "type", "name", "to", "from", "with", "when", "number", "s", "o", "a", "p", "d", "b",
+                      "i", "r", "status", "closed", "work", "injury", "present"})
+_TAIL = re.compile(r"^(.+?)\s+(?:of|for|to|at|on|in|with|vs\.?|versus|toward|towards|per)\s+\S")
 
 
 def normalize(label: str) -> str:
-    """Label as compared with the lexicon: lowercase, '&' -> 'and', '(s)'/'(...)' dropped, spaces collapsed."""
+    """Label as compared with the lexicon: lowercase, '&' -> 'and', '(s)'/'(...)' dropped, numbering and
+    bullets ("8.", "a)", "B -") dropped, spaces collapsed."""
     label = re.sub(r"[*_#:`]", " ", label.lower()).replace("&", " and ")
     label = re.sub(r"\([^)]*\)", " ", label)
+    label = re.sub(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[a-z]\s*[\u2014\u2013-])\s+", " ", label)
     # "Plan per provider", "Work status per Dr. Lee", "Restrictions from the PTP": the label is what precedes.
     label = re.sub(r"\s+(?:per|from|by|according to)\s+.*$", "", label)
-    return re.sub(r"\s+", " ", label).strip(" .-")
+    return re.sub(r"\s+", " ", label).strip(" .-\u2014\u2013")
+
+
+@dataclass
+class CueGroup:
+    """One group of prose cues with its rationale (`why`); `types` limits it to some note types."""
+
+    why: str
+    types: frozenset[str] | None = None
+    phrases: list[str] = field(default_factory=list)
+    patterns: list[list[dict]] = field(default_factory=list)
+    #: (compiled regex, first_lines or 0 for anywhere)
+    regexes: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+    #: Regexes that state the element although worded negatively ("has not returned to work" is a work
+    #: status), so negation does not cancel them.
+    states: list[re.Pattern[str]] = field(default_factory=list)
+    parse: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -67,49 +132,114 @@ class ElementSpec:
     id: str
     message: str
     labels: frozenset[str]
+    looked_for: str = ""
     allow_none: bool = False
-    phrases: list[str] = field(default_factory=list)
-    patterns: list[list[dict]] = field(default_factory=list)
-    #: (compiled regex, first_lines or 0 for anywhere)
-    regexes: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
-    #: Regexes that state the element although worded negatively ("has not returned to work" is a work
-    #: status; "no lifting over 10 lb" is a restriction), so negation does not cancel them.
-    states: list[re.Pattern[str]] = field(default_factory=list)
+    #: Labels another element owns too ("Plan"), and the elements whose requirement makes them ambiguous.
+    shared_labels: frozenset[str] = frozenset()
+    unless_required: frozenset[str] = frozenset()
+    groups: list[CueGroup] = field(default_factory=list)
     #: For a conditional element (notetypes.CONDITIONAL_ELEMENTS): regexes that make it required, and
     #: regexes that, anywhere in the same sentence, cancel the trigger.
     required_when: list[re.Pattern[str]] = field(default_factory=list)
     not_when: list[re.Pattern[str]] = field(default_factory=list)
+    not_in_sections: tuple[str, ...] = ("goal",)
     #: The conditional element is checked only in notes that require this element.
     only_with: str | None = None
     #: Present when some prose sentence carries no cue of these elements (DAP "data" is what is left
     #: once assessment and plan statements are set aside).
     unclaimed_by: tuple[str, ...] = ()
 
+    def groups_for(self, note_type: str | None) -> list[CueGroup]:
+        return [g for g in self.groups if g.types is None or note_type in g.types]
+
+
+@dataclass
+class Lexicon:
+    specs: dict[str, ElementSpec]
+    classes: dict[str, frozenset[str]]
+    roles: tuple[str, ...]
+    sectioned_formats: frozenset[str]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("{DATE}", DATE_PATTERN))  # a date as text/dates.py reads it
+
 
 def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, ElementSpec]:
+    return load_full_lexicon(path).specs
+
+
+def load_full_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    classes = {k: frozenset(str(w).lower() for w in v) for k, v in data.pop("_classes").items() if k != "why"}
+    roles = tuple(sorted((str(w).lower() for w in data.pop("_roles")["words"]), key=len, reverse=True))
+    sectioned = frozenset(data.pop("_sectioned_formats")["types"])
     specs: dict[str, ElementSpec] = {}
     for element, entry in data.items():
-        regexes = []
-        for item in entry.get("regex", []):
-            item = item if isinstance(item, dict) else {"pattern": item}
-            pattern = item["pattern"].replace("{DATE}", DATE_PATTERN)  # a date as text/dates.py reads it
-            regexes.append((re.compile(pattern), int(item.get("first_lines", 0))))
+        labels: set[str] = set()
+        shared: set[str] = set()
+        unless: set[str] = set()
+        groups = []
+        for raw in entry.get("cues", []):
+            if not raw.get("why"):
+                raise ValueError(f"{path.name}: {element}: every cue group needs a `why`")
+            labels |= {normalize(x) for x in raw.get("labels", [])}
+            shared |= {normalize(x) for x in raw.get("shared_labels", [])}
+            unless |= set(raw.get("unless_required", []))
+            regexes = []
+            for item in raw.get("regex", []):
+                item = item if isinstance(item, dict) else {"pattern": item}
+                regexes.append((_compile(item["pattern"]), int(item.get("first_lines", 0))))
+            groups.append(CueGroup(
+                why=raw["why"],
+                types=frozenset(raw["types"]) if raw.get("types") else None,
+                phrases=[p.lower() for p in raw.get("phrases", [])],
+                patterns=raw.get("patterns", []),
+                regexes=regexes,
+                states=[_compile(p) for p in raw.get("states", [])],
+                parse=raw.get("parse", []),
+            ))
         specs[element] = ElementSpec(
             id=element,
             message=entry.get("message", f"no {element.replace('_', ' ')}"),
-            labels=frozenset(normalize(x) for x in entry.get("labels", [])),
+            looked_for=entry.get("looked_for", ""),
+            labels=frozenset(labels),
             allow_none=bool(entry.get("allow_none", False)),
-            phrases=[p.lower() for p in entry.get("phrases", [])],
-            patterns=entry.get("patterns", []),
-            regexes=regexes,
-            states=[re.compile(pattern) for pattern in entry.get("states", [])],
-            required_when=[re.compile(pattern) for pattern in entry.get("required_when", [])],
-            not_when=[re.compile(pattern) for pattern in entry.get("not_when", [])],
+            shared_labels=frozenset(shared),
+            unless_required=frozenset(unless),
+            groups=groups,
+            required_when=[_compile(p) for p in entry.get("required_when", [])],
+            not_when=[_compile(p) for p in entry.get("not_when", [])],
+            not_in_sections=tuple(entry.get("not_in_sections", ("goal",))),
             only_with=entry.get("only_with"),
             unclaimed_by=tuple(entry.get("unclaimed_by", ())),
         )
-    return specs
+    return Lexicon(specs, classes, roles, sectioned)
+
+
+@dataclass
+class LabelHit:
+    """A label found in the text: the elements it names (own and shared), where it is and its value."""
+
+    elements: set[str]
+    shared: set[str]
+    start: int
+    label_end: int
+    value_start: int
+    value_end: int
+    #: The label opens its line (after any stamp or bullet): an empty value continues on the next lines.
+    opens_line: bool = True
+
+
+@dataclass
+class Evidence:
+    """What the rule found in one note."""
+
+    present: set[str]
+    #: Lines with a recognised label of any element: how well the layout was understood.
+    recognised_labels: int = 0
+    #: Share of the note's text in its largest paragraph.
+    largest_block: float = 0.0
 
 
 @register
@@ -125,22 +255,36 @@ class MissingRequiredElement(Rule):
         "Each note type has elements a reviewer or adjuster looks for first: a physician-visit note needs the date "
         "of service, provider, subjective and objective findings, diagnosis, treatment plan, work status, next "
         "appointment and the case manager's plan; telephonic, assessment, SOAP/DAP/BIRP, progress and closure notes "
-        "have their own lists. An element counts when the text states it, under a heading or field label or in "
-        "prose (\"He remains off work\", \"Return visit in two weeks\"). An empty or negated statement (\"Work "
-        "status: not addressed\", \"Plan: none\", \"Work status was not discussed\") does not count: ask the "
-        "provider or state the element explicitly."
+        "have their own lists. An element counts when the text states it: under a label in any common layout "
+        "(\"Work status:\", \"[10:10] CM Plan:\", \"RTW:\", \"f/u:\", a header line, a table), or in a sentence whose "
+        "subject, verb and object state it (\"He remains off work\", \"Dr. Lee found...\", \"Return visit in two "
+        "weeks\"). An empty or negated statement (\"Work status: not addressed\", \"Plan: none\", \"Work status was "
+        "not discussed\") does not count: ask the provider or state the element explicitly. When the note's layout "
+        "was not recognised (mostly unlabelled prose, an inferred type), the finding is a warning."
     )
     bad = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Work status was not discussed."
     good = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Modified duty, no lifting over 20 lb."
-    source = "domain guide 1.1-1.6; CONTRACT.md note types"
+    source = "domain guide 1.0-1.6; CONTRACT.md note types"
+
+    #: Fewer recognised label lines than this, and the layout was not understood well enough for an error.
+    min_labels = 3
+    #: A largest paragraph holding more than this share of the text: the note is mostly one unstructured block.
+    max_block_share = 0.6
 
     def __init__(self, config):
         super().__init__(config)
-        self.specs = load_lexicon()
+        lexicon = load_full_lexicon()
+        self.specs = lexicon.specs
+        self.classes = lexicon.classes
+        self.roles = lexicon.roles
+        self.sectioned_formats = lexicon.sectioned_formats
         self._label_index: dict[str, set[str]] = {}
+        self._shared_index: dict[str, set[str]] = {}
         for spec in self.specs.values():
             for label in spec.labels:
                 self._label_index.setdefault(label, set()).add(spec.id)
+            for label in spec.shared_labels:
+                self._shared_index.setdefault(label, set()).add(spec.id)
         self._phrase_matcher = None
         self._matcher = None
         self._vocab = None
@@ -154,10 +298,12 @@ class MissingRequiredElement(Rule):
             matcher = Matcher(doc.vocab)
             tokenizer = _tokenizer_for(doc)
             for spec in self.specs.values():
-                if spec.phrases:
-                    phrase_matcher.add(spec.id, [tokenizer(p) for p in spec.phrases])
-                if spec.patterns:
-                    matcher.add(spec.id, spec.patterns)
+                for index, group in enumerate(spec.groups):
+                    key = f"{spec.id}#{index}"
+                    if group.phrases:
+                        phrase_matcher.add(key, [tokenizer(p) for p in group.phrases])
+                    if group.patterns:
+                        matcher.add(key, group.patterns)
             self._phrase_matcher, self._matcher, self._vocab = phrase_matcher, matcher, doc.vocab
         return self._phrase_matcher, self._matcher
 
@@ -174,25 +320,46 @@ class MissingRequiredElement(Rule):
         if not required:
             return
         # A case-management export states the service date in its own column, the note's header.
-        present = {e for e in _FROM_METADATA if e in required and note.meta.get(e)}
-        present |= self.present_elements(doc, note.structure, set(required) - present)
+        metadata = {e for e in _FROM_METADATA if e in required and note.meta.get(e)}
+        evidence = self.evidence(doc, note.structure, set(required) - metadata, note.note_type, set(required))
+        unsure = self._layout_doubt(evidence, note.note_type_source)
         for element in required:
-            if element in present or element not in self.specs:
+            if element in metadata or element in evidence.present or element not in self.specs:
                 continue
+            spec = self.specs[element]
             start, end = triggers.get(element, (0, 0))
-            yield self.finding(doc, start, end, self.specs[element].message, element=element)
+            message = spec.message + (f"; looked for {spec.looked_for}" if spec.looked_for else "")
+            if unsure:
+                message += f"; {unsure}, so this is a warning"
+            yield self.finding(doc, start, end, message, severity="warning" if unsure else None, element=element)
+
+    def _layout_doubt(self, evidence: Evidence, source: str) -> str | None:
+        """Why the finding cannot be an error, or None when the note's layout was understood."""
+        if evidence.recognised_labels < self.min_labels or evidence.largest_block > self.max_block_share:
+            return "the note's layout was not recognised"
+        if source == "inferred" and evidence.recognised_labels < 2 * self.min_labels:
+            return "the note type was inferred and the layout only partly recognised"
+        return None
 
     def triggered(self, text: str, structure: NoteStructure | None = None,
                   sentences: Sentences | None = None) -> dict[str, tuple[int, int]]:
         """Conditional elements this text calls for, with the span of the first trigger that its clause
-        does not cancel ("no modified duty available" cancels) and that is not in a Goals section."""
+        does not cancel ("no modified duty available" cancels) and that is not under a Goals (or
+        Recommendations, Next steps) section or label."""
         sentences = sentences if sentences is not None else split_sentences(text)
         found: dict[str, tuple[int, int]] = {}
+        hits_by_label = None
         for element, spec in self.specs.items():
             hits = sorted((m.start(), m.end()) for regex in spec.required_when for m in regex.finditer(text))
             for start, end in hits:
                 section = structure.section_at(start) if structure is not None else None
-                if section is not None and "goal" in section.label:
+                if section is not None and any(word in section.label for word in spec.not_in_sections):
+                    continue
+                if hits_by_label is None:
+                    hits_by_label = self._label_hits(text, structure)
+                if any(h.value_start <= start < h.value_end and any(word in normalize(text[h.start:h.label_end])
+                                                                    for word in spec.not_in_sections)
+                       for h in hits_by_label):
                     continue
                 clause = text[slice(*sentences.clause_around(start, end))]
                 if not any(cancel.search(clause) for cancel in spec.not_when):
@@ -200,121 +367,363 @@ class MissingRequiredElement(Rule):
                     break
         return found
 
-    def present_elements(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
-        present = self._labelled(text_of(doc), structure, wanted)
-        if wanted <= present:
-            return present
-        present |= self._prose(doc, structure, wanted - present)
-        return present
+    def present_elements(self, doc: Doc, structure: NoteStructure, wanted: set[str],
+                         note_type: str | None = None) -> set[str]:
+        return self.evidence(doc, structure, wanted, note_type, wanted).present
 
-    def _labelled(self, text: str, structure: NoteStructure, wanted: set[str]) -> set[str]:
+    def evidence(self, doc: Doc, structure: NoteStructure, wanted: set[str], note_type: str | None,
+                 required: set[str]) -> Evidence:
+        text = text_of(doc)
+        hits = self._label_hits(text, structure)
+        label_zones = structure.label_zones() + [(h.start, h.label_end) for h in hits]
+        cues = self._cue_hits(doc, wanted, note_type, label_zones)
+        labelled, present = self._labelled(text, structure, hits, wanted, required, cues)
+        # A SOAP/DAP/BIRP note laid out in its sections: a section element counts only from its label.
+        sections_only: set[str] = set()
+        if note_type in self.sectioned_formats:
+            format_elements = {e for e in required if e != "date_of_service"}
+            if len(labelled & format_elements) >= 2:
+                sections_only = format_elements
+        for element in wanted - present - sections_only:
+            if any(e == element for e, _, _ in cues):
+                present.add(element)
+            elif self.specs[element].unclaimed_by and self._unclaimed_sentence(doc, cues, element, label_zones):
+                present.add(element)
+        lines = {text.count("\n", 0, h.start) for h in hits}
+        lines |= {text.count("\n", 0, b.start) for b in structure.blocks
+                  if b.kind in ("heading", "field") and self._elements_for(b.label)[0] | self._elements_for(b.label)[1]}
+        body = max(1, len(text.strip()))
+        largest = max((b.end - b.start for b in structure.blocks if b.kind == "paragraph"), default=0)
+        return Evidence(present, len(lines), largest / body)
+
+    # -- labels -----------------------------------------------------------------------------------------------
+    def _label_hits(self, text: str, structure: NoteStructure | None = None) -> list[LabelHit]:
+        """Every label the lexicon knows, in any of the layouts the module docstring lists, with its value:
+        the rest of its line up to the next label, or, for a label alone on its line, the lines below it up to
+        the next label line or heading."""
+        hits: list[LabelHit] = []
+        line_hits: list[tuple[int, int, list[LabelHit]]] = []
+        for m in re.finditer(r"[^\n]+", text):
+            line_start, line_end = m.start(), m.end()
+            pos = line_start
+            while (p := _LINE_PREFIX.match(text, pos, line_end)) and p.end() > pos:
+                pos = p.end()
+            found = self._labels_in_line(text, pos, line_end)
+            if not found:
+                rest = text[pos:line_end].strip()
+                # A label alone on its line with no separator: "8. Case manager plan", "WORK STATUS".
+                if rest and len(rest.split()) <= 6 and not rest.endswith((".", ",", ";")):
+                    own, shared = self._elements_for(rest)
+                    if own or shared:
+                        found = [LabelHit(own, shared, pos, line_end, line_end, line_end)]
+            line_hits.append((line_start, line_end, found))
+        headings = {b.start for b in structure.blocks if b.kind == "heading"} if structure is not None else set()
+        for index, (_, line_end, found) in enumerate(line_hits):
+            for hit in found:
+                if hit.opens_line and not text[hit.value_start:hit.value_end].strip(" \t*"):
+                    # The value is on the lines below, up to the next label line or heading.
+                    end = hit.value_end
+                    for next_start, next_end, next_found in line_hits[index + 1:]:
+                        if any(h.opens_line for h in next_found) or any(next_start <= s < next_end for s in headings):
+                            break
+                        end = next_end
+                    hit.value_start, hit.value_end = line_end, end
+                hits.append(hit)
+        return hits
+
+    def _labels_in_line(self, text: str, pos: int, line_end: int) -> list[LabelHit]:
+        found: list[LabelHit] = []
+        if m := _BOLD_RUN_IN.match(text, pos, line_end):
+            own, shared = self._elements_for(m.group(1))
+            if own or shared:
+                found.append(LabelHit(own, shared, pos, m.end(), m.end(), line_end))
+        for sep in _SEPARATOR.finditer(text, pos, line_end):
+            if found and sep.start() < found[-1].value_start:
+                continue
+            colon = ":" in sep.group()
+            if not colon and found:
+                continue
+            # The label's words: back to the line start or the last boundary before the separator.
+            segment_start = pos
+            for b in _BOUNDARY.finditer(text, pos, sep.start()):
+                segment_start = b.end()
+            if not colon and segment_start != pos:
+                continue  # dot leaders and pipes separate a label that opens its line
+            segment = text[segment_start:sep.start()]
+            start = segment_start
+            own, shared = self._elements_for(segment) if len(segment.split()) <= 6 else (set(), set())
+            if not (own or shared) and colon:
+                # A label at the end of a phrase: "Outbound call to IW Pike re: confirm...".
+                words = list(re.finditer(r"[A-Za-z][\w/'\-]*", segment))
+                for k in (3, 2, 1):
+                    if len(words) >= k:
+                        candidate = segment[words[-k].start():]
+                        if len(candidate.strip()) < 2:
+                            continue
+                        own, shared = self._elements_for(candidate)
+                        if own or shared:
+                            start = segment_start + words[-k].start()
+                            break
+            if not (own or shared):
+                continue
+            if segment_start != pos and len(normalize(text[start:sep.start()])) == 1:
+                continue  # "S:" or "A:" inside a sentence is not a SOAP label
+            if found and found[-1].value_end > start:
+                found[-1].value_end = start
+            found.append(LabelHit(own, shared, start, sep.start(), sep.end(), line_end,
+                                  opens_line=segment_start == pos))
+        return found
+
+    def _elements_for(self, label: str) -> tuple[set[str], set[str]]:
+        """Elements a label names, its own and shared: "Work status" -> work_status; "CM Contact" -> contact
+        (a role before a label); "Mechanism and diagnosis" or "Subjective/Objective" names each part;
+        "Outcome of goals" -> outcome; "Final work status", "Endoscopic findings" -> the head label."""
+        key = normalize(label)
+        if not key or len(key) > 60:
+            return set(), set()
+        if found := self._lookup(key):
+            return found
+        for role in self.roles:
+            if key.startswith(role + " ") and (found := self._lookup(key[len(role) + 1:])):
+                return found
+        parts = [p for p in re.split(r"\s+and\s+|\s*[/&,+]\s*", key) if p]
+        if len(parts) >= 2:
+            own: set[str] = set()
+            shared: set[str] = set()
+            for part in parts:
+                if found := self._lookup(part):
+                    own |= found[0]
+                    shared |= found[1]
+            if own or shared:
+                return own, shared
+        candidates = []
+        if (m := _TAIL.match(key)) and m.group(1) not in _GENERIC:
+            candidates.append(m.group(1))
+        words = key.split()
+        candidates += [" ".join(words[k:]) for k in (1, 2) if len(words) > k and len(words) - k <= 3]
+        for candidate in candidates:
+            if candidate not in _GENERIC and (found := self._lookup(candidate)):
+                return found
+        return set(), set()
+
+    def _lookup(self, key: str) -> tuple[set[str], set[str]] | None:
+        for variant in (key, key + "s", key[:-1] if key.endswith("s") and len(key) > 3 else None):
+            if variant and (variant in self._label_index or variant in self._shared_index):
+                return set(self._label_index.get(variant, ())), set(self._shared_index.get(variant, ()))
+        return None
+
+    def _labelled(self, text: str, structure: NoteStructure, hits: list[LabelHit], wanted: set[str],
+                  required: set[str], cues) -> tuple[set[str], set[str]]:
+        """(elements with a label of their own in the note, wanted elements a label's value states)."""
+        labelled: set[str] = set()
         present: set[str] = set()
+
+        def credit(own: set[str], shared: set[str], start: int, end: int) -> None:
+            value = text[start:end]
+            labelled.update(own)
+            for element in own & wanted:
+                if self._states(element, value):
+                    present.add(element)
+            for element in shared & wanted:
+                if self.specs[element].unless_required & required:
+                    # "Plan:" in a visit note: the case manager's plan when the case manager's actions stand in it.
+                    if any(e == element and start <= s < end for e, s, _ in cues) and self._states(element, value):
+                        present.add(element)
+                        labelled.add(element)
+                elif self._states(element, value):
+                    present.add(element)
+                    labelled.add(element)
+
+        for hit in hits:
+            credit(hit.elements, hit.shared, hit.value_start, hit.value_end)
         blocks = structure.blocks
+        table_head: tuple[set[str], set[str]] | None = None
         for i, block in enumerate(blocks):
+            if block.kind != "table_row":
+                table_head = None
             if block.kind == "heading":
-                elements = self._elements_for(block.label) & wanted
-                if elements and (value := self._heading_content(blocks, i)) is not None:
-                    present |= {e for e in elements if self._states(e, value)}
+                own, shared = self._elements_for(block.label)
+                if (own or shared) and (span := self._heading_content(blocks, i)) is not None:
+                    credit(own, shared, *span)
             elif block.kind == "field":
-                elements = self._elements_for(block.label) & wanted
-                value = text[block.value_start:block.end]
-                present |= {e for e in elements if self._states(e, value)}
-            elif block.kind == "list_item" and (m := _LIST_FIELD.match(block.text)):
-                present |= {e for e in self._elements_for(m.group(1)) & wanted if self._states(e, m.group(2))}
+                credit(*self._elements_for(block.label), block.value_start, block.end)
             elif block.kind == "table_row":
                 cells = [c.strip() for c in block.text.strip().strip("|").split("|")]
+                if set("".join(cells)) <= set("-: "):
+                    continue
+                if table_head is None:
+                    # A table headed by an element ("| Restriction | Limit | Through |") states it in its rows.
+                    table_head = self._elements_for(cells[0]) if cells else (set(), set())
+                elif table_head[0] or table_head[1]:
+                    credit(*table_head, block.start, block.end)
                 if len(cells) >= 2:
-                    value = " ".join(cells[1:])
-                    present |= {e for e in self._elements_for(cells[0]) & wanted if self._states(e, value)}
-        return present
+                    offset = block.start + block.text.find(cells[1]) if cells[1] else block.end
+                    credit(*self._elements_for(cells[0]), offset, block.end)
+        return labelled, present
 
-    def _heading_content(self, blocks: list[Block], index: int) -> str | None:
-        """Text under a heading up to the next heading of the same or a higher level (subheadings belong to
-        it: "## Plan" then "Treatment:"); None when empty or another element's field follows."""
-        content = []
+    def _heading_content(self, blocks: list[Block], index: int) -> tuple[int, int] | None:
+        """Span of the text under a heading up to the next heading of the same or a higher level
+        (subheadings belong to it: "## Plan" then "Treatment:"); None when empty or another element's field
+        follows."""
         level = blocks[index].level
+        start = end = None
         for block in blocks[index + 1:]:
             if block.kind == "heading" and block.level <= level:
                 break
-            if not content and block.kind == "field" and self._elements_for(block.label):
+            if start is None and block.kind == "field" and any(self._elements_for(block.label)):
                 return None
-            content.append(block.text)
-        return "\n".join(content) if content else None
-
-    def _elements_for(self, label: str) -> set[str]:
-        """Elements a label names: "Work status" -> work_status; a joined label such as "Mechanism and
-        diagnosis" or "Subjective/Objective" names each of its parts."""
-        label = normalize(label)
-        found = self._label_index.get(label)
-        if found is not None:
-            return found
-        parts = [p for p in re.split(r"\s+and\s+|\s*[/&,]\s*", label) if p]
-        if len(parts) < 2:
-            return set()
-        return set().union(*(self._label_index.get(part, set()) for part in parts))
+            start = block.start if start is None else start
+            end = block.end
+        return (start, end) if start is not None else None
 
     def _states(self, element: str, value: str) -> bool:
-        """Whether a labelled value states something (not blank, 'none', 'not addressed')."""
-        value = value.strip()
+        """Whether a labelled value states something (not blank, 'none', 'not addressed', 'to be set')."""
+        value = value.strip(" \t\r\n*,")
         if self.specs[element].allow_none and _NONE_VALUE.match(value):
             return True
-        if _EMPTY_VALUE.match(value):
+        if _EMPTY_VALUE.match(value) or _DEFERRED_VALUE.match(value):
+            return False
+        if element not in _DATE_VALUED and not re.search(r"[A-Za-z]{2}", value):
             return False
         return not (_NEGATED_STATEMENT.search(value) and len(value.split()) <= 12)
 
-    def _prose(self, doc: Doc, structure: NoteStructure, wanted: set[str]) -> set[str]:
+    # -- prose ------------------------------------------------------------------------------------------------
+    def _cue_hits(self, doc: Doc, wanted: set[str], note_type: str | None,
+                  label_zones: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+        """(element, start, end) of every prose cue of a wanted element that its sentence does not negate."""
         phrase_matcher, matcher = self._matchers(doc)
-        label_zones = structure.label_zones()
-        present: set[str] = set()
+        text = text_of(doc)
         strings = doc.vocab.strings
-        matches = [*phrase_matcher(doc), *matcher(doc)]
-        for match_id, start, end in matches:
-            element = strings[match_id]
-            if element not in wanted or element in present:
+        active = {(e, i): g for e in wanted for i, g in enumerate(self.specs[e].groups)
+                  if g.types is None or note_type in g.types}
+
+        def in_label(start: int) -> bool:
+            return any(zs <= start < ze for zs, ze in label_zones)
+
+        hits: list[tuple[str, int, int]] = []
+        for match_id, start, end in [*phrase_matcher(doc), *matcher(doc)]:
+            element, _, index = strings[match_id].partition("#")
+            if (element, int(index)) not in active:
                 continue
             span = doc[start:end]
-            if any(zs <= span.start_char < ze for zs, ze in label_zones):
-                continue
-            if not _negated(span):
-                present.add(element)
-        for element in wanted - present:
-            if self.specs[element].unclaimed_by and self._unclaimed_sentence(doc, matches, element, label_zones):
-                present.add(element)
-                continue
-            if any(regex.search(text_of(doc)) for regex in self.specs[element].states):
-                present.add(element)
-                continue
-            for regex, first_lines in self.specs[element].regexes:
-                if self._regex_hit(doc, regex, first_lines):
-                    present.add(element)
-                    break
-        return present
+            if not in_label(span.start_char) and not _negated(span):
+                hits.append((element, span.start_char, span.end_char))
+        for (element, _), group in active.items():
+            for regex in group.states:
+                hits += [(element, m.start(), m.end()) for m in regex.finditer(text)]
+            for regex, first_lines in group.regexes:
+                hits += [(element, s, e) for s, e in self._regex_hits(doc, regex, first_lines)]
+            for cue in group.parse:
+                hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue)
+                         if not in_label(tok.idx)]
+        return hits
 
-    def _unclaimed_sentence(self, doc: Doc, matches, element: str, label_zones) -> bool:
+    def _parse_hits(self, doc: Doc, cue: dict) -> Iterable[Token]:
+        """Tokens whose lemma is a cue verb (or noun) with the subject and objects the cue asks for, read from
+        the dependency parse, in a sentence that does not negate it."""
+        if not doc.has_annotation("DEP"):
+            return
+        lemmas = set(cue.get("lemmas", ()))
+        pos = set(cue.get("pos", ()))
+        subjects = _as_list(cue.get("subjects"))
+        not_subjects = _as_list(cue.get("not_subjects"))
+        objects = cue.get("objects", ())
+        object_class = cue.get("object_class")
+        for tok in doc:
+            if tok.lemma_.lower() not in lemmas and tok.lower_ not in lemmas:
+                continue
+            if pos and tok.pos_ not in pos:
+                continue
+            subj = _subjects(tok)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+            agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if subjects:
+                ok = False
+                for cls in subjects:
+                    if cls == "passive":
+                        ok = ok or passive
+                    else:
+                        ok = ok or any(self._in_class(s, cls) for s in subj)
+                if not ok:
+                    continue
+            if not_subjects and any(self._in_class(s, cls) for s in (*subj, *agents) for cls in not_subjects):
+                continue
+            if objects:
+                found = [o for o in _objects(tok, objects)]
+                if object_class:
+                    found = [o for o in found if o.pos_ == "PROPN" or self._in_class(o, object_class)]
+                if not found:
+                    continue
+            if not any(c.dep_ == "neg" for c in tok.children) and not _negated(doc[tok.i:tok.i + 1]):
+                yield tok
+
+    def _in_class(self, tok: Token, cls: str) -> bool:
+        words = self.classes.get(cls, frozenset())
+        heads = [tok, *(c for c in tok.children if c.dep_ in ("compound", "amod", "appos", "conj"))]
+        return any(t.lower_ in words or t.lower_.rstrip(".") in words for t in heads)
+
+    def _unclaimed_sentence(self, doc: Doc, cues, element: str, label_zones) -> bool:
         """A prose sentence that no cue of the claiming elements touches: in a DAP note, a statement that is
         neither assessment nor plan ("Job loss, housing risk. Kids with relative.") is data."""
         claiming = set(self.specs[element].unclaimed_by)
-        strings = doc.vocab.strings
-        claimed = {doc[start].sent.start for match_id, start, _ in matches if strings[match_id] in claiming}
+        spans = [(s, e) for el, s, e in cues if el in claiming]
         for sent in doc.sents:
-            if sent.start in claimed or any(zs <= sent.start_char < ze for zs, ze in label_zones):
+            if any(zs <= sent.start_char < ze for zs, ze in label_zones):
+                continue
+            if any(sent.start_char <= s < sent.end_char for s, _ in spans):
                 continue
             if sum(t.is_alpha for t in sent) >= 2:
                 return True
         return False
 
-    def _regex_hit(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> bool:
+    def _regex_hits(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> list[tuple[int, int]]:
         text = text_of(doc)
         if first_lines:
             lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:first_lines]
             text_end = lines[-1].end() if lines else 0
         else:
             text_end = len(text)
+        out = []
         for m in regex.finditer(text, 0, text_end):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is None or not _negated(span):
-                return True
-        return False
+                out.append((m.start(), m.end()))
+        return out
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _subjects(tok: Token) -> list[Token]:
+    """The subject of a verb, inherited through coordination and open complements ("Dr. Oda reviewed the
+    MRI and recommended surgery": "recommended" has Dr. Oda's subject)."""
+    for _ in range(3):
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subj or tok.dep_ not in ("conj", "xcomp", "advcl") or tok.head is tok:
+            return subj
+        tok = tok.head
+    return []
+
+
+def _objects(tok: Token, wanted: Iterable[str]) -> Iterable[Token]:
+    """Dependents of `tok` with one of the wanted relations; "prep:about" is the object of that preposition."""
+    for child in tok.children:
+        for want in wanted:
+            dep, _, word = want.partition(":")
+            if child.dep_ != dep:
+                continue
+            if not word:
+                yield child
+            elif child.lower_ == word:
+                objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+                # A telegraphic line can leave the preposition without an object ("call to IW Shauna Pike"
+                # parsed as an apposition): then the word right after it is its object.
+                if not objects and child.i + 1 < len(child.doc) and child.doc[child.i + 1].sent == child.sent:
+                    objects = [child.doc[child.i + 1]]
+                yield from objects
 
 
 def _tokenizer_for(doc: Doc):
