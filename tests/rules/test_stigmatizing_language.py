@@ -219,3 +219,116 @@ def test_relapse_into_use_is_still_flagged(linter):
     found = [f.text for f in linter.lint_text("The worker relapsed last month and missed two PT visits.").findings
              if f.rule == "NA401"]
     assert found == ["relapsed"]
+
+
+# --- issue 9: false alarms on clinical text nobody here wrote, fixed by their general cause ----------------
+
+@pytest.mark.parametrize("text", [
+    "Discharge instructions: keep the surgical site clean and dry for five days.",
+    "He was told to keep the burn clean and covered at work.",
+    "Dressing removed; the graft bed looks clean with no drainage.",
+    "On arrival she was clean and neatly dressed, with good eye contact.",
+    "The apartment was clean and the refrigerator was stocked.",
+])
+def test_clean_in_wound_care_or_appearance_is_not_a_substance_term(linter, text):
+    assert hits(linter, text, "NA401") == []
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Participant says he has stayed clean since his discharge in March.", "clean"),
+    ("Her weekly toxicology screen came back dirty.", "dirty"),
+])
+def test_clean_as_abstinence_or_a_screen_result_is_still_flagged(linter, text, term):
+    assert [f.text for f in hits(linter, text, "NA401")] == [term]
+
+
+@pytest.mark.parametrize("text", [
+    "Explained the program rule: if a tenant refuses two offers, the voucher lapses.",
+    "The consent form says the member has the right to refuse any service.",
+    "She may refuse the blood draw at any point.",
+    "Unless the claimant refuses, the nurse will attend the next visit.",
+])
+def test_a_hypothetical_or_a_right_to_refuse_is_not_judgemental(linter, text):
+    assert hits(linter, text, "NA402") == []
+
+
+def test_an_actual_refusal_is_still_flagged(linter):
+    assert [f.text for f in hits(linter, "Yesterday the claimant refused the MRI.", "NA402")] == ["refused"]
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("He failed physical therapy after eight sessions.", "failed physical therapy"),
+    ("The client was agitated when the visit started.", "agitated"),
+])
+def test_failed_treatment_and_agitated_describe_the_person(linter, text, term):
+    assert [f.text for f in hits(linter, text, "NA402")] == [term]
+
+
+@pytest.mark.parametrize("text", [
+    "A fusion was planned after failed conservative management.",
+    "Diagnosis: failed back surgery syndrome.",
+    "Psychiatry is treating an agitated depression.",
+    "Her son has a lazy eye and wears a patch.",
+])
+def test_failed_and_agitated_and_lazy_in_clinical_terms_stay_quiet(linter, text):
+    assert hits(linter, text, "NA402") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Apparently the lumbar MRI was read as normal by the radiologist.",
+    "The cardiology group apparently felt a stress test was not needed.",
+    "Apparently, she was started on gabapentin by her family doctor.",
+    "A nodule that apparently is unchanged was seen on the chest film.",
+    "Apparently the carrier has stopped authorizing chiropractic visits.",
+])
+def test_apparently_about_a_test_record_or_another_clinician_is_not_a_doubt_marker(linter, text):
+    assert hits(linter, text, "NA403") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Apparently he slipped on the loading ramp.",
+    "She apparently missed her last two appointments.",
+])
+def test_apparently_about_the_persons_account_is_still_flagged(linter, text):
+    assert [f.text.lower() for f in hits(linter, text, "NA403")] == ["apparently"]
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Client denies any drinking this week, although staff observed him drinking on 10/02.", "denies"),
+    ("He denied using, but the urine screen on 09/14 was positive for fentanyl.", "denied"),
+    ("Though a bottle was found in her bag, she denies drinking.", "denies"),
+])
+def test_denies_set_against_other_evidence_is_a_doubt_marker(linter, text, term):
+    assert [f.text for f in hits(linter, text, "NA403")] == [term]
+
+
+@pytest.mark.parametrize("text", [
+    "She denies chest pain, fever, or shortness of breath.",
+    "Denies numbness or tingling in the hand.",
+    "He denies headache but reports mild nausea in the mornings.",
+    "Worker denies fever, though she has had some chills at night.",
+    "The adjuster denied the request for a second opinion.",
+])
+def test_denies_as_a_clinical_negative_is_not_flagged(linter, text):
+    assert hits(linter, text, "NA403") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The IME by Dr. Ruiz found no evidence of malingering or symptom magnification.",
+    "Effort on grip testing was full; she is not malingering per the FCE.",
+    "Symptom magnification was not seen on the Waddell testing.",
+    "The psychologist's testing was negative for secondary gain.",
+    "Malingering was ruled out by the neuropsychologist.",
+])
+def test_a_negated_wc_term_is_not_an_accusation(linter, text):
+    assert hits(linter, text, "NA404") == []
+
+
+def test_an_asserted_wc_term_next_to_a_negation_elsewhere_is_still_an_error(linter):
+    (f,) = hits(linter, "He is not working and seems to be malingering.", "NA404")
+    assert f.severity == "error"
+
+
+def test_dsm_diagnosis_names_keep_their_wording(linter):
+    assert hits(linter, "Axis I: major depressive disorder; rule out alcohol abuse.", "NA401") == []
+    assert [f.text for f in hits(linter, "He has a long history of alcohol abuse.", "NA401")] == ["alcohol abuse"]

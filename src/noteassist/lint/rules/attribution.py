@@ -45,6 +45,89 @@ def _sourced(sentence) -> bool:
     return "per" in words or any(a == "according" and b == "to" for a, b in zip(words, words[1:]))
 
 
+def _question(sentence) -> bool:
+    return sentence.text.rstrip().endswith("?")
+
+
+#: Verbs of seeing: "wheezing is noted", "no leaks were observed" state a finding, like "is present".
+_OBSERVATION_VERBS = {"note", "observe"}
+#: Sections and fields whose findings are the examiner's or operator's own: an exam, the objective part of a
+#: SOAP note, a procedure the writer performed, a test's findings.
+_FINDINGS_LABELS = ("objective", "exam", "findings", "observation", "procedure", "operation", "operative",
+                    "technique", "imaging", "radiograph", "x-ray", "ultrasound", "scan", "mri", "ct ", "laborator",
+                    "vital", "mental status", "neurolog", "musculoskeletal", "extremit", "skin", "heent", "lungs",
+                    "chest", "abdomen", "cardiovascular", "heart", "general", "system", "impression")
+_PROCEDURE_LABELS = ("procedure", "operation", "operative", "technique")
+#: Tests and records that name where a finding comes from when the sentence mentions them.
+_TEST_WORDS = {"ct", "mri", "x-ray", "x-rays", "xray", "radiograph", "radiographs", "scan", "scans", "ultrasound",
+               "ekg", "ecg", "eeg", "emg", "ncs", "echocardiogram", "biopsy", "culture", "cultures", "labs",
+               "laboratory", "imaging", "study", "studies", "examination", "exam", "fluoroscopy", "arthroscopy",
+               "laparoscopy", "endoscopy", "colonoscopy", "intraoperatively", "angiogram", "myelogram", "film",
+               "films", "pathology"}
+#: Modal auxiliaries: "It should be noted that..." is the writer drawing attention, not a report of who noted.
+_MODALS = {"should", "must", "may", "might", "can", "could", "would", "will", "shall"}
+
+
+def _findings_label(label: str) -> bool:
+    label = f"{label} "
+    return _objective(label.strip()) or any(word in label for word in _FINDINGS_LABELS)
+
+
+def _in_findings(doc, offset: int) -> bool:
+    """The offset is under a findings heading or in a findings field ("PHYSICAL EXAMINATION:", "LUNGS: ...")."""
+    structure = doc._.note.structure if doc._.note is not None else None
+    if structure is None:
+        return False
+    section = structure.section_at(offset)
+    if section is not None and _findings_label(section.label):
+        return True
+    return any(b.start <= offset < b.end and _findings_label(b.label) for b in structure.fields())
+
+
+def _in_procedure(doc, offset: int) -> bool:
+    structure = doc._.note.structure if doc._.note is not None else None
+    section = structure.section_at(offset) if structure is not None else None
+    return section is not None and any(word in section.label for word in _PROCEDURE_LABELS)
+
+
+def _finding_statement(token) -> bool:
+    """"Expiratory wheezing is noted", "The retina was noted to be attached", "No leaks were observed": the
+    passive subject is the finding itself, not an expletive "it" introducing someone's statement."""
+    if token.lemma_.lower() not in _OBSERVATION_VERBS:
+        return False
+    subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+    if subject is None or subject.lower_ in ("it", "this", "that"):
+        return False
+    return not any(c.dep_ in ("ccomp", "csubj") for c in token.children)
+
+
+def _clinical_sense(token) -> bool:
+    """Senses of the reporting verbs that report nothing: "surgery is indicated" (warranted), "he was observed
+    in the ICU" (monitored), and the writer's own present advice ("the patient is advised to...")."""
+    lemma = token.lemma_.lower()
+    children = {c.dep_ for c in token.children}
+    if lemma == "indicate":
+        return not children & {"ccomp", "xcomp", "csubj"}
+    if lemma == "observe" and not children & {"ccomp", "xcomp", "csubj", "oprd"}:
+        subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        return subject is not None and subject.lower_ in ("patient", "he", "she", "they", "worker", "client")
+    if lemma in ("advise", "inform"):
+        aux = [c for c in token.children if c.dep_ == "auxpass"]
+        return bool(aux) and aux[0].tag_ in ("VBZ", "VBP")
+    return False
+
+
+def _with_counterpart(token) -> bool:
+    """"The plan was discussed with the patient": the writer's own conversation, and it names the other side."""
+    return token.lemma_.lower() == "discuss" and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+
+
+def _names_a_test(sentence, token) -> bool:
+    """A finding statement in a sentence that names the test or study it comes from ("the CT ... cellulitis was
+    noted")."""
+    return any(t.lower_ in _TEST_WORDS for t in sentence if t.i != token.i)
+
+
 @register
 class AgentlessReporting(Rule):
     code = "NA601"
@@ -72,7 +155,7 @@ class AgentlessReporting(Rule):
                 continue
             children = {c.dep_ for c in token.children}
             passive = ("auxpass" in children and "agent" not in children and not _sourced(token.sent)
-                       and not _hypothetical(token))
+                       and not _hypothetical(token) and not self._quiet_passive(doc, token))
             bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
                           and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
             if passive or bare_start:
@@ -81,6 +164,22 @@ class AgentlessReporting(Rule):
                     f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
                     [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
                 )
+
+    @staticmethod
+    def _quiet_passive(doc: Doc, token) -> bool:
+        """Passives whose source is plain, or that report nothing: a modal "it should be noted that" (the
+        writer drawing attention), a finding stated in an exam, procedure or test context, the clinical senses
+        ("surgery is indicated"), and a discussion with a named person."""
+        if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in token.children):
+            return True
+        if _clinical_sense(token) or _with_counterpart(token):
+            return True
+        if _finding_statement(token):
+            return _in_findings(doc, token.idx) or _names_a_test(token.sent, token)
+        if token.lemma_.lower() in _OBSERVATION_VERBS:
+            # In a procedure the writer performed, "it was noted that..." is the operator's own finding.
+            return _in_procedure(doc, token.idx)
+        return False
 
 
 @register
@@ -107,6 +206,10 @@ class OpinedByNonExpert(Rule):
                 continue
             subject = _subject(token)
             if subject is None or subject_type(subject) in ("provider", "record"):
+                continue
+            # A form's or a letter's question to the physician ("If you opine that...", "Did Dr. X opine...?")
+            # and a condition or negation give no one's opinion.
+            if subject.lower_ == "you" or _hypothetical(token) or _question(token.sent):
                 continue
             # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
             if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:

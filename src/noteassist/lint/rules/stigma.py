@@ -10,6 +10,7 @@ clinical senses quiet: "child abuse", "lung compliance", "claims adjuster",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -126,20 +127,66 @@ def _check_condition_noun(span: Span) -> bool:
     return _bare_after_det(tok)
 
 
+#: Things kept clean in wound care and hygiene: "keep the incision clean and dry", "clean, neat clothing".
+_CARE = {"wound", "wounds", "incision", "incisions", "site", "sites", "dressing", "dressings", "bandage", "skin",
+         "area", "graft", "cast", "splint", "hands", "hand", "field", "margins", "margin", "bed", "base", "edges",
+         "clothes", "clothing", "home", "house", "room", "catheter", "stoma", "sutures", "staples", "ear", "eye"}
+_HYGIENE = {"groomed", "dressed", "hygiene", "grooming", "kempt", "neat", "neatly", "appearance", "attire",
+            "shaven", "casually", "appropriately", "clothing", "clothes"}
+#: What makes a person "clean" mean abstinent: a substance, a duration, sobriety.
+_SUBSTANCE = {"drug", "drugs", "alcohol", "sober", "sobriety", "using", "use", "heroin", "opioids", "opioid",
+              "opiates", "meth", "methamphetamine", "cocaine", "fentanyl", "substances", "substance", "relapse",
+              "relapsed", "recovery", "for", "since", "months", "weeks", "days", "years"}
+
+
 def _check_clean(span: Span) -> bool:
     tok = span[0]
     doc = tok.doc
     window = doc[max(0, tok.i - 4): min(len(doc), tok.i + 5)]
+    if any(t.lower_ in _CARE for t in window if t.i != tok.i):
+        return False  # wound care, hygiene, a clean home: not a urine screen and not the person
     if any(t.lower_ in _URINE and t.i != tok.i for t in window):
-        # "clean UDS", "urine was clean", "dirty tox screen"; not "drug-free" words like "clean the wound"
-        return not any(t.lower_ in ("wound", "incision", "site", "dressing") for t in window)
+        return True  # "clean UDS", "urine was clean", "dirty tox screen"
     if tok.lower_ != "clean":
         return False
+    if tok.dep_ == "oprd" or (tok.head is not tok and any(c.dep_ == "dobj" for c in tok.head.children)):
+        return False  # "keep it clean": the object is clean, whoever the subject is
+    sentence = tok.sent
+    if any(t.lower_ in _HYGIENE for t in sentence):
+        return False  # "clean and well groomed": appearance
+    if not any(t.lower_ in _SUBSTANCE for t in sentence if t.i != tok.i):
+        return False
     # person descriptor: "is clean", "has been clean", "stayed clean" with a client subject
-    if tok.dep_ in ("acomp", "oprd", "xcomp") and tok.head.lemma_ in _BE:
+    if tok.dep_ in ("acomp", "xcomp") and tok.head.lemma_ in _BE:
         return _is_client(_subject(tok.head))
     if tok.dep_ == "ROOT" or (tok.head.lemma_ in _BE):
         return _is_client(_subject(tok) or (_subject(tok.head) if tok.head is not tok else None))
+    return False
+
+
+_CONDITION_MARKS = {"if", "unless", "whether", "should", "once", "lest"}
+_PERMISSION = {"may", "can", "could", "might", "would"}
+
+
+def _conditional(tok: Token) -> bool:
+    """A hypothetical, a rule or a right, not an event: "if the client refuses services", "the right to refuse",
+    "she may refuse", "whenever he refuses" (the verb or the verb it is conjoined with)."""
+    for _ in range(3):
+        for child in tok.children:
+            if child.dep_ == "mark" and child.lower_ in _CONDITION_MARKS:
+                return True
+            if child.dep_ == "mark" and child.lower_ in ("when", "whenever") and tok.tag_ in ("VBZ", "VBP"):
+                return True
+            if child.dep_ == "aux" and child.lower_ in _PERMISSION:
+                return True
+            if child.dep_ == "advmod" and child.lower_ in ("when", "whenever") and tok.tag_ in ("VBZ", "VBP"):
+                return True
+        if tok.dep_ == "acl" and tok.head.lower_ in ("right", "rights", "option", "choice", "freedom"):
+            return True
+        if tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+            continue
+        return False
     return False
 
 
@@ -153,7 +200,7 @@ def _check_verb_person(span: Span) -> bool:
 
 def _check_client_subject(span: Span) -> bool:
     tok = span[0]
-    return tok.pos_ == "VERB" and _is_client(_subject(tok))
+    return tok.pos_ == "VERB" and _is_client(_subject(tok)) and not _conditional(tok)
 
 
 def _check_person_subject(span: Span) -> bool:
@@ -170,7 +217,7 @@ def _check_person_subject_verb(span: Span) -> bool:
     tok = span[0]
     if _names_a_claim(tok):
         return False
-    return tok.pos_ == "VERB" and tok.tag_ != "VBN" and _is_client(_subject(tok))
+    return tok.pos_ == "VERB" and tok.tag_ != "VBN" and _is_client(_subject(tok)) and not _conditional(tok)
 
 
 def _names_a_claim(tok: Token) -> bool:
@@ -202,8 +249,114 @@ def _check_not_therapy(span: Span) -> bool:
     return not ((nxt is not None and nxt.lower_ in _THERAPY) or (prev is not None and prev.lower_ in _THERAPY))
 
 
+def _check_person_failed(span: Span) -> bool:
+    """"She failed physical therapy" blames the person; "after failed conservative treatment" (the treatment did
+    not work) and "failed back surgery syndrome" do not name anyone as failing."""
+    tok = span[0]
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound") or _conditional(tok):
+        return False
+    subject = _subject(tok)
+    return subject is None or _is_client(subject)
+
+
+#: Tests and records (the tagger often makes "MRI" or "CT" a proper noun, which would read as a name).
+_RECORDS = _URINE | {"mri", "ct", "x-ray", "xray", "scan", "ultrasound", "ekg", "ecg", "eeg", "emg", "biopsy",
+                     "culture", "report", "record", "records", "note", "chart", "study", "imaging", "labs", "film"}
+#: What others do to the person: "apparently he was started on glipizide" doubts a clinician's record, not
+#: the person's account.
+_CARE_ACTIONS = {"start", "diagnose", "treat", "prescribe", "see", "admit", "refer", "evaluate", "examine", "give",
+                 "place", "put", "schedule", "discharge", "send", "tell", "advise", "operate", "test", "transfer",
+                 "switch", "change", "take", "follow", "manage", "instruct", "clear", "release", "restrict"}
+
+
 def _check_adverb(span: Span) -> bool:
-    return span[0].pos_ == "ADV"
+    """"supposedly", "apparently" that doubt the person's own account ("he apparently fell", "apparently she
+    states..."), not a test, a record or another clinician ("apparently the MRI showed", "the endocrine team
+    apparently felt", "apparently, he was started on insulin")."""
+    tok = span[0]
+    if tok.pos_ != "ADV":
+        return False
+    head = tok.head
+    if head.pos_ == "ADJ" and head.dep_ in ("acomp", "xcomp", "conj"):
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX") or head is tok:
+        return False
+    if any(c.dep_ == "expl" for c in head.children):
+        return False  # "apparently there was a delay"
+    if any(c.dep_ == "auxpass" for c in head.children) and head.lemma_.lower() in _CARE_ACTIONS:
+        return False
+    subject = _subject(head)
+    if subject is not None and (subject.lower_ in _RECORDS or any(t.lower_ in _RECORDS for t in subject.lefts)):
+        return False
+    return subject is None or _is_client(subject)
+
+
+#: Connectives that set two accounts against each other: "denies drinking, although he smelled of alcohol".
+_CONTRAST = {"although", "though", "however", "yet", "despite", "whereas", "but"}
+#: Words for evidence from outside the person's own account.
+_EVIDENCE = {"smell", "smelled", "smelt", "odor", "odour", "observe", "observed", "note", "noted", "see", "seen",
+             "saw", "find", "found", "show", "showed", "shows", "reveal", "revealed", "document", "documented",
+             "record", "records", "witness", "witnessed", "positive", "evidence", "surveillance", "video",
+             "breathalyzer", "uds", "screen", "test", "tested", "caught", "per", "according", "collateral"}
+
+
+def _check_disputed_denial(span: Span) -> bool:
+    """"Denies" as disbelief: the person's denial set against evidence in the same sentence ("denies drinking,
+    although he smelled of alcohol", "denied use but the UDS was positive"). A clinical negative ("denies chest
+    pain", "denies fever but reports chills") is standard charting and is not flagged."""
+    tok = span[0]
+    if tok.pos_ != "VERB" or tok.tag_ == "VBN":
+        return False
+    subject = _subject(tok)
+    if subject is not None and not _is_client(subject):
+        return False
+    if _conditional(tok):
+        return False
+    sentence = tok.sent
+    for connective in sentence:
+        if connective.lower_ not in _CONTRAST:
+            continue
+        if connective.i > tok.i:
+            clause = sentence.doc[connective.i + 1:sentence.end]
+        else:
+            clause = sentence.doc[connective.i + 1:tok.i]
+        if any(t.lower_ in _EVIDENCE or t.lemma_.lower() in _EVIDENCE for t in clause):
+            return True
+    return False
+
+
+#: Words that give a diagnosis its classification: "Axis I: rule out substance abuse" cites DSM-IV terms.
+_DIAGNOSTIC = {"axis", "dsm", "dsm-iv", "dsm-iv-tr", "icd", "icd-10", "icd-9"}
+_CODE = re.compile(r"^(?:F1\d\.\d{1,2}|30[345]\.\d{1,2})$")
+
+
+def _check_not_dsm(span: Span) -> bool:
+    """"abuse" is the diagnosis's own name when the sentence cites the classification (DSM-IV/ICD codes)."""
+    return not any(t.lower_ in _DIAGNOSTIC or _CODE.match(t.text) for t in span.sent)
+
+
+_NEGATORS = {"without", "nor", "negative", "absent", "free"}
+
+
+def _negated(span: Span) -> bool:
+    """The term is denied or ruled out: "no evidence of malingering or symptom magnification", "is not
+    malingering", "symptom magnification was not found", "negative for...", "ruled out"."""
+    tok = span.root
+    for _ in range(8):
+        if tok.lower_ in _NEGATORS:
+            return True
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children):
+            return True
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in range(span.start, span.end):
+            lemma = tok.lemma_.lower()
+            if lemma in ("deny", "exclude") or (lemma == "rule" and tok.tag_ in ("VBN", "VBD")
+                                                 and any(c.lower_ == "out" for c in tok.children)):
+                return True
+            return False
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 CHECKS = {
@@ -216,6 +369,9 @@ CHECKS = {
     "person_subject_verb": _check_person_subject_verb,
     "not_therapy": _check_not_therapy,
     "adverb": _check_adverb,
+    "disputed_denial": _check_disputed_denial,
+    "not_dsm": _check_not_dsm,
+    "person_failed": _check_person_failed,
     "condition_noun": _check_condition_noun,
 }
 
@@ -390,6 +546,8 @@ class WcJudgmentTerm(_LexiconRule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         for entry, span in self.matches(doc):
+            if _negated(span):
+                continue  # "no evidence of malingering" reports a finding against it, not the accusation
             sent = span.sent
             words = {t.lower_ for t in sent}
             attributed = bool(words & _PROVIDER) and bool(words & _ATTRIBUTION)
