@@ -65,9 +65,12 @@ def test_front_matter_split():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("SUBJECTIVE:\nPain 4/10.\nOBJECTIVE:\nGait steady.\nASSESSMENT:\nImproving.\nPLAN:\nContinue PT.", "soap"),
+        ("SUBJECTIVE:\nIW reports pain 4/10.\nOBJECTIVE:\nGait steady.\nASSESSMENT:\nImproving.\nPLAN:\nContinue PT; "
+         "NCM to update the adjuster.", "soap"),
+        # Clinical SOAP text without case-management words is not a case-management note (see text/test_infer.py).
+        ("SUBJECTIVE:\nPain 4/10.\nOBJECTIVE:\nGait steady.\nASSESSMENT:\nImproving.\nPLAN:\nContinue PT.", None),
         ("Data: Client attended.\nAssessment: Engaged.\nPlan: Meet in one week.", "dap"),
-        ("Behavior: Calm.\nIntervention: Reviewed budget.\nResponse: Asked questions.\nPlan: Follow up.", "birp"),
+        ("Behavior: Client calm.\nIntervention: Reviewed budget.\nResponse: Asked questions.\nPlan: Follow up.", "birp"),
         ("Telephonic Contact Note\nCalled Walgreens pharmacy about the refill.", "telephonic"),
         ("Left voicemail for the adjuster with my callback number.", "telephonic"),
         ("Initial Case Management Assessment\nMechanism of injury: fell from a ladder.", "initial-assessment"),

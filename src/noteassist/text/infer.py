@@ -1,4 +1,12 @@
-"""Infer a note's type from its headings and wording, for notes noteassist did not write."""
+"""Infer a note's type from its headings and wording, for notes noteassist did not write.
+
+A type is inferred only when the text is recognisably a case-management note: it must carry enough of the
+vocabulary of workers' compensation or human-services case management (case manager/NCM/CM, a claim number,
+the injured worker, claimant or client, the adjuster, a work status, a DAP or BIRP section set...). Clinical
+text that is not case management (a discharge summary, a well-child visit, an operative note, a hospital
+event such as "a code blue was called") gets no type: then no required elements are checked, and the output
+says the type is unknown.
+"""
 
 from __future__ import annotations
 
@@ -19,18 +27,84 @@ _TITLES = {
     "dap": re.compile(r"\bDAP\b"),
     "birp": re.compile(r"\bBIRP\b"),
     "progress-report": re.compile(r"\b(progress|status|update) report\b|\breport period\b", re.I),
-    "closure-report": re.compile(r"\bclosure (report|reason|date)\b|\bcase closure\b", re.I),
-    "initial-assessment": re.compile(r"\binitial (case management )?assessment\b|\bintake assessment\b", re.I),
-    "telephonic": re.compile(r"\btele(phonic|phone)\b|\bphone (call|contact)\b|\bcall (note|summary)\b", re.I),
-    "physician-visit": re.compile(r"\b(physician|medical|doctor|provider) (visit|appointment)\b", re.I),
+    "closure-report": re.compile(r"\bclosure (report|reason|date|summary)\b|\bcase closure\b", re.I),
+    "initial-assessment": re.compile(
+        r"\binitial (case management |nurse case management |cm |ncm )?(assessment|evaluation)\b"
+        r"|\bintake assessment\b", re.I),
+    "telephonic": re.compile(r"\btele(phonic|phone)\b|\bphone (call|contact)\b|\bcall (note|summary|log)\b", re.I),
+    "physician-visit": re.compile(
+        r"\b(physician|medical|doctor|provider|md|office|clinic) (visit|appointment|appt)\b", re.I),
 }
-_CALL_WORDS = re.compile(r"\b(called|phoned|voicemail|voice mail|returned (my|the) call|by phone|telephone)\b", re.I)
-_VISIT_WORDS = re.compile(r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status)\b", re.I | re.S)
+# A call the writer made or took, not a hospital event ("a code blue was called").
+_CALL_WORDS = re.compile(
+    r"(?i:\b(?:outbound|inbound|incoming|outgoing|returned|phone|telephone)\s+call\b)"
+    r"|(?i:\b(?:left|leave|leaving)\s+(?:a\s+)?(?:detailed\s+)?(?:voicemail|voice\s*mail|message|vm)\b)|\bLVM\b"
+    r"|(?<!was )(?<!were )(?<!been )\b(?i:called|phoned|telephoned)\s+(?i:the\s+|her\s+|his\s+)?"
+    r"(?:(?i:IW|worker|claimant|client|adjuster|employer|pharmacy|pharmacist|office|provider|dr\b|nurse|attorney|"
+    r"supervisor|HR|scheduler|clinic)|[A-Z][a-z]+)"
+    r"|(?i:\bby\s+(?:phone|telephone)\b)|\bTC\s+(?:to|from|with|w/)|(?i:\breturned\s+(?:my|the|a|her|his)\s+call\b)",
+)
+_VISIT_WORDS = re.compile(
+    r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status|follow-up visit|appointment)\b",
+    re.I | re.S)
+
+# Case-management vocabulary (domain guide 1.0-1.6, 5.1), each with its weight: a word that belongs to case
+# management alone weighs 2; one that clinical text also uses weighs 1. A note needs `_NEED` in all.
+_CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"\bcase\s*manag(?:er|ement)\b|\bcare\s+manager\b|\bcaseworker\b|\bcase\s+worker\b", re.I), 2),
+    (re.compile(r"\b(?:N?CM|RN\s+CCM|CCM|CRC|CDMS|COHN(?:-S)?)\b"), 2),
+    (re.compile(r"\bclaim(?:ant)?s?\s*(?:no\.?|number|#|:)|\bclaimant\b|\bWC-\d|\bworkers'?\s+comp(?:ensation)?\b", re.I), 2),
+    (re.compile(r"\binjured\s+worker\b|\bIW\b|\badjuster\b|\bclaims?\s+examiner\b|\bTPA\b|\bcarrier\b", re.I), 2),
+    (re.compile(r"\b(?:service|case|safety|treatment)\s+plan\s+goals?\b|\bservice\s+plan\b|\bcase\s*(?:#|no\.?|number)", re.I), 2),
+    (re.compile(r"\bwork\s+status\b|\b(?:modified|light|full|regular|transitional)\s+duty\b|\bRTW\b|\breturn\s+to\s+work\b"
+                r"|\boff\s+work\b", re.I), 1),
+    (re.compile(r"\b(?:date\s+of\s+injury|DOI|MMI|maximum\s+medical\s+improvement)\b", re.I), 1),
+    (re.compile(r"\bthe\s+worker\b|\bemployer\b|\bjob\s+description\b", re.I), 1),
+    (re.compile(r"\bclients?\b|\bresident\b|\bfamily\s+services\b|\bhome\s+visit\b|\bface-to-face\b", re.I), 1),
+)
+_NEED = 2
+#: A DAP or BIRP section set (or title) is a human-services format: it counts as case-management vocabulary
+#: once; a SOAP section set is clinical text's layout too and does not count.
+_FORMAT_WEIGHT = {"dap": 1, "birp": 1, "soap": 0}
+
+
+
+def case_management_score(text: str, structure: NoteStructure | None = None) -> int:
+    """How much case-management vocabulary the text carries (each kind counted once)."""
+    sample = text[:6000]
+    score = sum(weight for pattern, weight in _CM_VOCABULARY if pattern.search(sample))
+    head = sample[:300].lower()
+    for note_type in NOTE_TYPES.values():
+        # The title of a case-management note type ("Telephonic Contact Note", "Closure Report").
+        if note_type.id not in ("soap", "dap", "birp") and note_type.title.lower() in head:
+            score += 2
+            break
+    # A DAP or BIRP format, by its section set or named in the title (once).
+    formats = {t for t, pattern in _TITLES.items() if t in _FORMAT_WEIGHT and pattern.search(sample[:300])}
+    if structure is not None:
+        labels = _labels(structure)
+        formats |= {t for t, cues, need in _FORMATS if len(labels & cues) >= need}
+    return score + max((_FORMAT_WEIGHT[t] for t in formats), default=0)
+
+
+def is_case_management(text: str, structure: NoteStructure | None = None) -> bool:
+    """Whether the text is recognisably a case-management note."""
+    return case_management_score(text, structure) >= _NEED
+
+
+def _labels(structure: NoteStructure) -> set[str]:
+    """Heading and field labels, without a letter or number before them ("B - Behavior", "2. Plan")."""
+    return {_LEAD.sub("", b.label) for b in structure.blocks if b.kind in ("heading", "field")}
+
+
+_LEAD = re.compile(r"^(?:\d{1,2}[.)]|[a-z][.)]|[a-z]\s*[\u2014\u2013-])\s+")
 
 
 def infer_note_type(text: str, structure: NoteStructure) -> str | None:
-    """The most likely note type, or None when nothing identifies one."""
-    labels = {b.label for b in structure.blocks if b.kind in ("heading", "field")}
+    """The most likely note type, or None when the text is not recognisably a case-management note of a type."""
+    if not is_case_management(text, structure):
+        return None
+    labels = _labels(structure)
     for note_type, cues, need in _FORMATS:
         # A SOAP or DAP note has its Assessment; Subjective/Objective/Plan alone is how physician-visit notes
         # are laid out too.
