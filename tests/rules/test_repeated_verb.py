@@ -43,10 +43,12 @@ def test_finding_dict_has_lemma(linter):
     assert data["suggestions"]
 
 
-def test_three_uses_stay_quiet(linter):
+def test_three_uses_apart_stay_quiet(linter):
     text = (
         "Worker relayed that her pain is 6/10 today.\n"
+        "She walked with a cane.\n"
         "Adjuster relayed that the IME is set for 4/12.\n"
+        "The IME doctor is in Tulsa.\n"
         "Employer relayed that modified duty is available.\n"
     )
     assert na201(linter, text) == []
@@ -175,7 +177,7 @@ def test_relevelled_severity():
 
 def test_a_document_saying_something_is_not_the_writers_verb(linter):
     text = ("He said he received a letter from the county saying his benefits will stop. He said he did not know "
-            "which pay stubs they wanted. He said he skipped lunch twice this week.")
+            "which pay stubs they wanted. He skipped lunch twice this week. He said the food bank helps.")
     assert na201(linter, text) == []
 
 
@@ -186,6 +188,68 @@ def test_table_cells_are_data_not_prose(linter):
 
 
 def test_quoted_words_and_base_forms_are_not_counted(linter):
-    text = ('He said school is hard. He said his mother works nights. He said "I can just say no to them." '
-            "We talked about what he could say next time.")
+    text = ('He said school is hard. His mother works nights. Then: "I can just say no to them," he '
+            "said. We talked about what he could say next time.")
     assert na201(linter, text) == []
+
+
+def test_one_verb_in_three_sentences_in_a_row_is_flagged_below_the_count(linter):
+    text = ("Met the worker at the clinic. Dr. Amari opined that the tear is work related. "
+            "Dr. Amari opined that surgery is reasonable. Dr. Amari opined that MMI is months away. "
+            "The next visit is in four weeks.")
+    [finding] = na201(linter, text)
+    assert finding.severity == "warning" and finding.to_dict()["lemma"] == "opine"
+    assert finding.start == text.index("opined", text.index("MMI") - 30)  # the use that completes the run
+    assert "3 sentences in a row" in finding.message
+
+
+def test_a_run_of_two_or_a_broken_run_stays_quiet(linter):
+    text = ("She stated that the brace helps. She stated that she sleeps better. The swelling is down. "
+            "She stated that she wants to drive again.")
+    assert na201(linter, text) == []
+
+
+def test_two_uses_in_one_sentence_are_one_step_of_the_run(linter):
+    text = ("He stated the pain is worse and stated he stopped the pills. He stated he wants an injection. "
+            "The clinic is closed on Friday.")
+    assert na201(linter, text) == []
+
+
+def test_the_run_length_is_an_option():
+    linter = Linter(LintConfig(select=["NA201"], options={"NA201": {"max_in_a_row": 2}}))
+    text = "She stated that the brace helps. She stated that she sleeps better. The swelling is down."
+    assert [f.to_dict()["lemma"] for f in na201(linter, text)] == ["state"]
+    off = Linter(LintConfig(select=["NA201"], options={"NA201": {"max_in_a_row": 0}}))
+    assert na201(off, RELAYED_FOUR.replace("Dr. Smith relayed", "Dr. Smith wrote")) == []
+
+
+FILLER = ["Dr. Lee recommended a home program.", "The adjuster confirmed the visit.", "CM explained the plan.",
+          "The employer said light duty is open.", "The PT described the exercises.", "The nurse told her to rest.",
+          "Her husband agreed to drive her.", "The pharmacist requested the card."]
+
+
+def long_note(reported: int) -> str:
+    """Forty reporting verbs: eight verbs in rotation (four or five uses each) and `reported` far apart."""
+    sentences = [FILLER[n % len(FILLER)] for n in range(40 - reported)]
+    step = len(sentences) // reported
+    for i in reversed(range(reported)):
+        sentences.insert(i * step, "The worker reported less pain.")
+    return " ".join(sentences)
+
+
+def test_a_long_note_allows_more_uses_of_a_common_verb(linter):
+    # Forty reporting verbs: five "reported" (12 % of them) and five of each filler verb, over a fixed 3 but
+    # ordinary writing in a long note.
+    assert na201(linter, long_note(5)) == []
+    # Seven is over 15 % of forty.
+    [finding] = na201(linter, long_note(7))
+    assert finding.to_dict()["lemma"] == "report" and "used 7 times" in finding.message
+
+
+def test_denies_down_a_review_of_systems_is_a_negative_list(linter):
+    text = ("Review of systems:\nConstitutional: Denies fever or chills.\nEyes: Denies blurred vision.\n"
+            "Cardiac: Denies chest pain.\nRespiratory: Denies cough.\nGI: Denies nausea.\n")
+    assert na201(linter, text) == []
+    text = ("He denied that he was drinking. He denied that he missed work. She denied that he was at the bar. "
+            "He denied that he owed rent.")
+    assert [f.to_dict()["lemma"] for f in na201(linter, text)] == ["deny"]

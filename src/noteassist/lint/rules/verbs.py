@@ -4,11 +4,18 @@ Case notes are reported speech; one verb ("relayed", "noted", "stated") carried
 through a whole note hides who said what. NA201 counts reporting verbs (by
 lemma, verbs only) and flags a verb once, at its first use past the limit, suggesting alternatives
 that fit the subject of that use: a provider, the claimant, the case manager,
-a record, or someone else.
+a record, or someone else. It checks adjacency too, as Vale's `repetition` does:
+the same verb in three sentences in a row is flagged even below the count limit
+(domain guide 3: "vary it when 3+ sentences in a row use it"). In a long note the
+count limit grows with the note's reporting verbs (`long_note_share`), so forty
+reporting verbs do not trip a fixed 3 for every common verb. "Denies fever,
+chills, ..." down a review of systems is a clinical negative list (guide 3:
+"fine in clinical review-of-systems style"), not a repeated reporting verb.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -106,6 +113,46 @@ def subject_type(subject: Token | None) -> str:
     return "other"
 
 
+def _pertinent_negative(verb: Token) -> bool:
+    """'Denies fever, chills', 'He denied any numbness', 'Cardiac: Denies chest pain.': a symptom as the object
+    or a subjectless telegraphic line, the clinical negative of a review of systems. 'Denied that he was
+    drinking', 'denied drinking' (a clause) stay reporting verbs."""
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"ccomp", "xcomp", "advcl"}:
+        return False
+    if "dobj" in deps:
+        return True
+    # Telegraphic: "Denies" opens its sentence or a field's value, with no subject.
+    text = verb.doc.text
+    lead = text[text.rfind("\n", 0, verb.idx) + 1:verb.idx]
+    return "nsubj" not in deps and not re.split(r"[:.;!?]", lead)[-1].strip(" \t*_-")
+
+
+def _sentence_index(doc: Doc):
+    """Offset -> index of its sentence in the note's one segmentation (text.sentences)."""
+    note = doc._.note
+    if note is not None:
+        return note.sentences.index_at
+    from ...text.sentences import split_sentences
+
+    return split_sentences(text_of(doc)).index_at
+
+
+def _run_end(tokens: list[Token], sentence_of, length: int) -> int | None:
+    """Index in `tokens` of the use that completes the first run of `length` consecutive sentences using the
+    verb, or None."""
+    run, last = 0, None
+    for index, token in enumerate(tokens):
+        sentence = sentence_of(token.idx)
+        if sentence == last:
+            continue
+        run = run + 1 if last is not None and sentence == last + 1 else 1
+        last = sentence
+        if run >= length:
+            return index
+    return None
+
+
 @register
 class RepeatedReportingVerb(Rule):
     code = "NA201"
@@ -114,7 +161,8 @@ class RepeatedReportingVerb(Rule):
     severity = "warning"
     reads = frozenset({"token.pos", "token.tag", "token.lemma", "token.dep"})
     scope = "note"
-    defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 10, **LEXICON_OPTIONS}
+    defaults = {"max_uses": 3, "max_share": 0.25, "min_reporting_verbs": 10, "max_in_a_row": 3,
+                "long_note_share": 0.15, **LEXICON_OPTIONS}
     summary = "One reporting verb carries too much of the note."
     explanation = (
         "Case notes are reported speech. When one verb (\"relayed\", \"noted\", \"stated\") is used over and "
@@ -122,7 +170,10 @@ class RepeatedReportingVerb(Rule):
         "record or an opinion. The rule counts reporting verbs by lemma and flags a verb used more than `max_uses` "
         "times (once, at its first use past the limit, listing the lines of every use), or "
         "a verb used `max_uses` times that is also over `max_share` of the note's reporting verbs (with at least "
-        "`min_reporting_verbs` in the note). "
+        "`min_reporting_verbs` in the note), or a verb in `max_in_a_row` (3) sentences in a row, whatever its "
+        "count. In a long note the count limit is `long_note_share` (15 %) of its reporting verbs when that is "
+        "more than `max_uses`. \"Denies\" with a symptom as its object (\"Denies fever, chills\") is a "
+        "pertinent negative, not counted. "
         "Suggestions depend on who the subject is: a provider, the worker, the case manager, or a record. "
         "`extra_terms` adds verbs by lemma (with alternatives) and `remove_terms` drops lemmas from the count."
     )
@@ -162,29 +213,42 @@ class RepeatedReportingVerb(Rule):
                     c.dep_ == "nsubj" for c in token.children):
                 continue
             lemma = token.lemma_.lower()
+            if lemma == "deny" and _pertinent_negative(token):
+                continue
             if lemma in table:
                 uses.setdefault(lemma, []).append(token)
         total = sum(len(tokens) for tokens in uses.values())
         max_uses = int(self.options["max_uses"])
         max_share = float(self.options["max_share"])
         min_total = int(self.options["min_reporting_verbs"])
+        in_a_row = int(self.options["max_in_a_row"])
+        # A long note has room for more uses of a common verb: forty reporting verbs allow six of one.
+        count_limit = max(max_uses, int(total * float(self.options["long_note_share"])))
+        sentence_of = _sentence_index(doc)
         for lemma, tokens in uses.items():
             count = len(tokens)
             # Over the count limit, or at the limit while dominating a note with plenty of reporting verbs:
             # three "said" among seven verbs is ordinary writing, and a false alarm costs the writer's trust.
-            over_count = count > max_uses
+            over_count = count > count_limit
             over_share = count >= max_uses and total >= min_total and count / total > max_share
-            if not (over_count or over_share):
+            run_end = _run_end(tokens, sentence_of, in_a_row) if in_a_row > 1 else None
+            if not (over_count or over_share or run_end is not None):
                 continue
-            # One finding per verb, at its first use past the limit, listing where the others are.
-            first = tokens[min(max_uses, count - 1)]
+            # One finding per verb, at its first use past the limit (or the use that completes the run of
+            # sentences in a row), listing where the others are.
+            first = tokens[min(count_limit if over_count else max_uses, count - 1)] \
+                if over_count or over_share else tokens[run_end]
             surface = first.text.lower()
             note = doc._.note
             offset, full = (note.body_offset, note.text) if note is not None else (0, text_of(doc))
             lines = ", ".join(str(full.count("\n", 0, offset + t.idx) + 1) for t in tokens)
-            share = f" ({count} of {total} reporting verbs)" if over_share and not over_count else ""
-            message = (f'"{surface}" used {count} times{share}; vary the verb or name who said what '
-                       f"(lines {lines})")
+            if over_count or over_share:
+                share = f" ({count} of {total} reporting verbs)" if over_share and not over_count else ""
+                message = (f'"{surface}" used {count} times{share}; vary the verb or name who said what '
+                           f"(lines {lines})")
+            else:
+                message = (f'"{surface}" in {in_a_row} sentences in a row; vary the verb or name who said what '
+                           f"(lines {lines})")
             kind = subject_type(_subject(first))
             alternatives = table[lemma].get(kind) or table[lemma].get("other", [])
             yield self.finding(doc, first.idx, first.idx + len(first.text), message, alternatives,
