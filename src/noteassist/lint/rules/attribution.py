@@ -56,14 +56,19 @@ _OBSERVATION_VERBS = {"note", "observe"}
 _FINDINGS_LABELS = ("objective", "exam", "findings", "observation", "procedure", "operation", "operative",
                     "technique", "imaging", "radiograph", "x-ray", "ultrasound", "scan", "mri", "ct ", "laborator",
                     "vital", "mental status", "neurolog", "musculoskeletal", "extremit", "skin", "heent", "lungs",
-                    "chest", "abdomen", "cardiovascular", "heart", "general", "system", "impression")
+                    "chest", "abdomen", "cardiovascular", "heart", "general", "system", "impression",
+                    "respiratory", "cardiac", "pelvic", "rectal", "genitourinary", "psychiatric", "eyes", "ears",
+                    "throat", "neck", "lymph", "breast", "thyroid", "vascular", "pulses", "ventriculogra",
+                    "angiogra", "catheterization", "coronary", "artery", "echocardiogra", "results", "gross",
+                    "microscopic", "specimen", "constitutional")
 _PROCEDURE_LABELS = ("procedure", "operation", "operative", "technique")
 #: Tests and records that name where a finding comes from when the sentence mentions them.
 _TEST_WORDS = {"ct", "mri", "x-ray", "x-rays", "xray", "radiograph", "radiographs", "scan", "scans", "ultrasound",
                "ekg", "ecg", "eeg", "emg", "ncs", "echocardiogram", "biopsy", "culture", "cultures", "labs",
                "laboratory", "imaging", "study", "studies", "examination", "exam", "fluoroscopy", "arthroscopy",
                "laparoscopy", "endoscopy", "colonoscopy", "intraoperatively", "angiogram", "myelogram", "film",
-               "films", "pathology"}
+               "films", "pathology", "egd", "palpation", "auscultation", "inspection", "angiography",
+               "catheterization", "fluoroscopic"}
 #: Modal auxiliaries: "It should be noted that..." is the writer drawing attention, not a report of who noted.
 _MODALS = {"should", "must", "may", "might", "can", "could", "would", "will", "shall"}
 
@@ -73,21 +78,29 @@ def _findings_label(label: str) -> bool:
     return _objective(label.strip()) or any(word in label for word in _FINDINGS_LABELS)
 
 
-def _in_findings(doc, offset: int) -> bool:
-    """The offset is under a findings heading or in a findings field ("PHYSICAL EXAMINATION:", "LUNGS: ...")."""
+def _topic(doc, offset: int) -> str:
+    """The label the text at `offset` is written under: the nearest heading or "LABEL: value" field before it.
+    Transcriptions and exports often open a section with a field ("PROCEDURE: The patient was...") and go on
+    in paragraphs below it, which belong to that label until the next one."""
     structure = doc._.note.structure if doc._.note is not None else None
     if structure is None:
-        return False
-    section = structure.section_at(offset)
-    if section is not None and _findings_label(section.label):
-        return True
-    return any(b.start <= offset < b.end and _findings_label(b.label) for b in structure.fields())
+        return ""
+    label = ""
+    for block in structure.blocks:
+        if block.start > offset:
+            break
+        if block.kind in ("heading", "field"):
+            label = block.label
+    return label
+
+
+def _in_findings(doc, offset: int) -> bool:
+    """The offset is under a findings heading or field ("PHYSICAL EXAMINATION:", "LUNGS: ...")."""
+    return _findings_label(_topic(doc, offset))
 
 
 def _in_procedure(doc, offset: int) -> bool:
-    structure = doc._.note.structure if doc._.note is not None else None
-    section = structure.section_at(offset) if structure is not None else None
-    return section is not None and any(word in section.label for word in _PROCEDURE_LABELS)
+    return any(word in _topic(doc, offset) for word in _PROCEDURE_LABELS)
 
 
 def _finding_statement(token) -> bool:
@@ -119,7 +132,7 @@ def _clinical_sense(token) -> bool:
 
 def _with_counterpart(token) -> bool:
     """"The plan was discussed with the patient": the writer's own conversation, and it names the other side."""
-    return token.lemma_.lower() == "discuss" and any(c.dep_ == "prep" and c.lower_ == "with" for c in token.children)
+    return token.lemma_.lower() == "discuss" and any(t.lower_ == "with" for t in token.subtree if t.i > token.i)
 
 
 def _names_a_test(sentence, token) -> bool:
