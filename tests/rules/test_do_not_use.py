@@ -87,3 +87,26 @@ def test_rendered_examples_have_no_findings(linter, path):
     from noteassist.render import render_note
 
     assert linter.lint_text(render_note(load_facts(path))).findings == []
+
+
+@pytest.mark.parametrize(("text", "span", "fixed"), [
+    ("Clobetasol .05% ointment to the rash at night, per Dr. Hale.", ".05%", "0.05%"),
+    ("Hydrocortisone .5 % cream was started for the itching.", ".5 %", "0.5 %"),
+    ("Lidocaine .5% was injected at the trigger point.", ".5%", "0.5%"),
+    ("Morphine drip at .1 mg/mL, titrated by the ICU nurse.", ".1 mg/mL", "0.1 mg/mL"),
+    ("Epinephrine infusion .05 mcg/kg/min overnight.", ".05 mcg/kg/min", "0.05 mcg/kg/min"),
+])
+def test_a_naked_decimal_before_a_percent_strength_or_a_dose_rate(linter, text, span, fixed):
+    assert found(linter, text) == [(span, [fixed])]
+
+
+@pytest.mark.parametrize("text", [
+    "The study found fewer lost days with early PT (p < .05).",
+    "Her A1c rose .5% since the spring lab draw.",
+    "Creatinine was .9 mg/dL on the last panel.",
+    "The scar is .5 cm wide and healing.",
+    "Adjuster said .5% of claims in the region reach litigation.",
+    "The clinic uses portal version 2.5 for messages.",
+])
+def test_a_naked_decimal_without_a_dose_stays_quiet(linter, text):
+    assert found(linter, text) == []

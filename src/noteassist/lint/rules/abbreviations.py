@@ -3,9 +3,12 @@
 The list applies to medication documentation only, so NA501 checks a form only in medication
 context: its sentence has a dose ("10 mg", "2 tabs") or a route/frequency word ("PO", "by mouth",
 "BID", "PRN", "nightly"), or it sits under a heading such as "Medications" or "Rx". Outside that
-context "MS" is usually multiple sclerosis and "U" a university. Trailing zeros ("5.0 mg") and
-missing leading zeros (".5 mg") are flagged only before a medication dose unit, so "90.0 degrees",
-"2.0 cm" and "14.0 g/dL" pass.
+context "MS" is usually multiple sclerosis and "U" a university. Trailing zeros ("5.0 mg") are
+flagged only before a medication dose unit, so "90.0 degrees", "2.0 cm" and "14.0 g/dL" pass. A
+missing leading zero (a naked decimal) is flagged before a dose unit (".5 mg"), a dose rate or
+concentration (".25 mg/mL", ".1 mcg/kg/min") and, in medication context, a percent strength (".1%
+cream", ".5 %" in a sentence with a dose, route, frequency or dosage form); a naked decimal without
+a unit ("p < .05") or before a lab or size unit (".9 mg/dL", ".5 cm") is no dose and passes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,15 @@ _ROUTE = re.compile(
 _MED_SECTION = re.compile(r"medication|\bmeds\b|prescription|\brx\b")
 _TRAILING_ZERO = re.compile(r"(?<![\w.])(\d+)\.0+(\s?" + _DOSE_UNIT + r")(?![\w/])")
 _LEADING_ZERO = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _DOSE_UNIT + r")(?![\w/])")
+# A dose per volume, weight, area or time: mg/mL, mcg/kg/min, units/hr, mg/m2 (not a lab unit such as mg/dL).
+_RATE_UNIT = (r"(?:mg|mcg|g|units?|mEq|meq|mL|ml)(?:/(?:mL|ml|kg|m2|hr?|min|day|dose))+")
+_LEADING_ZERO_RATE = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _RATE_UNIT + r")(?![\w/])")
+_LEADING_ZERO_PERCENT = re.compile(r"(?<![\w.])\.(\d+)(\s?%)")
+# Dosage forms: a percent strength in a sentence with one of these is a medication ("Triamcinolone .1% cream").
+_DOSAGE_FORM = re.compile(
+    r"(?i)\b(?:creams?|ointments?|gels?|lotions?|solutions?|suspensions?|patch(?:es)?|injections?|infus(?:ions?|ed)"
+    r"|sprays?|drops|inhalers?|syrups?|elixirs?|topical(?:ly)?|appl(?:y|ies|ied)|inject(?:ed|s)?)\b"
+)
 # Brand names that contain a listed form and are not the ambiguous abbreviation.
 _ALLOWED_AFTER = {"MS": re.compile(r"\s+Contin\b")}
 
@@ -83,7 +95,10 @@ class DoNotUseAbbreviation(Rule):
         "missing leading zeros (.5 mg), each of which has caused dosing errors. The rule checks these only in "
         "medication context (a sentence with a dose or a route or frequency word, or a Medications/Rx section), "
         "because elsewhere \"MS\" is usually multiple sclerosis and \"U\" a university, and a trailing zero is "
-        "allowed for measurements such as range of motion, lesion size or lab values. `extra_terms` adds an agency's "
+        "allowed for measurements such as range of motion, lesion size or lab values. A naked decimal is flagged "
+        "before a dose unit, a dose rate or concentration (\".25 mg/mL\") and, in medication context (a dosage "
+        "form such as a cream counts), a percent strength (\".1% cream\", \".5 %\"); \"p < .05\" has no unit "
+        "and passes. `extra_terms` adds an agency's "
         "own forms (cc = \"mL\", SC = \"subcut\"); `remove_terms` drops a form or an entry (trailing_zero)."
     )
     bad = "Insulin glargine 10 U at bedtime; meloxicam 15.0 mg QD."
@@ -138,10 +153,16 @@ class DoNotUseAbbreviation(Rule):
             fix = entry["suggestions"][0] if len(entry["suggestions"]) == 1 else None
             yield self.finding(doc, m.start(), m.end(), message, entry["suggestions"], fix=fix, form=form)
 
+        def percent_in_medication_context(offset: int) -> bool:
+            span = sentences.around(offset, offset + 1)
+            return in_medication_context(offset) or bool(_DOSAGE_FORM.search(text, span[0], span[1]))
+
         for m, fixed, key, what in (
             *((m, m.group(1) + m.group(2), "trailing_zero", "trailing zero") for m in _TRAILING_ZERO.finditer(text)),
             *((m, "0." + m.group(1) + m.group(2), "leading_zero", "missing leading zero")
-              for m in _LEADING_ZERO.finditer(text)),
+              for m in (*_LEADING_ZERO.finditer(text), *_LEADING_ZERO_RATE.finditer(text),
+                        *(p for p in _LEADING_ZERO_PERCENT.finditer(text)
+                          if percent_in_medication_context(p.start())))),
         ):
             if key not in table:
                 continue
