@@ -223,3 +223,59 @@ def test_exit_2_on_bad_input(tmp_path, fake_linter, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "001-a.expected.yaml" in err
     assert qa.main([str(tmp_path / "missing")]) == 2
+
+
+# --- error-level precision and several corpora ---------------------------------------------------------
+
+def test_error_level_precision_counts_only_error_findings():
+    right = Finding("NA404", "stigmatizing-language", "error", "m", NOTE.index("non-compliant"),
+                    NOTE.index("non-compliant") + 13, "non-compliant")
+    wrong = Finding("NA101", "missing-element", "error", "m", 0, 0, "", extra={"element": "plan"})
+    warning = span(NOTE, "It was noted", "attribution", rule="NA601")  # a wrong warning: not an error
+    ev = evaluate([note([Expected("stigmatizing-language", text="non-compliant")])],
+                  FakeLinter({"001-a.md": [right, wrong, warning]}))
+    assert (ev.errors_overall.predicted, ev.errors_overall.tp) == (2, 1)
+    assert ev.errors_overall.precision == 0.5
+    assert (ev.errors["stigmatizing-language"].predicted, ev.errors["stigmatizing-language"].tp) == (1, 1)
+    assert ev.errors["missing-element"].precision == 0.0
+    table = qa.format_table(ev)
+    assert "err prec" in table
+    assert "error-level findings: 2 predicted, 1 expected by a reviewer, precision 0.50 (target 0.97)" in table
+    assert sorted(m.severity for m in ev.false_positives) == ["error", "warning"]
+
+
+def test_several_corpus_folders_are_each_one_batch_and_added_up(tmp_path, monkeypatch, capsys):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    corpus(first, "findings:\n  - category: timeliness\n")
+    corpus(second, "findings: []\n", stem="002-b")
+    batches = []
+
+    class Linter(FakeLinter):
+        def __init__(self):
+            super().__init__({})
+
+        def lint_many(self, notes):
+            notes = list(notes)
+            batches.append([Path(n.path).name for n in notes])
+            return [FakeResult([Finding("NA811", "timeliness", "error", "m", 0, 0, "")]) for _ in notes]
+
+    monkeypatch.setattr("noteassist.lint.engine.Linter", Linter)
+    assert qa.main([str(first), str(second), "--verbose"]) == 1  # the second note's finding is a false positive
+    out = capsys.readouterr().out
+    assert batches == [["001-a.md"], ["002-b.md"]]
+    assert f"{first}: 1 notes" in out and f"{second}: 1 notes" in out and "all corpora: 2 notes" in out
+    combined = out.split("all corpora")[1]
+    assert "error-level findings: 2 predicted, 1 expected by a reviewer, precision 0.50" in combined
+    assert "error-level false positives (1 of 2 error-level findings" in out
+    assert "002-b.md:1: NA811" in out.split("error-level false positives")[1]
+
+
+def test_combine_adds_counts_and_misses():
+    a = evaluate([note([Expected("timeliness")])], FakeLinter({"001-a.md": [finding("timeliness")]}))
+    b = evaluate([note([], path="002-b.md")], FakeLinter({"002-b.md": [finding("timeliness")]}))
+    total = qa.combine([a, b])
+    c = total.categories["timeliness"]
+    assert (total.notes, c.expected, c.predicted, c.tp) == (2, 1, 2, 1)
+    assert (total.overall.predicted, total.overall.tp) == (2, 1)
+    assert [m.path for m in total.false_positives] == ["002-b.md"]

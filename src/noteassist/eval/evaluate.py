@@ -9,9 +9,12 @@ are matched one-to-one per note and category:
 - entries with `text` match a finding whose [start, end) overlaps an occurrence of that text;
 - entries without `text` match any remaining finding of the category.
 
-Every severity counts. Run: `python -m noteassist.eval.evaluate [DIR] [--min-precision 0.90]
-[--min-recall 0.80] [--verbose]`; exit 0 when every category passes, 1 when one is below a
-threshold, 2 on bad input.
+Every severity counts. The precision of error-level findings alone is reported beside each
+category (target 0.97: an error stops a note, so it has to be right). Run:
+`python -m noteassist.eval.evaluate [DIR...] [--min-precision 0.90] [--min-recall 0.80] [--verbose]`;
+several corpus folders are each linted as one batch, shown one by one and then added together.
+Exit 0 when every category passes (over all the folders), 1 when one is below a threshold, 2 on
+bad input.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class Miss:
     category: str
     text: str
     element: str | None = None
+    severity: str = ""
 
     def format(self, width: int = 100) -> str:
         what = " ".join(self.text.split()) or (f"[{self.element}]" if self.element else "")
@@ -102,10 +106,33 @@ class Counts:
 
 
 @dataclass
+class ErrorCounts:
+    """Error-level findings: how many were predicted and how many of them a reviewer expected."""
+
+    predicted: int = 0
+    tp: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / self.predicted if self.predicted else None
+
+    def add(self, other: ErrorCounts) -> None:
+        self.predicted += other.predicted
+        self.tp += other.tp
+
+
+#: The precision that error-level findings should reach: an error stops a note, so it must nearly always be right.
+ERROR_PRECISION_TARGET = 0.97
+
+
+@dataclass
 class Evaluation:
     categories: dict[str, Counts] = field(default_factory=dict)
     elements: dict[str, Counts] = field(default_factory=dict)
     overall: Counts = field(default_factory=Counts)
+    #: Per category, the error-level findings alone (their precision is the one that matters most).
+    errors: dict[str, ErrorCounts] = field(default_factory=dict)
+    errors_overall: ErrorCounts = field(default_factory=ErrorCounts)
     false_positives: list[Miss] = field(default_factory=list)
     false_negatives: list[Miss] = field(default_factory=list)
     notes: int = 0
@@ -238,7 +265,26 @@ def evaluate(notes: Sequence[LabelledNote], linter: Any = None) -> Evaluation:
         _score(note, list(result.findings), evaluation)
     for counts in evaluation.categories.values():
         evaluation.overall.add(counts)
+    for counts in evaluation.errors.values():
+        evaluation.errors_overall.add(counts)
     return evaluation
+
+
+def combine(evaluations: Sequence[Evaluation]) -> Evaluation:
+    """The counts and misses of several corpora (each linted on its own) added together."""
+    total = Evaluation(categories={c: Counts() for c in CATEGORIES}, elements={e: Counts() for e in ELEMENTS})
+    for ev in evaluations:
+        total.notes += ev.notes
+        for table, into in ((ev.categories, total.categories), (ev.elements, total.elements)):
+            for name, counts in table.items():
+                into.setdefault(name, Counts()).add(counts)
+        for name, counts in ev.errors.items():
+            total.errors.setdefault(name, ErrorCounts()).add(counts)
+        total.overall.add(ev.overall)
+        total.errors_overall.add(ev.errors_overall)
+        total.false_positives += ev.false_positives
+        total.false_negatives += ev.false_negatives
+    return total
 
 
 def _score(note: LabelledNote, findings: list[Any], evaluation: Evaluation) -> None:
@@ -260,10 +306,15 @@ def _score(note: LabelledNote, findings: list[Any], evaluation: Evaluation) -> N
             for e, _ in matched:
                 evaluation.elements[e.element].tp += 1
         matched_ids = {id(f) for _, f in matched}
+        errors = evaluation.errors.setdefault(category, ErrorCounts())
         for f in predicted:
+            if getattr(f, "severity", None) == "error":
+                errors.predicted += 1
+                errors.tp += id(f) in matched_ids
             if id(f) not in matched_ids:
                 evaluation.false_positives.append(
-                    Miss(path, getattr(f, "line", 1), f.rule, category, f.text or "", _element(f)))
+                    Miss(path, getattr(f, "line", 1), f.rule, category, f.text or "", _element(f),
+                         getattr(f, "severity", "") or ""))
         for e in unmatched_expected:
             evaluation.false_negatives.append(
                 Miss(path, _line_of(note.text, e.text), category, category, e.text or "", e.element))
@@ -324,16 +375,23 @@ def _pct(value: float | None) -> str:
     return "   -" if value is None else f"{value:4.2f}"
 
 
-def format_table(evaluation: Evaluation) -> str:
-    lines = [f"{evaluation.notes} notes",
-             f"{'category':<26}{'expected':>9}{'predicted':>10}{'TP':>5}{'precision':>11}{'recall':>8}"]
+def format_table(evaluation: Evaluation, title: str = "") -> str:
+    lines = [f"{title}: {evaluation.notes} notes" if title else f"{evaluation.notes} notes",
+             f"{'category':<26}{'expected':>9}{'predicted':>10}{'TP':>5}{'precision':>11}{'recall':>8}"
+             f"{'errors':>8}{'err TP':>8}{'err prec':>10}"]
 
-    def row(name: str, c: Counts) -> str:
-        return f"{name:<26}{c.expected:>9}{c.predicted:>10}{c.tp:>5}{_pct(c.precision):>11}{_pct(c.recall):>8}"
+    def row(name: str, c: Counts, e: ErrorCounts | None = None) -> str:
+        line = f"{name:<26}{c.expected:>9}{c.predicted:>10}{c.tp:>5}{_pct(c.precision):>11}{_pct(c.recall):>8}"
+        if e is not None:
+            line += f"{e.predicted:>8}{e.tp:>8}{_pct(e.precision):>10}"
+        return line
 
     for name, counts in evaluation.categories.items():
-        lines.append(row(name, counts))
-    lines.append(row("overall", evaluation.overall))
+        lines.append(row(name, counts, evaluation.errors.get(name, ErrorCounts())))
+    lines.append(row("overall", evaluation.overall, evaluation.errors_overall))
+    e = evaluation.errors_overall
+    lines.append(f"error-level findings: {e.predicted} predicted, {e.tp} expected by a reviewer, precision "
+                 f"{_pct(e.precision).strip()} (target {ERROR_PRECISION_TARGET:.2f})")
     lines.append("")
     lines.append(f"{'missing element':<26}{'expected':>9}{'predicted':>10}{'TP':>5}{'precision':>11}{'recall':>8}")
     for name, counts in sorted(evaluation.elements.items()):
@@ -345,27 +403,45 @@ def format_table(evaluation: Evaluation) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m noteassist.eval.evaluate",
                                      description="Precision and recall of the linter on a labelled corpus.")
-    parser.add_argument("directory", nargs="?", default="tests/corpus", help="corpus directory (default tests/corpus)")
+    parser.add_argument("directories", nargs="*", metavar="directory", default=["tests/corpus"],
+                        help="corpus directories, each linted as one batch (default tests/corpus)")
     parser.add_argument("--min-precision", type=float, default=0.90)
     parser.add_argument("--min-recall", type=float, default=0.80)
     parser.add_argument("--verbose", "-v", action="store_true", help="list false positives and false negatives")
     args = parser.parse_args(argv)
     try:
-        notes = load_corpus(args.directory)
-        if not notes:
-            raise LabelError(f"{args.directory}: no labelled notes")
-        evaluation = evaluate(notes)
+        corpora = []
+        for directory in args.directories:
+            notes = load_corpus(directory)
+            if not notes:
+                raise LabelError(f"{directory}: no labelled notes")
+            corpora.append(notes)
+        # Each corpus is one batch of its own: copy-forward compares the notes of one corpus with each other.
+        evaluations = [evaluate(notes) for notes in corpora]
     except NoteassistError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
         return 2
-    print(format_table(evaluation))
+    if len(evaluations) == 1:
+        evaluation = evaluations[0]
+        print(format_table(evaluation))
+    else:
+        for directory, ev in zip(args.directories, evaluations):
+            print(format_table(ev, directory) + "\n")
+        evaluation = combine(evaluations)
+        print(format_table(evaluation, "all corpora"))
     if args.verbose:
         print("\nfalse positives (predicted, not expected):")
         for miss in evaluation.false_positives:
             print("  " + miss.format())
         print("\nfalse negatives (expected, not predicted):")
         for miss in evaluation.false_negatives:
+            print("  " + miss.format())
+        errors = [m for m in evaluation.false_positives if m.severity == "error"]
+        e = evaluation.errors_overall
+        print(f"\nerror-level false positives ({len(errors)} of {e.predicted} error-level findings; precision "
+              f"{_pct(e.precision).strip()}, target {ERROR_PRECISION_TARGET:.2f}):")
+        for miss in errors:
             print("  " + miss.format())
     failures = evaluation.failures(args.min_precision, args.min_recall)
     if failures:
