@@ -426,3 +426,243 @@ def test_joined_labels_name_each_part_and_assessment_date_is_a_service_date(lint
 def test_planned_modified_duty_is_not_a_status(linter):
     text = VISIT.format(status="Off work; Dr. Lee plans a release to modified duty after work hardening.")
     assert "restrictions" not in missing(linter, text, "physician-visit")
+
+
+# -- issue 9: evidence wherever it stands (each wording differs from the blind note that revealed the cause) --
+
+def _severities(linter, text, note_type):
+    result = linter.lint_text(text, note_type=note_type)
+    return {f.extra["element"]: (f.severity, f.message) for f in result.findings}
+
+
+@pytest.mark.parametrize("line", [
+    "[03/04/2026 14:22] NCM Plan: fax the DWC-073 to the employer by 03/05/2026.",
+    "2026-03-04 14:22 - CM plan: fax the DWC-073 to the employer by 03/05/2026.",
+    "03/04/2026 1422 NCM PLAN: fax the DWC-073 to the employer by 03/05/2026.",
+    "**NCM next steps:** fax the DWC-073 to the employer by 03/05/2026.",
+    "NCM PLAN ........ fax the DWC-073 to the employer by 03/05/2026",
+    "Nurse plan | fax the DWC-073 to the employer by 03/05/2026",
+])
+def test_case_manager_plan_label_behind_stamps_prefixes_and_separators(linter, line):
+    assert "case_manager_plan" not in missing(linter, without_line("NCM plan:") + line + "\n")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("SUBJECTIVE\nWorker reports", "Subj: Worker reports"),
+    ("OBJECTIVE\nPer Dr. Patel's exam", "Obj: Per Dr. Patel's exam"),
+    ("Diagnosis: Lumbar strain", "Dx: Lumbar strain"),
+    ("Treatment plan: Continue", "Tx: Continue"),
+    ("Work status: Modified duty", "RTW: Modified duty"),
+    ("Next appointment: 12/04/2026", "F/U: 12/04/2026"),
+])
+def test_abbreviated_labels(linter, old, new):
+    assert old in GOOD_PHYSICIAN_VISIT
+    assert missing(linter, GOOD_PHYSICIAN_VISIT.replace(old, new)) == set()
+
+
+def test_one_line_telegraphic_phone_note(linter):
+    text = ("03/09/2026 14:10 TC from adjuster R. Bloom re IME date. Result: IME set for 03/20/2026 at 09:00 with "
+            "Dr. Cho. Plan: NCM to tell IW today and send the IME letter by 03/10/2026.")
+    assert missing(linter, text, "telephonic") == set()
+
+
+def test_one_line_phone_note_without_plan(linter):
+    text = "03/09/2026 14:10 TC from adjuster R. Bloom re IME date. Result: IME set for 03/20/2026 at 09:00."
+    assert missing(linter, text, "telephonic") == {"case_manager_plan"}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    # A call or a voicemail that does not say with whom is no contact.
+    ("Date: 03/09/2026\nPurpose: confirm the MRI time.\nOutcome: no answer; voicemail left with my callback number.\n"
+     "Plan: try again at 15:00.", {"contact"}),
+    ("Date: 03/09/2026\nPurpose: confirm the MRI time.\nOutcome: no answer; left a voicemail for the worker's "
+     "daughter.\nPlan: try again at 15:00.", set()),
+    ("Date: 03/09/2026\nPhoned Lakeview Imaging to confirm the MRI time.\nOutcome: confirmed for 03/12 at 08:00.\n"
+     "Plan: NCM to tell the worker today.", set()),
+    ("Date: 03/09/2026\nIncoming call from the claimant's attorney about the IME letter.\nOutcome: letter resent.\n"
+     "Plan: NCM to confirm receipt on 03/11.", set()),
+])
+def test_contact_needs_the_party(linter, text, absent):
+    assert missing(linter, text, "telephonic") == absent
+
+
+def test_purpose_from_a_call_about_something(linter):
+    text = ("Date of call: 03/09/2026\nOutbound call to Hanna Berg, HR, about the worker's return-to-work date.\n"
+            "Outcome: she confirmed 03/16/2026.\nNCM will tell the adjuster today.")
+    assert missing(linter, text, "telephonic") == set()
+
+
+def test_header_labels_and_run_in_labels(linter):
+    text = ("Claim: WC-5512-0090 | Worker: Ida Vance | Treating provider: Dr. Omar Reyes, physiatrist\n"
+            "**Visit date.** 03/02/2026\n"
+            "**Worker's report.** She says the ache in her wrist is 4/10 after typing.\n"
+            "**Findings.** Grip 20 kg on the left, full wrist motion.\n"
+            "**Diagnosis.** Left wrist tendinitis.\n"
+            "**Treatment.** Hand therapy twice a week for 3 weeks.\n"
+            "**Work status.** Full duty.\n"
+            "**Scheduled recheck.** 03/23/2026 with Dr. Reyes.\n"
+            "**My plan.** Send the therapy referral to the adjuster by 03/03/2026.\n")
+    assert missing(linter, text) == set()
+
+
+def test_findings_and_diagnosis_in_sentences(linter):
+    text = without_line("OBJECTIVE").replace("Per Dr. Patel's exam, lumbar flexion improved to 70 degrees; "
+                                             "straight leg raise negative.\n", "")
+    text = text.replace("Diagnosis: Lumbar strain (S39.012A), per Dr. Patel.\n", "")
+    assert missing(linter, text) >= {"objective", "diagnosis"}
+    stated = text + "Dr. Patel noted a limp and a well-healed portal scar. She diagnosed two disc bulges.\n"
+    assert not missing(linter, stated) & {"objective", "diagnosis"}
+
+
+def test_worker_report_inside_a_long_sentence(linter):
+    text = without_line("Worker reports").replace("SUBJECTIVE\n", "")
+    assert "subjective" in missing(linter, text)
+    text += ("Her supervisor drove her to the clinic because, as she explained to me in the waiting room, the "
+             "numbness in her hand wakes her twice a night.\n")
+    assert "subjective" not in missing(linter, text)
+
+
+def test_date_of_injury_in_prose(linter):
+    note = ("INITIAL CASE MANAGEMENT ASSESSMENT\nAssessment date: 03/17/2026\nMr. Olsen hurt his back at work on "
+            "March 2, 2026, while lifting a crate of tiles.\nDiagnosis: lumbar strain per Dr. Kim, occupational "
+            "medicine.\nWork status: off work.\nBarriers: none identified.\nGoals: full duty by 04/30/2026.\n"
+            "CM plan: call Dr. Kim's office on 03/20/2026.\n")
+    assert missing(linter, note, "initial-assessment") == set()
+
+
+def test_late_entry_and_addendum(linter):
+    text = ("LATE ENTRY for a visit on 03/02/2026 (written 03/05/2026)\n" + without_line("Date of service:")
+            + "ADDENDUM 03/06/2026: Work status: off work per Dr. Patel's office.\n")
+    assert "date_of_service" not in missing(linter, text)
+
+
+@pytest.mark.parametrize(("layout", "element"), [
+    ("5. Barriers\n- Lives 40 miles from the clinic.\n", "barriers"),
+    ("B \u2014 Behavior\nClient paced and spoke quickly.\n", "behavior"),
+    ("Outcome of goals\nGoal 1 met; goal 2 partly met.\n", "outcome"),
+    ("Work status at closure: full duty since 03/01/2026.\n", "work_status"),
+    ("Closure Date ........ 03/31/2026\n", "closure_date"),
+])
+def test_label_layouts(linter, layout, element):
+    rule = next(r for r in linter.rules if r.code == "NA101")
+    from noteassist.text.structure import parse_structure
+
+    doc_text = layout
+    result = linter.lint_text(doc_text, note_type="closure-report" if element != "behavior" else "birp")
+    assert element not in {f.extra["element"] for f in result.findings}
+    assert rule._label_hits(doc_text, parse_structure(doc_text)) or parse_structure(doc_text).blocks
+
+
+def test_restriction_table_states_the_limits(linter):
+    text = VISIT.format(status="Modified duty from 11/21/2026.\n\n| Restriction | Limit |\n|---|---|\n"
+                               "| Carrying, left arm | 10 lb |\n| Overhead work | none |\n")
+    assert "restrictions" not in missing(linter, text, "physician-visit")
+
+
+def test_recommendation_under_a_recommendations_label_is_not_a_status(linter):
+    report = ("Report period: 11/01/2026 - 11/30/2026\nWork status: off work.\nTreatment plan: PT 2x/week.\n"
+              "Next appointment: 12/04/2026.\nBarriers: none.\n"
+              "Recommendations:\n1. Authorize work conditioning, the step toward light duty.\n")
+    assert missing(linter, report, "progress-report") == set()
+
+
+def test_a_providers_recommendation_is_not_the_reports(linter):
+    report = ("Report period: 11/01/2026 - 11/30/2026\nWork status: off work.\nTreatment plan: surgery pending.\n"
+              "Next appointment: 12/04/2026.\nBarriers: none.\nDr. Hale recommended a shoulder arthroscopy.\n")
+    assert missing(linter, report, "progress-report") == {"recommendations"}
+    assert missing(linter, report + "I recommend that the adjuster approve the arthroscopy.\n",
+                   "progress-report") == set()
+
+
+def test_the_visit_itself_is_not_the_next_appointment(linter):
+    text = without_line("Next appointment:").replace("Date of service: 11/20/2026\n",
+                                                     "Date of service: 11/20/2026\nWent with IW to her follow-up with Dr. Patel.\n")
+    assert "next_appointment" in missing(linter, text)
+    assert "next_appointment" not in missing(linter, text + "She sees Dr. Patel again in three weeks.\n")
+
+
+def test_closure_outcome_is_the_goals_not_the_settlement(linter):
+    text = ("Closure date: 12/15/2026\nReason for closure: claim settled; the adjuster closed the referral.\n"
+            "Work status: off work.\nNotification: letters to all parties 12/15/2026.\n")
+    assert missing(linter, text, "closure-report") == {"outcome"}
+    assert missing(linter, text + "Goal 1 (full duty by 11/01/2026) was not met.\n", "closure-report") == set()
+
+
+@pytest.mark.parametrize(("note_type", "text", "expected"), [
+    # Sections S, O and P but no A: "appears" under O is not the assessment.
+    ("soap", "Date: 03/02/2026\nS: Client says she slept 4 hours.\nO: Appears tired; arrived late.\n"
+             "P: Meet again 03/09/2026.\n", {"assessment"}),
+    # D and A but no P: "scheduled" in the data is not the plan.
+    ("dap", "Date: 03/02/2026\nD: Client attended 3 of 4 scheduled groups.\nA: Engagement is improving.\n", {"plan"}),
+])
+def test_sectioned_formats_need_each_section(linter, note_type, text, expected):
+    assert missing(linter, text, note_type) == expected
+
+
+def test_deferred_values_state_nothing(linter):
+    note = ("INITIAL CASE MANAGEMENT ASSESSMENT\nAssessment date: 03/17/2026\nDate of injury: 03/02/2026\n"
+            "Mechanism: slipped on a wet floor.\nDiagnosis: knee contusion per the ED record.\n"
+            "Treating physician: to be determined by the adjuster.\nWork status: off work.\nBarriers: none identified.\n"
+            "Goals: pending the first orthopedic visit.\nGoals: none yet.\nCM plan: call the adjuster on 03/18/2026.\n")
+    assert missing(linter, note, "initial-assessment") == {"provider", "goals"}
+
+
+def test_clinical_soap_labels_in_one_line(linter):
+    text = ("SUBJECTIVE:, This 3-year-old boy is here for a yearly check; no concerns. OBJECTIVE:, Temperature 98.4, "
+            "lungs clear. ASSESSMENT:, Healthy child. PLAN:, Return to the office in one year.")
+    assert missing(linter, text + " Date: 03/02/2026.", "soap") == set()
+    surgical = ("Date: 03/02/2026\nHISTORY:, Two months of heartburn.\nENDOSCOPIC FINDINGS:, Mild erythema of the "
+                "antrum.\nPOSTOPERATIVE DIAGNOSIS:, Gastritis.\nRECOMMENDATIONS:, Omeprazole; return in 6 weeks.\n")
+    assert missing(linter, surgical, "soap") == set()
+    psych = "Date: 03/02/2026\nS: Feels low.\nO: Flat affect.\nAXIS I: Major depressive disorder, recurrent.\nP: Weekly therapy.\n"
+    assert missing(linter, psych, "soap") == set()
+
+
+def test_unrecognised_layout_is_a_warning_that_says_so(linter):
+    prose = ("I went with Mr. Tran to Dr. Ames, hand surgeon, on 03/02/2026. He said the pain is 3/10. Dr. Ames found "
+             "full grip. She diagnosed a healed fracture and ordered hand therapy. He remains off work.")
+    found = _severities(linter, prose, "physician-visit")
+    assert set(found) == {"next_appointment", "case_manager_plan"}
+    for severity, message in found.values():
+        assert severity == "warning"
+        assert "the note's layout was not recognised, so this is a warning" in message
+        assert "looked for" in message
+
+
+def test_recognised_layout_is_an_error_naming_the_evidence(linter):
+    found = _severities(linter, without_line("Next appointment:"), "physician-visit")
+    severity, message = found["next_appointment"]
+    assert severity == "error"
+    assert message.startswith("no next appointment") and "looked for" in message and "label" in message
+
+
+def test_every_cue_group_has_a_rationale():
+    import yaml
+
+    from noteassist.lint.rules.elements import LEXICON_PATH
+
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    for element, entry in data.items():
+        if element.startswith("_"):
+            assert entry["why"], element
+            continue
+        assert entry.get("looked_for"), element
+        for group in entry["cues"]:
+            assert isinstance(group.get("why"), str) and len(group["why"]) > 20, (element, group)
+
+
+def test_the_visits_own_date_is_not_the_next_appointment(linter):
+    from noteassist.lint import NoteInput
+
+    text = without_line("Next appointment:").replace("Date of service: 11/20/2026\n", "")
+    text = "Attended the follow-up visit at Lakeside Ortho on 11/20/2026 with the worker.\n" + text
+    result = linter.lint(NoteInput(text, note_type="physician-visit", meta={"date_of_service": "2026-11-20"}))
+    assert "next_appointment" in {f.extra["element"] for f in result.findings}
+    later = text + "Follow-up visit on 12/11/2026 at 10:00.\n"
+    result = linter.lint(NoteInput(later, note_type="physician-visit", meta={"date_of_service": "2026-11-20"}))
+    assert "next_appointment" not in {f.extra["element"] for f in result.findings}
+
+
+def test_medical_history_is_not_the_workers_report(linter):
+    text = without_line("Worker reports").replace("SUBJECTIVE\n", "Past medical history: type 2 diabetes.\n")
+    assert "subjective" in missing(linter, text)

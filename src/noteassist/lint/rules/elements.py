@@ -17,7 +17,7 @@ An element counts as present from the evidence a QA reviewer accepts, wherever i
 
 In a SOAP, DAP or BIRP note laid out in its sections, a section element counts only from its own label.
 When the layout was not recognised well enough to be sure (few recognised labels, mostly one block of
-prose, a type that was inferred), the finding is a warning that says so, never an error. The cue lexicon,
+prose), the finding is a warning that says so, never an error. The cue lexicon,
 with a rationale per cue group, is data: `elements.yaml` next to this module.
 """
 
@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
-from ...text.dates import DATE_PATTERN
+from ...text.dates import DATE_PATTERN, find_dates
 from ...text.sentences import split_sentences
 from ..model import Finding
 from ..registry import Rule, register, text_of
@@ -55,7 +56,7 @@ _EMPTY_VALUE = re.compile(
 _DEFERRED_VALUE = re.compile(
     r"^\W*(?:none\s+yet|not\s+yet\s+(?:set|known|scheduled|determined|assigned|established|identified|chosen)|"
     r"to\s+be\s+(?:set|determined|decided|scheduled|assigned|arranged|established|identified|confirmed|completed|"
-    r"discussed|addressed|developed)|pending\s+(?:assignment|selection))\b",
+    r"discussed|addressed|developed)|pending)\b",
     re.I,
 )
 _NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
@@ -96,7 +97,9 @@ _BOUNDARY = re.compile(r"[.;!?][ \t]+|[ \t]\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}
 #: date of service, "Emergency contact" is not the call's contact).
 _GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "subject", "re", "who", "party",
                       "contact", "type", "name", "to", "from", "with", "when", "number", "s", "o", "a", "p", "d", "b",
-                      "i", "r", "status", "closed", "work", "injury", "present"})
+                      "i", "r", "status", "closed", "work", "injury", "present", "history"})
+#: Label words that a phrase may end in without being that label ("Past medical history:", "Claim status:").
+_SUFFIX_BLOCK = _GENERIC - {"re", "contact", "to", "from", "with", "who"}
 _TAIL = re.compile(r"^(.+?)\s+(?:of|for|to|at|on|in|with|vs\.?|versus|toward|towards|per)\s+\S")
 
 
@@ -125,6 +128,9 @@ class CueGroup:
     #: status), so negation does not cancel them.
     states: list[re.Pattern[str]] = field(default_factory=list)
     parse: list[dict] = field(default_factory=list)
+    #: A date in the cue must be after the service date ("follow-up on 12/04" after a visit on 11/20; the
+    #: visit's own date is not its next appointment).
+    after_service: bool = False
 
 
 @dataclass
@@ -198,6 +204,7 @@ def load_full_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
                 regexes=regexes,
                 states=[_compile(p) for p in raw.get("states", [])],
                 parse=raw.get("parse", []),
+                after_service=bool(raw.get("after_service", False)),
             ))
         specs[element] = ElementSpec(
             id=element,
@@ -260,7 +267,7 @@ class MissingRequiredElement(Rule):
         "subject, verb and object state it (\"He remains off work\", \"Dr. Lee found...\", \"Return visit in two "
         "weeks\"). An empty or negated statement (\"Work status: not addressed\", \"Plan: none\", \"Work status was "
         "not discussed\") does not count: ask the provider or state the element explicitly. When the note's layout "
-        "was not recognised (mostly unlabelled prose, an inferred type), the finding is a warning."
+        "was not recognised (few labels, mostly unlabelled prose), the finding is a warning."
     )
     bad = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Work status was not discussed."
     good = "Seen by Dr. Lee on 11/20/2026. Lumbar strain. Continue PT 2x/week. Modified duty, no lifting over 20 lb."
@@ -334,11 +341,10 @@ class MissingRequiredElement(Rule):
             yield self.finding(doc, start, end, message, severity="warning" if unsure else None, element=element)
 
     def _layout_doubt(self, evidence: Evidence, source: str) -> str | None:
-        """Why the finding cannot be an error, or None when the note's layout was understood."""
+        """Why the finding cannot be an error, or None when the note's layout was understood. (Text that is
+        not recognisably a case-management note gets no inferred type, so no findings at all: text/infer.py.)"""
         if evidence.recognised_labels < self.min_labels or evidence.largest_block > self.max_block_share:
             return "the note's layout was not recognised"
-        if source == "inferred" and evidence.recognised_labels < 2 * self.min_labels:
-            return "the note type was inferred and the layout only partly recognised"
         return None
 
     def triggered(self, text: str, structure: NoteStructure | None = None,
@@ -376,7 +382,7 @@ class MissingRequiredElement(Rule):
         text = text_of(doc)
         hits = self._label_hits(text, structure)
         label_zones = structure.label_zones() + [(h.start, h.label_end) for h in hits]
-        cues = self._cue_hits(doc, wanted, note_type, label_zones)
+        cues = self._cue_hits(doc, wanted, note_type, label_zones, _service_date(doc))
         labelled, present = self._labelled(text, structure, hits, wanted, required, cues)
         # A SOAP/DAP/BIRP note laid out in its sections: a section element counts only from its label.
         sections_only: set[str] = set()
@@ -437,6 +443,7 @@ class MissingRequiredElement(Rule):
             own, shared = self._elements_for(m.group(1))
             if own or shared:
                 found.append(LabelHit(own, shared, pos, m.end(), m.end(), line_end))
+        soft_boundary = pos
         for sep in _SEPARATOR.finditer(text, pos, line_end):
             if found and sep.start() < found[-1].value_start:
                 continue
@@ -444,27 +451,29 @@ class MissingRequiredElement(Rule):
             if not colon and found:
                 continue
             # The label's words: back to the line start or the last boundary before the separator.
-            segment_start = pos
-            for b in _BOUNDARY.finditer(text, pos, sep.start()):
+            segment_start = max(pos, soft_boundary)
+            for b in _BOUNDARY.finditer(text, segment_start, sep.start()):
                 segment_start = b.end()
             if not colon and segment_start != pos:
                 continue  # dot leaders and pipes separate a label that opens its line
             segment = text[segment_start:sep.start()]
             start = segment_start
             own, shared = self._elements_for(segment) if len(segment.split()) <= 6 else (set(), set())
-            if not (own or shared) and colon:
+            if not (own or shared) and colon and len(segment.split()) >= 4:
                 # A label at the end of a phrase: "Outbound call to IW Pike re: confirm...".
                 words = list(re.finditer(r"[A-Za-z][\w/'\-]*", segment))
                 for k in (3, 2, 1):
                     if len(words) >= k:
                         candidate = segment[words[-k].start():]
-                        if len(candidate.strip()) < 2:
+                        if len(candidate.strip()) < 2 or normalize(candidate) in _SUFFIX_BLOCK:
                             continue
                         own, shared = self._elements_for(candidate)
                         if own or shared:
                             start = segment_start + words[-k].start()
                             break
             if not (own or shared):
+                if colon:
+                    soft_boundary = sep.end()  # "ADDENDUM 03/06/2026: Work status: ..."
                 continue
             if segment_start != pos and len(normalize(text[start:sep.start()])) == 1:
                 continue  # "S:" or "A:" inside a sentence is not a SOAP label
@@ -588,8 +597,8 @@ class MissingRequiredElement(Rule):
         return not (_NEGATED_STATEMENT.search(value) and len(value.split()) <= 12)
 
     # -- prose ------------------------------------------------------------------------------------------------
-    def _cue_hits(self, doc: Doc, wanted: set[str], note_type: str | None,
-                  label_zones: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    def _cue_hits(self, doc: Doc, wanted: set[str], note_type: str | None, label_zones: list[tuple[int, int]],
+                  service: date | None = None) -> list[tuple[str, int, int]]:
         """(element, start, end) of every prose cue of a wanted element that its sentence does not negate."""
         phrase_matcher, matcher = self._matchers(doc)
         text = text_of(doc)
@@ -612,7 +621,10 @@ class MissingRequiredElement(Rule):
             for regex in group.states:
                 hits += [(element, m.start(), m.end()) for m in regex.finditer(text)]
             for regex, first_lines in group.regexes:
-                hits += [(element, s, e) for s, e in self._regex_hits(doc, regex, first_lines)]
+                found = self._regex_hits(doc, regex, first_lines)
+                if group.after_service and service is not None:
+                    found = [(s, e) for s, e in found if _not_before(text[s:e], service)]
+                hits += [(element, s, e) for s, e in found]
             for cue in group.parse:
                 hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue)
                          if not in_label(tok.idx)]
@@ -651,7 +663,7 @@ class MissingRequiredElement(Rule):
             if objects:
                 found = [o for o in _objects(tok, objects)]
                 if object_class:
-                    found = [o for o in found if o.pos_ == "PROPN" or self._in_class(o, object_class)]
+                    found = [o for o in found if _named(o) or self._in_class(o, object_class)]
                 if not found:
                     continue
             if not any(c.dep_ == "neg" for c in tok.children) and not _negated(doc[tok.i:tok.i + 1]):
@@ -691,6 +703,27 @@ class MissingRequiredElement(Rule):
         return out
 
 
+def _service_date(doc: Doc) -> date | None:
+    note = doc._.note
+    try:
+        when = note.meta_info.date_of_service if note is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable header date only costs this check its reference
+        return None
+    return when.date if when is not None else None
+
+
+def _not_before(text: str, service: date) -> bool:
+    """False when every date in `text` is on or before the service date."""
+    dates = [d for _, _, d in find_dates(text, service)]
+    return not dates or any(d > service for d in dates)
+
+
+def _named(tok: Token) -> bool:
+    """A proper name ("Dana Whitfield", "Stride PT"), not a capitalised header word ("CALL NOTE")."""
+    heads = [tok, *(c for c in tok.children if c.dep_ in ("compound", "appos"))]
+    return any(t.pos_ == "PROPN" and t.is_title for t in heads)
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -709,8 +742,17 @@ def _subjects(tok: Token) -> list[Token]:
 
 
 def _objects(tok: Token, wanted: Iterable[str]) -> Iterable[Token]:
-    """Dependents of `tok` with one of the wanted relations; "prep:about" is the object of that preposition."""
-    for child in tok.children:
+    """Dependents of `tok` with one of the wanted relations; "prep:about" is the object of that preposition,
+    on the verb or on its direct object ("left a voicemail for the adjuster")."""
+    wanted = list(wanted)
+    children = list(tok.children)
+    children += [g for c in children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep"]
+    if "dobj" in wanted and tok.i == tok.sent.start and tok.dep_ in ("amod", "compound", "nmod") \
+            and tok.head is not tok:
+        # A telegraphic line's opening verb tagged as a modifier ("Phoned Lakeview Imaging..."): what it
+        # modifies is its object.
+        yield tok.head
+    for child in children:
         for want in wanted:
             dep, _, word = want.partition(":")
             if child.dep_ != dep:
