@@ -245,8 +245,8 @@ class Evidence:
     present: set[str]
     #: Lines with a recognised label of any element: how well the layout was understood.
     recognised_labels: int = 0
-    #: Share of the note's text in its largest paragraph.
-    largest_block: float = 0.0
+    #: Share of the note's words outside every label, field, list, table and section.
+    unstructured: float = 0.0
 
 
 @register
@@ -274,9 +274,9 @@ class MissingRequiredElement(Rule):
     source = "domain guide 1.0-1.6; CONTRACT.md note types"
 
     #: Fewer recognised label lines than this, and the layout was not understood well enough for an error.
-    min_labels = 3
-    #: A largest paragraph holding more than this share of the text: the note is mostly one unstructured block.
-    max_block_share = 0.6
+    min_labels = 2
+    #: More than this share of the words outside labels, fields, lists, tables and sections: mostly prose.
+    max_unstructured = 0.6
 
     def __init__(self, config):
         super().__init__(config)
@@ -343,7 +343,7 @@ class MissingRequiredElement(Rule):
     def _layout_doubt(self, evidence: Evidence, source: str) -> str | None:
         """Why the finding cannot be an error, or None when the note's layout was understood. (Text that is
         not recognisably a case-management note gets no inferred type, so no findings at all: text/infer.py.)"""
-        if evidence.recognised_labels < self.min_labels or evidence.largest_block > self.max_block_share:
+        if evidence.recognised_labels < self.min_labels or evidence.unstructured > self.max_unstructured:
             return "the note's layout was not recognised"
         return None
 
@@ -398,9 +398,11 @@ class MissingRequiredElement(Rule):
         lines = {text.count("\n", 0, h.start) for h in hits}
         lines |= {text.count("\n", 0, b.start) for b in structure.blocks
                   if b.kind in ("heading", "field") and self._elements_for(b.label)[0] | self._elements_for(b.label)[1]}
-        body = max(1, len(text.strip()))
-        largest = max((b.end - b.start for b in structure.blocks if b.kind == "paragraph"), default=0)
-        return Evidence(present, len(lines), largest / body)
+        spans = [(h.start, h.value_end) for h in hits]
+        # Sections under a heading and labelled fields are laid out, whether or not they name an element.
+        spans += [(sec.heading_start, sec.end) for sec in structure.sections]
+        spans += [(b.start, b.end) for b in structure.blocks if b.kind in ("field", "table_row", "list_item")]
+        return Evidence(present, len(lines), _unstructured_share(text, spans))
 
     # -- labels -----------------------------------------------------------------------------------------------
     def _label_hits(self, text: str, structure: NoteStructure | None = None) -> list[LabelHit]:
@@ -701,6 +703,17 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 out.append((m.start(), m.end()))
         return out
+
+
+def _unstructured_share(text: str, spans: list[tuple[int, int]]) -> float:
+    """Share of the note's words outside every label, field, list, table and section: how much of the note is
+    unstructured prose."""
+    covered = bytearray(len(text))
+    for start, end in spans:
+        covered[max(0, start):max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    outside = sum(e - s for s, e in words if not covered[s])
+    return outside / max(1, sum(e - s for s, e in words))
 
 
 def _service_date(doc: Doc) -> date | None:
