@@ -44,6 +44,8 @@ test: setup system-deps
 bench: setup
 	$(PY) bench/run.py --write BENCHMARKS.md
 	$(PY) bench/public_corpus.py --write BENCHMARKS.md
+	$(PY) -m noteassist.eval.ablation --write BENCHMARKS.md
+	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
 
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus).
 eval: setup
