@@ -90,3 +90,12 @@ def test_select_that_matches_no_rule_is_an_error(tmp_path):
     note.write_text(GOOD, encoding="utf-8")
     result = CliRunner().invoke(main, ["lint", str(note), "--select", "NA999"])
     assert result.exit_code == 2 and "NA999" in result.stderr and "matches no rule" in result.stderr
+
+
+def test_the_summary_says_when_the_note_type_is_unknown(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("The patient was seen in the emergency department and discharged home.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(note)])
+    assert "note type unknown for the note, so required elements were not checked (give --type)" in result.stdout
+    typed = CliRunner().invoke(main, ["lint", str(note), "--type", "telephonic"])
+    assert "note type unknown" not in typed.stdout

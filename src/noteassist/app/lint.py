@@ -62,6 +62,8 @@ class LintTally:
 
     notes: int = 0
     errors: int = 0
+    #: Notes whose type was neither given nor recognisable: their required elements were not checked.
+    untyped: int = 0
     by_severity: Counter = field(default_factory=Counter)
 
     def add(self, item: LintResult | LintError) -> None:
@@ -69,6 +71,7 @@ class LintTally:
             self.errors += 1
             return
         self.notes += 1
+        self.untyped += item.note_type is None
         self.by_severity.update(f.severity for f in item.findings)
 
     def count(self, items: Iterable[LintResult | LintError]) -> Iterator[LintResult | LintError]:
@@ -91,6 +94,10 @@ class LintTally:
             parts = [f"{self.by_severity[s]} {s}" + ("s" if self.by_severity[s] != 1 and s != "info" else "")
                      for s in ("error", "warning", "info") if self.by_severity[s]]
             line = f"{notes} checked: {total} finding" + ("s" if total != 1 else "") + f" ({', '.join(parts)})"
+        if self.untyped:
+            which = "the note" if self.notes == 1 else f"{self.untyped} note" + ("s" if self.untyped != 1 else "")
+            line += (f"; note type unknown for {which}, so required elements were not checked "
+                     "(give --type)")
         if self.errors:
             line += f"; {self.errors} could not be read"
         return line
