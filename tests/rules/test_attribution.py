@@ -101,8 +101,10 @@ def test_public_corpus_wording_does_not_trip_the_objective_rule(linter):
     "## Objective\nNo swelling is noted at the incision.",
     "LUNGS: Scattered rhonchi are noted at both bases.",
     "DESCRIPTION OF PROCEDURE:\nThe joint was irrigated. It was noted that the cartilage was intact.",
-    # a finding tied to the test it came from
+    # a finding stated as found, anywhere, and a result tied to the test it came from
     "The lumbar MRI was reviewed and a small disc bulge was noted at L4-5.",
+    "Mild swelling was noted over the lateral malleolus.",
+    "The wound culture was reported positive for staph on 10/03/2026.",
     # the writer drawing attention, not someone's report
     "It should also be noted that the carrier's letter of 10/02/2026 accepted the claim.",
     "It must be noted that she drove herself to the visit.",
@@ -118,10 +120,10 @@ def test_na601_quiet_on_findings_emphasis_and_other_senses(linter, text):
 
 @pytest.mark.parametrize(("text", "word"), [
     ("## Objective\nIt was noted that the worker was limping.", "noted"),
-    ("Swelling was noted in the right knee.", "noted"),
     ("It was indicated that she would return on Monday.", "indicated"),
     ("The worker was advised to stay off work until the MRI.", "advised"),
     ("Return to work was discussed.", "discussed"),
+    ("Back pain was reported as 7/10 after the shift.", "reported"),
 ])
 def test_na601_still_fires_where_the_source_is_hidden(linter, text, word):
     assert ("NA601", word) in found(linter, text)
@@ -134,3 +136,15 @@ def test_na601_still_fires_where_the_source_is_hidden(linter, text, word):
 ])
 def test_na602_quiet_on_a_forms_question_or_a_condition(linter, text):
     assert [f for f in found(linter, text) if f[0] == "NA602"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "FINDINGS:\nThe disc space at L5-S1 appears narrowed on the lumbar films.",
+    "Objective: the CT report says the fracture line appears healed.",
+])
+def test_na604_quiet_in_an_imaging_reading(linter, text):
+    assert [f for f in found(linter, text) if f[0] == "NA604"] == []
+
+
+def test_na604_still_fires_on_an_impression_of_the_person(linter):
+    assert ("NA604", "seems") in found(linter, "Objective: She seems anxious and the wound appears clean.")

@@ -306,6 +306,7 @@ def test_denies_set_against_other_evidence_is_a_doubt_marker(linter, text, term)
     "She denies chest pain, fever, or shortness of breath.",
     "Denies numbness or tingling in the hand.",
     "He denies headache but reports mild nausea in the mornings.",
+    "She denied a cough but did note some soreness along the ribs.",
     "Worker denies fever, though she has had some chills at night.",
     "The adjuster denied the request for a second opinion.",
 ])

@@ -8,6 +8,7 @@ content, and uncertainty words in the objective section.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,25 @@ def _finding_statement(token) -> bool:
     return not any(c.dep_ in ("ccomp", "csubj") for c in token.children)
 
 
+def _finding_subject(token) -> bool:
+    subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and subject.lower_ not in ("it", "this", "that") and not any(
+        c.dep_ in ("ccomp", "csubj") for c in token.children)
+
+
+#: Imaging and other read studies, where graded certainty ("appears stable") is the reading itself.
+_IMAGING = {"ct", "mri", "x-ray", "x-rays", "xray", "radiograph", "radiographs", "scan", "scans", "ultrasound",
+            "echocardiogram", "angiogram", "myelogram", "film", "films", "imaging", "mammogram", "fluoroscopy",
+            "radiology", "pet", "pet/ct", "sonogram", "doppler", "venogram"}
+
+
+def _imaging(doc, token) -> bool:
+    """The word is in an imaging study's reading: under an imaging label, or in a sentence naming the study."""
+    label = _topic(doc, token.idx)
+    return any(word in _IMAGING for word in re.split(r"[\s/]+", label)) or any(
+        t.lower_ in _IMAGING for t in token.sent)
+
+
 def _clinical_sense(token) -> bool:
     """Senses of the reporting verbs that report nothing: "surgery is indicated" (warranted), "he was observed
     in the ICU" (monitored), and the writer's own present advice ("the patient is advised to...")."""
@@ -188,7 +208,11 @@ class AgentlessReporting(Rule):
         if _clinical_sense(token) or _with_counterpart(token):
             return True
         if _finding_statement(token):
-            return _in_findings(doc, token.idx) or _names_a_test(token.sent, token)
+            # "Good hemostasis was noted", "No effusion is noted": a finding, stated as found (like "there is");
+            # the rule is about reported propositions ("It was noted that...") whose source is hidden.
+            return True
+        if token.lemma_.lower() == "report" and _finding_subject(token) and _names_a_test(token.sent, token):
+            return True  # "Cultures were reported positive", "the frozen section sent to pathology was reported"
         if token.lemma_.lower() in _OBSERVATION_VERBS:
             # In a procedure the writer performed, "it was noted that..." is the operator's own finding.
             return _in_procedure(doc, token.idx)
@@ -299,7 +323,7 @@ class UncertaintyInObjective(Rule):
             section = structure.section_at(token.idx)
             in_section = section is not None and _objective(section.label)
             in_field = any(b.value_start <= token.idx < b.end for b in fields)
-            if in_section or in_field:
+            if (in_section or in_field) and not _imaging(doc, token):
                 yield self.finding(doc, token.idx, token.idx + len(token.text),
                                    f'"{token.text}" in an objective section; describe what was observed',
                                    ["describe the observed behaviour", "move the impression to the assessment"])

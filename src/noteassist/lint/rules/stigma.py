@@ -293,11 +293,21 @@ def _check_adverb(span: Span) -> bool:
 
 #: Connectives that set two accounts against each other: "denies drinking, although he smelled of alcohol".
 _CONTRAST = {"although", "though", "however", "yet", "despite", "whereas", "but"}
-#: Words for evidence from outside the person's own account.
-_EVIDENCE = {"smell", "smelled", "smelt", "odor", "odour", "observe", "observed", "note", "noted", "see", "seen",
-             "saw", "find", "found", "show", "showed", "shows", "reveal", "revealed", "document", "documented",
-             "record", "records", "witness", "witnessed", "positive", "evidence", "surveillance", "video",
-             "breathalyzer", "uds", "screen", "test", "tested", "caught", "per", "according", "collateral"}
+#: Signs from outside the person's own account.
+_EVIDENCE = {"smell", "smelled", "smelt", "odor", "odour", "positive", "evidence", "surveillance", "video",
+             "breathalyzer", "uds", "screen", "test", "tested", "per", "according", "collateral", "records"}
+#: Verbs of someone else's observation: evidence only when the observer is not the person ("staff observed",
+#: "a bottle was found"); "he denied a cough but did note back pain" is his own account going on.
+_OBSERVER = {"observe", "note", "see", "find", "show", "reveal", "document", "record", "witness", "catch"}
+
+
+def _evidence(tok: Token) -> bool:
+    if tok.lower_ in _EVIDENCE or tok.lemma_.lower() in _EVIDENCE:
+        return True
+    if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _OBSERVER:
+        subject = _subject(tok)
+        return subject is None or not _is_client(subject)
+    return False
 
 
 def _check_disputed_denial(span: Span) -> bool:
@@ -320,7 +330,7 @@ def _check_disputed_denial(span: Span) -> bool:
             clause = sentence.doc[connective.i + 1:sentence.end]
         else:
             clause = sentence.doc[connective.i + 1:tok.i]
-        if any(t.lower_ in _EVIDENCE or t.lemma_.lower() in _EVIDENCE for t in clause):
+        if any(_evidence(t) for t in clause):
             return True
     return False
 
