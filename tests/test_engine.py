@@ -105,8 +105,12 @@ def test_metrics_are_on_prose_only(linter):
 def test_short_section_labels_and_titles_identify_the_format(linter):
     dap = "DAP Note\n\nD: Client texted twice and called about rent.\nA: Stress is moderate.\nP: Meet on 12/02/2026."
     assert linter.lint_text(dap).note_type == "dap"
-    soap = "S: Pain 4/10.\nO: Full range of motion.\nA: Improving.\nP: Continue PT."
+    soap = ("S: IW reports pain 4/10 at work.\nO: Full range of motion.\nA: Improving on modified duty.\n"
+            "P: Continue PT; NCM to update the adjuster.")
     assert linter.lint_text(soap).note_type == "soap"
+    # The same sections with nothing of case management in them are a clinic's note: no type is guessed.
+    clinic = "S: Pain 4/10.\nO: Full range of motion.\nA: Improving.\nP: Continue PT."
+    assert linter.lint_text(clinic).note_type is None
 
 
 def test_subjective_objective_plan_without_an_assessment_is_not_soap(linter):
