@@ -49,7 +49,10 @@ LEXICON_PATH = Path(__file__).with_name("elements.yaml")
 _EMPTY_VALUE = re.compile(
     r"^\W*(?:none|n/?a|na|nil|unknown|unk|tbd|tba|not applicable|not addressed|not discussed|not documented|"
     r"not reviewed|not provided|not stated|not given|not available|not obtained|not assessed|not specified|"
-    r"not known|not done|no information|no info|blank|-+|\?+)?\W*$",
+    r"not known|not done|no information|no info|blank|-+|\?+)?"
+    # "None at this time", "N/A today", "none currently": a time qualifier adds nothing to the value.
+    r"(?:\s+(?:at\s+(?:this|the\s+present)\s+time|at\s+present|currently|for\s+now|as\s+of\s+now|today|"
+    r"this\s+(?:visit|session|time|call|period)))?\W*$",
     re.I,
 )
 # A value deferred to later states nothing yet: "none yet; adjuster is arranging one", "to be set after...".
@@ -88,11 +91,14 @@ _LINE_PREFIX = re.compile(
     r"|#{1,6}[ \t]+)"
 )
 # Where a label's words end: a colon (not a clock "10:10" or a link), dot leaders, a pipe with spaces.
-_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+")
+_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+"
+                        # "Counselor plan - Request the job description...": a spaced dash after a label that opens
+                        # its line (a label of the lexicon as a whole, never a title's last words).
+                        r"|[ \t]+[-\u2013\u2014][ \t]+")
 # "**Scheduled follow-up.** Preoperative visit...": a bold run-in label ending in a period.
 _BOLD_RUN_IN = re.compile(r"\*\*([^*\n]{1,50}?)[.:]\*\*[ \t]*")
 # Where a label may start inside a line: after a sentence end, a pipe, a semicolon, a comma or bold markers.
-_BOUNDARY = re.compile(r"[.;!?][ \t]+|[ \t]\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}")
+_BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.;!?][ \t]+|[ \t]\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}")
 #: Results of dropping words from a label that name nothing by themselves ("Referral date" is not the
 #: date of service, "Emergency contact" is not the call's contact).
 _GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "subject", "re", "who", "party",
@@ -100,6 +106,10 @@ _GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "
                       "i", "r", "status", "closed", "work", "injury", "present", "history"})
 #: Label words that a phrase may end in without being that label ("Past medical history:", "Claim status:").
 _SUFFIX_BLOCK = _GENERIC - {"re", "contact", "to", "from", "with", "who"}
+#: Words of a note's title, not of a label: "NCM TELEPHONIC FOLLOW-UP (SOAP)", "TELEPHONE CONTACT - ACME" are
+#: titles, so their last words ("follow-up", "contact") are not read as a label.
+_TITLE_WORDS = frozenset({"telephonic", "telephone", "phone", "soap", "dap", "birp", "note", "notes", "report",
+                          "intake", "consult", "consultation", "monthly", "interim", "recap", "summary"})
 _TAIL = re.compile(r"^(.+?)\s+(?:of|for|to|at|on|in|with|vs\.?|versus|toward|towards|per)\s+\S")
 
 
@@ -460,7 +470,11 @@ class MissingRequiredElement(Rule):
                 continue  # dot leaders and pipes separate a label that opens its line
             segment = text[segment_start:sep.start()]
             start = segment_start
-            own, shared = self._elements_for(segment) if len(segment.split()) <= 6 else (set(), set())
+            dash = sep.group().strip() in ("-", "\u2013", "\u2014")
+            if dash and len(segment.split()) > 4:
+                continue
+            own, shared = (self._elements_for(segment, strict=dash) if len(segment.split()) <= 6
+                           else (set(), set()))
             if not (own or shared) and colon and len(segment.split()) >= 4:
                 # A label at the end of a phrase: "Outbound call to IW Pike re: confirm...".
                 words = list(re.finditer(r"[A-Za-z][\w/'\-]*", segment))
@@ -485,7 +499,7 @@ class MissingRequiredElement(Rule):
                                   opens_line=segment_start == pos))
         return found
 
-    def _elements_for(self, label: str) -> tuple[set[str], set[str]]:
+    def _elements_for(self, label: str, strict: bool = False) -> tuple[set[str], set[str]]:
         """Elements a label names, its own and shared: "Work status" -> work_status; "CM Contact" -> contact
         (a role before a label); "Mechanism and diagnosis" or "Subjective/Objective" names each part;
         "Outcome of goals" -> outcome; "Final work status", "Endoscopic findings" -> the head label."""
@@ -507,13 +521,26 @@ class MissingRequiredElement(Rule):
                     shared |= found[1]
             if own or shared:
                 return own, shared
+        if strict:
+            return set(), set()
         candidates = []
         if (m := _TAIL.match(key)) and m.group(1) not in _GENERIC:
             candidates.append(m.group(1))
         words = key.split()
-        candidates += [" ".join(words[k:]) for k in (1, 2) if len(words) > k and len(words) - k <= 3]
+        for k in (1, 2):
+            if len(words) > k and len(words) - k <= 3:
+                if _TITLE_WORDS & set(re.split(r"[\s/-]+", " ".join(words[:k]))):
+                    break  # "Telephonic follow-up", "Phone contact": a title, not a label
+                candidates.append(" ".join(words[k:]))
         for candidate in candidates:
             if candidate not in _GENERIC and (found := self._lookup(candidate)):
+                # "Subjective findings": the first word names an element of its own, which the head word
+                # ("findings") does not override.
+                first = words[0]
+                if len(first) > 1 and first not in _GENERIC and candidate != key and \
+                        (head := self._lookup(first)) and (head[0] | head[1]) and \
+                        not (head[0] | head[1]) & (found[0] | found[1]):
+                    return head
                 return found
         return set(), set()
 
@@ -643,10 +670,13 @@ class MissingRequiredElement(Rule):
         not_subjects = _as_list(cue.get("not_subjects"))
         objects = cue.get("objects", ())
         object_class = cue.get("object_class")
+        auxiliaries = {a.lower() for a in cue.get("aux", ())}
         for tok in doc:
             if tok.lemma_.lower() not in lemmas and tok.lower_ not in lemmas:
                 continue
             if pos and tok.pos_ not in pos:
+                continue
+            if auxiliaries and not any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in _with_heads(tok)):
                 continue
             subj = _subjects(tok)
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
@@ -656,6 +686,8 @@ class MissingRequiredElement(Rule):
                 for cls in subjects:
                     if cls == "passive":
                         ok = ok or passive
+                    elif cls == "none":
+                        ok = ok or not subj
                     else:
                         ok = ok or any(self._in_class(s, cls) for s in subj)
                 if not ok:
@@ -754,12 +786,29 @@ def _subjects(tok: Token) -> list[Token]:
     return []
 
 
+def _with_heads(tok: Token) -> list[Token]:
+    """A verb's dependents and those of the verbs it is coordinated with ("I will call and fax...": "fax" has
+    the "will" of "call")."""
+    out = list(tok.children)
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+        out += list(tok.children)
+    return out
+
+
+_STAMP = re.compile(r"^[\d/:.\-]+$")
+
+
 def _objects(tok: Token, wanted: Iterable[str]) -> Iterable[Token]:
     """Dependents of `tok` with one of the wanted relations; "prep:about" is the object of that preposition,
     on the verb or on its direct object ("left a voicemail for the adjuster")."""
     wanted = list(wanted)
     children = list(tok.children)
     children += [g for c in children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep"]
+    if tok.head is not tok and _STAMP.match(tok.head.text):
+        # A call log's time stamp parsed as the verb ("11/03/26 0815 Outbound call to worker"): the prepositions
+        # after the noun hang from the stamp.
+        children += [c for c in tok.head.children if c.i > tok.i and c.dep_ == "prep"]
     if "dobj" in wanted and tok.i == tok.sent.start and tok.dep_ in ("amod", "compound", "nmod") \
             and tok.head is not tok:
         # A telegraphic line's opening verb tagged as a modifier ("Phoned Lakeview Imaging..."): what it
