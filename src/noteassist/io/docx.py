@@ -30,6 +30,7 @@ _BODY = "word/document.xml"
 # An opening paragraph tag with any namespace prefix: <w:p>, <w:p w:rsidR="...">, <w:p/>, but not <w:pPr>.
 _PARAGRAPH = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?p[\s>/]")
 _TAIL = 64  # bytes kept between chunks (longer than any match), so a tag split across two chunks is counted
+_READ_CHUNK = 1 << 20
 
 
 def check_docx(data: bytes, name: str, *, error: type[NoteassistError] = NoteInputError) -> None:
@@ -63,7 +64,7 @@ def _count_paragraphs(archive: zipfile.ZipFile, body: zipfile.ZipInfo, name: str
     count, tail = 0, b""
     try:
         with archive.open(body) as stream:
-            while chunk := stream.read(1 << 20):
+            while chunk := stream.read(_READ_CHUNK):
                 window = tail + chunk
                 # A match ending inside the kept tail was complete, and counted, in the previous window.
                 count += sum(1 for m in _PARAGRAPH.finditer(window) if m.end() > len(tail))

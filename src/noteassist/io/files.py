@@ -92,15 +92,20 @@ def read_bytes(source: str | Path, *, expected: str, error: type[NoteassistError
         if exc.errno is not None and os.path.isdir(path):
             raise error(f"{name}: is a directory, expected {expected}") from None
         raise error(f"{name}: cannot read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        # The check is on the opened descriptor, so the file cannot be swapped between check and read.
-        info = os.fstat(handle.fileno())
+    try:
+        # The checks are on the opened descriptor, so the file cannot be swapped between check and read.
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise error(f"{name}: is {_kind(info.st_mode)}, expected {expected} (a regular file)")
         if info.st_size > limit:
             raise error(f"{name}: {info.st_size:,} bytes is over the {limit:,}-byte limit for {expected}")
         if hasattr(os, "set_blocking"):
-            os.set_blocking(handle.fileno(), True)
+            os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
         return _read_limited(handle, name, limit, expected, error)
 
 

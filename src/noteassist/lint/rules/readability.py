@@ -68,8 +68,12 @@ def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, 
              if b.kind in kinds and not (b.kind == "paragraph" and metrics.is_field_line(text[b.start:b.end]))]
     if not spans:
         return
+    first = 0  # spans before `first` end before this sentence starts, so before every later one (text order)
     for s_start, s_end in note.sentences:
-        for block_start, block_end in spans:
+        while first < len(spans) and spans[first][1] <= s_start:
+            first += 1
+        for index in range(first, len(spans)):
+            block_start, block_end = spans[index]
             if block_end <= s_start:
                 continue
             if block_start >= s_end:

@@ -10,6 +10,7 @@ clinical senses quiet: "child abuse", "lung compliance", "claims adjuster",
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -139,6 +140,37 @@ _SUBSTANCE = {"drug", "drugs", "alcohol", "sober", "sobriety", "using", "use", "
               "relapsed", "recovery", "for", "since", "months", "weeks", "days", "years"}
 
 
+def _per_sentence(sentence: Span, what: str, compute):
+    """`compute(sentence)`, once per sentence of the doc. A lexicon check asks about the hit's sentence, and
+    scanning the sentence again for every hit was quadratic in a long one ("denies" 3,000 times: 21 s)."""
+    cache = sentence.doc.user_data.setdefault("noteassist.stigma.sentences", {})
+    key = (what, sentence.start)
+    if key not in cache:
+        cache[key] = compute(sentence)
+    return cache[key]
+
+
+def _sentence(tok: Token) -> Span:
+    """`tok.sent`, found by bisection over the doc's sentence bounds (read once): `tok.sent` walks the sentence."""
+    bounds = tok.doc.user_data.get("noteassist.stigma.bounds")
+    if bounds is None:
+        sentences = list(tok.doc.sents)
+        bounds = tok.doc.user_data["noteassist.stigma.bounds"] = ([s.start for s in sentences],
+                                                                   [s.end for s in sentences])
+    k = bisect.bisect_right(bounds[0], tok.i) - 1
+    return tok.doc[bounds[0][k]:bounds[1][k]]
+
+
+def _word_counts(sentence: Span) -> dict[str, int]:
+    """How often each lower-cased word occurs in the sentence (cached)."""
+    def count(span: Span) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for t in span:
+            counts[t.lower_] = counts.get(t.lower_, 0) + 1
+        return counts
+    return _per_sentence(sentence, "words", count)
+
+
 def _check_clean(span: Span) -> bool:
     tok = span[0]
     doc = tok.doc
@@ -151,10 +183,10 @@ def _check_clean(span: Span) -> bool:
         return False
     if tok.dep_ == "oprd" or (tok.head is not tok and any(c.dep_ == "dobj" for c in tok.head.children)):
         return False  # "keep it clean": the object is clean, whoever the subject is
-    sentence = tok.sent
-    if any(t.lower_ in _HYGIENE for t in sentence):
+    words = _word_counts(_sentence(tok))
+    if any(word in words for word in _HYGIENE):
         return False  # "clean and well groomed": appearance
-    if not any(t.lower_ in _SUBSTANCE for t in sentence if t.i != tok.i):
+    if not any(words.get(word, 0) > (word == tok.lower_) for word in _SUBSTANCE):  # a substance word besides tok
         return False
     # person descriptor: "is clean", "has been clean", "stayed clean" with a client subject
     if tok.dep_ in ("acomp", "xcomp") and tok.head.lemma_ in _BE:
@@ -322,17 +354,21 @@ def _check_disputed_denial(span: Span) -> bool:
         return False
     if _conditional(tok):
         return False
-    sentence = tok.sent
-    for connective in sentence:
-        if connective.lower_ not in _CONTRAST:
-            continue
-        if connective.i > tok.i:
-            clause = sentence.doc[connective.i + 1:sentence.end]
-        else:
-            clause = sentence.doc[connective.i + 1:tok.i]
-        if any(_evidence(t) for t in clause):
-            return True
+    connectives, evidence = _per_sentence(_sentence(tok), "contrast", _contrast_index)
+    # A connective after the denial with evidence anywhere after it ("denies X, although he smelled of
+    # alcohol"), or one before it with evidence between the two ("UDS positive; however, he denies use").
+    later = bisect.bisect_right(connectives, tok.i)
+    if later < len(connectives) and evidence and evidence[-1] > connectives[later]:
+        return True
+    if later > 0 and connectives[0] < tok.i:
+        first = bisect.bisect_right(evidence, connectives[0])
+        return first < len(evidence) and evidence[first] < tok.i
     return False
+
+
+def _contrast_index(sentence: Span) -> tuple[list[int], list[int]]:
+    """(positions of contrast connectives, positions of evidence words) in the sentence, in order."""
+    return ([t.i for t in sentence if t.lower_ in _CONTRAST], [t.i for t in sentence if _evidence(t)])
 
 
 #: Words that give a diagnosis its classification: "Axis I: rule out substance abuse" cites DSM-IV terms.
@@ -342,7 +378,8 @@ _CODE = re.compile(r"^(?:F1\d\.\d{1,2}|30[345]\.\d{1,2})$")
 
 def _check_not_dsm(span: Span) -> bool:
     """"abuse" is the diagnosis's own name when the sentence cites the classification (DSM-IV/ICD codes)."""
-    return not any(t.lower_ in _DIAGNOSTIC or _CODE.match(t.text) for t in span.sent)
+    return not _per_sentence(_sentence(span[0]), "dsm", lambda sent: any(
+        t.lower_ in _DIAGNOSTIC or _CODE.match(t.text) for t in sent))
 
 
 _NEGATORS = {"without", "nor", "negative", "absent", "free"}
@@ -558,9 +595,8 @@ class WcJudgmentTerm(_LexiconRule):
         for entry, span in self.matches(doc):
             if _negated(span):
                 continue  # "no evidence of malingering" reports a finding against it, not the accusation
-            sent = span.sent
-            words = {t.lower_ for t in sent}
-            attributed = bool(words & _PROVIDER) and bool(words & _ATTRIBUTION)
+            words = _word_counts(_sentence(span[0]))
+            attributed = bool(words.keys() & _PROVIDER) and bool(words.keys() & _ATTRIBUTION)
             if attributed:
                 message = (
                     f'"{span.text}": attributed to a provider or IME report in this sentence; keep it verbatim '
