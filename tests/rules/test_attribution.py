@@ -148,3 +148,24 @@ def test_na604_quiet_in_an_imaging_reading(linter, text):
 
 def test_na604_still_fires_on_an_impression_of_the_person(linter):
     assert ("NA604", "seems") in found(linter, "Objective: She seems anxious and the wound appears clean.")
+
+
+@pytest.mark.parametrize("text", [
+    "CAUSATION..........Dr. Imani opined that the sprain is work related.",
+    "Causation and MMI: Dr. Ferrer opined that the fracture is work related.",
+    "Reviewed the job description with Dr. Okoye.\n- She opined that he can do the seated tasks.",
+])
+def test_na602_finds_the_physician_behind_a_label_a_title_or_a_pronoun(linter, text):
+    assert [f for f in found(linter, text) if f[0] == "NA602"] == []
+
+
+def test_na602_pronoun_for_the_worker_is_still_flagged(linter):
+    text = "Called the worker about the visit. He opined that the PT is not helping."
+    assert ("NA602", "opined") in found(linter, text)
+
+
+def test_na602_pronoun_takes_the_previous_sentences_subject(linter):
+    ime = "Dr. Alvarez examined Ms. Grant on 11/02/2026.\n- He opined that the tear is work related."
+    assert [f for f in found(linter, ime) if f[0] == "NA602"] == []
+    call = "The adjuster said UR received the request from Dr. Ng on 10/21. He opined that it would be approved."
+    assert ("NA602", "opined") in found(linter, call)

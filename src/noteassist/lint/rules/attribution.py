@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..registry import Rule, register, text_of
-from .verbs import _subject, subject_type
+from .verbs import _PROVIDER, _subject, subject_type
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -46,12 +46,58 @@ def _sourced(sentence) -> bool:
     return "per" in words or any(a == "according" and b == "to" for a, b in zip(words, words[1:]))
 
 
-def _question(sentence) -> bool:
-    # From the end, not `sentence.text`: building the text of a long sentence for each verb was quadratic.
-    for i in range(len(sentence) - 1, -1, -1):
-        if not sentence[i].is_space:
-            return sentence[i].text.endswith("?")
+_PERSONS = {"worker", "claimant", "client", "patient", "employee", "iw", "employer", "adjuster", "supervisor",
+            "mr.", "ms.", "mrs.", "mr", "ms", "mrs", "attorney", "manager", "i", "cm", "ncm"}
+_PRONOUNS = {"he", "she", "they"}
+
+
+def _expert(doc, subject, verb) -> bool:
+    """Whether whoever opined is a physician, examiner or report: the subject itself; a title the parser left
+    outside the subject ("CAUSATION.....Dr. Raman opined"); the physician named after a field label the parser
+    took for the subject ("Causation and MMI: Dr. Carvalho opined"); or, for "he"/"she", the nearest person
+    mentioned before it ("Gave Dr. Marsh the job description. She opined...")."""
+    if subject_type(subject) in ("provider", "record"):
+        return True
+    if subject.i > 0 and doc[subject.i - 1].lower_.rstrip(".") in ("dr", "doctor"):
+        return True
+    structure = doc._.note.structure if doc._.note is not None else None
+    zones = structure.label_zones() if structure is not None else []
+    zone = next(((zs, ze) for zs, ze in zones if zs <= subject.idx < ze), None)
+    if zone is not None:
+        return any(t.lower_ in _PROVIDER for t in doc[subject.i:verb.i] if t.idx >= zone[1])
+    if subject.lower_ in _PRONOUNS:
+        return _antecedent_is_expert(doc, subject)
     return False
+
+
+_OTHER_GENDER = {"he": {"ms.", "mrs.", "ms", "mrs", "she", "her", "woman", "mother"},
+                 "she": {"mr.", "mr", "he", "him", "his", "man", "father"}}
+
+
+def _antecedent_is_expert(doc, pronoun) -> bool:
+    """"He"/"she": the subject of the sentence before, when it has one ("Dr. Whitcombe examined her. He
+    opined..." / "The adjuster said UR received the RFA from Dr. Chukwu. He opined..."); else the nearest
+    person mentioned before it, skipping the other gender's words."""
+    start = pronoun.sent.start
+    if start > 0:
+        previous = doc[start - 1].sent
+        subject = next((c for c in previous.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lower_ not in _PRONOUNS:
+            return subject_type(subject) == "provider" or (
+                subject.i > 0 and doc[subject.i - 1].lower_.rstrip(".") in ("dr", "doctor"))
+    skip = _OTHER_GENDER.get(pronoun.lower_, set())
+    for t in reversed(doc[max(0, pronoun.i - 80):pronoun.i]):
+        if t.lower_ in skip:
+            continue
+        if t.lower_ in _PROVIDER:
+            return True
+        if t.lower_ in _PERSONS:
+            return False
+    return False
+
+
+def _question(sentence) -> bool:
+    return sentence.text.rstrip().endswith("?")
 
 
 #: Verbs of seeing: "wheezing is noted", "no leaks were observed" state a finding, like "is present".
@@ -159,26 +205,10 @@ def _with_counterpart(token) -> bool:
     return token.lemma_.lower() == "discuss" and any(t.lower_ == "with" for t in token.subtree if t.i > token.i)
 
 
-class _SentenceFacts:
-    """What NA601 asks of a verb's sentence, worked out once per sentence instead of once per verb."""
-
-    def __init__(self, sentence):
-        self.sentence = sentence
-        self._sourced: bool | None = None
-        self._tests: list[int] | None = None
-
-    @property
-    def sourced(self) -> bool:
-        if self._sourced is None:
-            self._sourced = _sourced(self.sentence)
-        return self._sourced
-
-    def names_a_test(self, token) -> bool:
-        """A finding statement in a sentence that names the test or study it comes from ("the CT ... cellulitis
-        was noted"): a test word in the sentence other than `token`."""
-        if self._tests is None:
-            self._tests = [t.i for t in self.sentence if t.lower_ in _TEST_WORDS][:2]
-        return any(i != token.i for i in self._tests)
+def _names_a_test(sentence, token) -> bool:
+    """A finding statement in a sentence that names the test or study it comes from ("the CT ... cellulitis was
+    noted")."""
+    return any(t.lower_ in _TEST_WORDS for t in sentence if t.i != token.i)
 
 
 @register
@@ -203,27 +233,23 @@ class AgentlessReporting(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        # Sentence by sentence: `token.sent` and `_sourced` each scan the whole sentence, so calling them for
-        # every verb was quadratic in a long sentence ("it was noted" 7,000 times: 30 s).
-        for sentence in doc.sents:
-            facts = _SentenceFacts(sentence)
-            for token in sentence:
-                if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
-                    continue
-                children = {c.dep_ for c in token.children}
-                passive = ("auxpass" in children and "agent" not in children and not facts.sourced
-                           and not _hypothetical(token) and not self._quiet_passive(doc, token, facts))
-                bare_start = (token.i == sentence.start and token.tag_ in ("VBN", "VBD")
-                              and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
-                if passive or bare_start:
-                    yield self.finding(
-                        doc, token.idx, token.idx + len(token.text),
-                        f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
-                        [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
-                    )
+        for token in doc:
+            if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
+                continue
+            children = {c.dep_ for c in token.children}
+            passive = ("auxpass" in children and "agent" not in children and not _sourced(token.sent)
+                       and not _hypothetical(token) and not self._quiet_passive(doc, token))
+            bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
+                          and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
+            if passive or bare_start:
+                yield self.finding(
+                    doc, token.idx, token.idx + len(token.text),
+                    f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
+                    [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
+                )
 
     @staticmethod
-    def _quiet_passive(doc: Doc, token, facts: _SentenceFacts) -> bool:
+    def _quiet_passive(doc: Doc, token) -> bool:
         """Passives whose source is plain, or that report nothing: a modal "it should be noted that" (the
         writer drawing attention), a finding stated in an exam, procedure or test context, the clinical senses
         ("surgery is indicated"), and a discussion with a named person."""
@@ -235,7 +261,7 @@ class AgentlessReporting(Rule):
             # "Good hemostasis was noted", "No effusion is noted": a finding, stated as found (like "there is");
             # the rule is about reported propositions ("It was noted that...") whose source is hidden.
             return True
-        if token.lemma_.lower() == "report" and _finding_subject(token) and facts.names_a_test(token):
+        if token.lemma_.lower() == "report" and _finding_subject(token) and _names_a_test(token.sent, token):
             return True  # "Cultures were reported positive", "the frozen section sent to pathology was reported"
         if token.lemma_.lower() in _OBSERVATION_VERBS:
             # In a procedure the writer performed, "it was noted that..." is the operator's own finding.
@@ -262,24 +288,22 @@ class OpinedByNonExpert(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        # Sentence by sentence: `token.sent` scans the sentence, which per verb was quadratic in a long one.
-        for sentence in doc.sents:
-            for token in sentence:
-                if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
-                    continue
-                subject = _subject(token)
-                if subject is None or subject_type(subject) in ("provider", "record"):
-                    continue
-                # A form's or a letter's question to the physician ("If you opine that...", "Did Dr. X opine...?")
-                # and a condition or negation give no one's opinion.
-                if subject.lower_ == "you" or _hypothetical(token) or _question(sentence):
-                    continue
-                # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
-                if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
-                    continue
-                yield self.finding(doc, token.idx, token.idx + len(token.text),
-                                   f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '
-                                   f'not for "{subject.text}"', ["said", "reported", "believes"])
+        for token in doc:
+            if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
+                continue
+            subject = _subject(token)
+            if subject is None or _expert(doc, subject, token):
+                continue
+            # A form's or a letter's question to the physician ("If you opine that...", "Did Dr. X opine...?")
+            # and a condition or negation give no one's opinion.
+            if subject.lower_ == "you" or _hypothetical(token) or _question(token.sent):
+                continue
+            # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
+            if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
+                continue
+            yield self.finding(doc, token.idx, token.idx + len(token.text),
+                               f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '
+                               f'not for "{subject.text}"', ["said", "reported", "believes"])
 
 
 @register
@@ -302,22 +326,19 @@ class VerbalizedUnderstanding(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        # Sentence by sentence, and only the next word: reading the rest of the sentence for each
-        # "verbalized understanding" was quadratic in a long sentence.
-        for sentence in doc.sents:
-            for token in sentence:
-                if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
-                    continue
-                following = doc[token.i + 1]
-                if following.lower_ not in ("understanding", "understanding."):
-                    continue
-                content = next((t for t in doc[following.i + 1:sentence.end] if not t.is_punct), None)
-                if content is not None and content.lower_ in ("of", "that", "about", "by", "regarding", "and", "when",
-                                                              "how"):
-                    continue
-                yield self.finding(doc, token.idx, following.idx + len(following.text),
-                                   "say what was understood and how it was shown (teach-back)",
-                                   ["repeated back [what] correctly", "described [what] in own words"])
+        for token in doc:
+            if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
+                continue
+            following = doc[token.i + 1]
+            if following.lower_ not in ("understanding", "understanding."):
+                continue
+            rest = doc[following.i + 1:token.sent.end]
+            content = [t for t in rest if not t.is_punct]
+            if content and content[0].lower_ in ("of", "that", "about", "by", "regarding", "and", "when", "how"):
+                continue
+            yield self.finding(doc, token.idx, following.idx + len(following.text),
+                               "say what was understood and how it was shown (teach-back)",
+                               ["repeated back [what] correctly", "described [what] in own words"])
 
 
 @register
