@@ -666,3 +666,117 @@ def test_the_visits_own_date_is_not_the_next_appointment(linter):
 def test_medical_history_is_not_the_workers_report(linter):
     text = without_line("Worker reports").replace("SUBJECTIVE\n", "Past medical history: type 2 diabetes.\n")
     assert "subjective" in missing(linter, text)
+
+
+# -- round-2 causes: a cue must state the element, not merely contain a word ---------------------------------
+@pytest.mark.parametrize("value", ["None at this time.", "N/A for now", "none currently", "Not addressed today."])
+def test_an_empty_value_with_a_time_qualifier_states_nothing(linter, value):
+    text = "Date: 03/02/2026\nD: Client brought her lease.\nA: Stable housing for now.\nP: " + value + "\n"
+    assert "plan" in missing(linter, text, "dap")
+
+
+def test_a_doctors_name_does_not_end_a_label(linter):
+    text = GOOD_PHYSICIAN_VISIT.replace("Treatment plan: Continue physical therapy 2x/week for 4 weeks; home exercise "
+                                        "program.", "Plan per Dr. Okafor: wrist splint at night; naproxen gel.")
+    assert missing(linter, text) == set()
+
+
+def test_a_label_with_a_spaced_dash_and_a_writers_role(linter):
+    text = ("Date of service - 04/07/2026\nDate of injury - 02/11/2026\nMechanism - slipped on ice in the yard.\n"
+            "Diagnosis - right ankle sprain.\nProvider - Dr. Lena Ross, podiatrist.\nWork status - off work.\n"
+            "Barriers - none identified.\nGoals - walk a full shift by 05/30/2026.\n"
+            "Caseworker plan - Mail the intake packet by 04/09/2026.\n")
+    assert missing(linter, text, "initial-assessment") == set()
+    assert "case_manager_plan" in missing(linter, text.replace("Caseworker plan - Mail the intake packet by "
+                                                               "04/09/2026.\n", ""), "initial-assessment")
+
+
+def test_a_titles_last_words_are_not_a_label(linter):
+    text = ("PHONE CONTACT - RIVERBEND CLAIMS\nDate: 05/05/2026\nPurpose: confirm the MRI date.\n"
+            "Outcome: MRI confirmed for 05/12/2026.\nCM plan: CM will mail the MRI order on 05/13/2026.\n")
+    assert "contact" in missing(linter, text, "telephonic")
+
+
+def test_subjective_findings_heading_is_the_subjective_section(linter):
+    text = ("Date: 06/01/2026\n\nSubjective Findings\nShe said her knee aches after long shifts.\n\n"
+            "Objective Findings\nThe PT note lists knee flexion of 120 degrees.\n\nAssessment\nSteady gains.\n\n"
+            "Plan\nCall her on 06/08/2026.\n")
+    assert missing(linter, text, "soap") == set()
+
+
+def test_a_call_log_stamp_does_not_hide_whom_the_call_was_with(linter):
+    text = ("CALL LOG\nClaim: WC-1111-2222 | DOI 01/05/26\n\n"
+            "02/14/26 0930  Inbound call from adjuster about the IME date. Purpose: IME scheduling.\n"
+            "02/14/26 0935  Outcome: IME set for 03/01/26.\n02/14/26 0940  CM plan: CM will mail the IME letter.\n")
+    assert missing(linter, text, "telephonic") == set()
+
+
+def test_another_partys_commitment_is_not_the_case_managers_plan(linter):
+    base = ("Date: 07/07/2026\nContact: Omar Diaz, adjuster\nPurpose: request a TENS unit decision.\n"
+            "Outcome: Pending. ")
+    assert "case_manager_plan" in missing(linter, base + "Omar will email the decision by Friday.\n", "telephonic")
+    assert "case_manager_plan" not in missing(linter, base + "I will email Omar on Friday for the decision.\n",
+                                              "telephonic")
+    assert "case_manager_plan" not in missing(linter, base + "Will call Omar Friday for the decision.\n",
+                                              "telephonic")
+
+
+def test_a_specialty_alone_names_no_provider(linter):
+    text = without_line("Provider:").replace("Dr. Patel", "the clinic")
+    text += "Referred to a pain management clinic near her home.\n"
+    assert "provider" in missing(linter, text)
+    assert "provider" not in missing(linter, text + "She now sees Maya Chen, physiatrist, at that clinic.\n")
+
+
+def test_goals_and_targets_are_statements_not_words(linter):
+    text = ("Date: 08/01/2026\nDOI: 07/01/2026\nMechanism: fell from a step stool.\nDiagnosis: wrist sprain.\n"
+            "Provider: Dr. Ivy Lam.\nWork status: off work.\nBarriers: none identified.\n"
+            "Plan: I will ask Dr. Lam about a target date for full duty.\n")
+    assert "goals" in missing(linter, text, "initial-assessment")
+    assert "goals" not in missing(linter, text + "Her goal is to return to full duty by 09/15/2026.\n",
+                                  "initial-assessment")
+    assert "goals" not in missing(linter, text + "Target RTW 09/15/2026.\n", "initial-assessment")
+
+
+def test_closure_reason_is_tied_to_the_closing(linter):
+    text = ("Closure date: 10/01/2026\nFinal work status: full duty.\nOutcome: all goals met.\n\n"
+            "## MMI\nReached MMI on 09/20/2026 per Dr. Cho.\n")
+    assert "closure_reason" in missing(linter, text, "closure-report")
+    assert "closure_reason" not in missing(linter, text + "File closed as the worker has reached MMI.\n",
+                                           "closure-report")
+    assert "closure_reason" not in missing(linter, text + "Reason: return to full duty.\n", "closure-report")
+
+
+@pytest.mark.parametrize("sentence", [
+    "His sleeve was caught in the mixer and his arm was pulled toward the blade.",
+    "She was stacking pallets when the top one shifted onto her shoulder.",
+    "He felt a sharp pop in his knee stepping down from the cab.",
+])
+def test_mechanism_told_as_an_event(linter, sentence):
+    text = ("Date: 08/01/2026\nDOI: 07/01/2026\nDiagnosis: strain.\nProvider: Dr. Ivy Lam.\nWork status: off work.\n"
+            "Barriers: none identified.\nGoals: full duty by 09/15/2026.\nPlan: I will call her weekly.\n\n")
+    assert "mechanism_of_injury" in missing(linter, text, "initial-assessment")
+    assert "mechanism_of_injury" not in missing(linter, text + sentence + "\n", "initial-assessment")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The plant can offer him light duty in the tool room once he is released.",
+    "Light-duty work is available at the depot after that visit.",
+])
+def test_modified_duty_on_offer_is_not_the_current_status(linter, sentence):
+    text = without_line("Work status:") + "Work status: off work through 12/01/2026. " + sentence + "\n"
+    assert "restrictions" not in missing(linter, text)
+
+
+def test_treatment_in_prose_with_frequency_or_dose(linter):
+    text = without_line("Treatment plan:")
+    assert "treatment_plan" in missing(linter, text)
+    assert "treatment_plan" not in missing(linter, text + "She is to keep up OT three times a week.\n")
+    assert "treatment_plan" not in missing(linter, text + "Dr. Patel started meloxicam 15 mg daily.\n")
+
+
+def test_a_header_date_of_birth_or_injury_is_not_the_service_date(linter):
+    text = ("Client: J. Moss | DOB 02/03/1980\nDOI: 01/02/2026\nS: Says the brace helps.\nO: Brace on.\n"
+            "A: Improving.\nP: Call 02/10.\n")
+    assert "date_of_service" in missing(linter, text, "soap")
+    assert "date_of_service" not in missing(linter, "Session 02/05/2026\n" + text, "soap")

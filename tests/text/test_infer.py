@@ -106,3 +106,10 @@ def test_score_counts_each_kind_of_vocabulary_once():
     assert case_management_score("adjuster adjuster adjuster") == 2
     assert case_management_score("The client enjoyed the picnic.") == 1
     assert case_management_score("Injured worker seen; adjuster notified; work status modified duty.") == 3
+
+
+def test_a_peer_recovery_soap_note_is_case_management():
+    text = ("SOAP NOTE - PEER SUPPORT\nParticipant: D. Ames, 04/02/2026\n\nSubjective: Wants a ride to detox intake.\n"
+            "Objective: On time, brought his ID.\nAssessment: Ready for treatment.\nPlan: Book the van.\n"
+            "Kim Lo, Peer Support Specialist\n")
+    assert infer(text) == "soap"

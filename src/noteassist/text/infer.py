@@ -61,6 +61,11 @@ _CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\b(?:date\s+of\s+injury|DOI|MMI|maximum\s+medical\s+improvement)\b", re.I), 1),
     (re.compile(r"\bthe\s+worker\b|\bemployer\b|\bjob\s+description\b", re.I), 1),
     (re.compile(r"\bclients?\b|\bresident\b|\bfamily\s+services\b|\bhome\s+visit\b|\bface-to-face\b", re.I), 1),
+    # Human-services roles that only community and case-management programmes have (a peer recovery coach,
+    # a community health worker, a service coordinator), and the programme's word for the person served.
+    (re.compile(r"\bpeer\s+(?:recovery|support)\s+(?:coach\w*|specialist|worker|advocate)\b|\brecovery\s+coach\w*\b"
+                r"|\bcommunity\s+health\s+worker\b|\b(?:care|service)\s+coordinator\b|\bcase\s+aide\b", re.I), 2),
+    (re.compile(r"\bparticipants?\b", re.I), 1),
 )
 _NEED = 2
 #: A DAP or BIRP section set (or title) is a human-services format: it counts as case-management vocabulary
