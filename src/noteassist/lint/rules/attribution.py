@@ -97,7 +97,11 @@ def _antecedent_is_expert(doc, pronoun) -> bool:
 
 
 def _question(sentence) -> bool:
-    return sentence.text.rstrip().endswith("?")
+    # From the end, not `sentence.text`: building the text of a long sentence for each verb was quadratic.
+    for i in range(len(sentence) - 1, -1, -1):
+        if not sentence[i].is_space:
+            return sentence[i].text.endswith("?")
+    return False
 
 
 #: Verbs of seeing: "wheezing is noted", "no leaks were observed" state a finding, like "is present".
@@ -205,10 +209,26 @@ def _with_counterpart(token) -> bool:
     return token.lemma_.lower() == "discuss" and any(t.lower_ == "with" for t in token.subtree if t.i > token.i)
 
 
-def _names_a_test(sentence, token) -> bool:
-    """A finding statement in a sentence that names the test or study it comes from ("the CT ... cellulitis was
-    noted")."""
-    return any(t.lower_ in _TEST_WORDS for t in sentence if t.i != token.i)
+class _SentenceFacts:
+    """What NA601 asks of a verb's sentence, worked out once per sentence instead of once per verb."""
+
+    def __init__(self, sentence):
+        self.sentence = sentence
+        self._sourced: bool | None = None
+        self._tests: list[int] | None = None
+
+    @property
+    def sourced(self) -> bool:
+        if self._sourced is None:
+            self._sourced = _sourced(self.sentence)
+        return self._sourced
+
+    def names_a_test(self, token) -> bool:
+        """A finding statement in a sentence that names the test or study it comes from ("the CT ... cellulitis
+        was noted"): a test word in the sentence other than `token`."""
+        if self._tests is None:
+            self._tests = [t.i for t in self.sentence if t.lower_ in _TEST_WORDS][:2]
+        return any(i != token.i for i in self._tests)
 
 
 @register
@@ -233,23 +253,27 @@ class AgentlessReporting(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        for token in doc:
-            if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
-                continue
-            children = {c.dep_ for c in token.children}
-            passive = ("auxpass" in children and "agent" not in children and not _sourced(token.sent)
-                       and not _hypothetical(token) and not self._quiet_passive(doc, token))
-            bare_start = (token.i == token.sent.start and token.tag_ in ("VBN", "VBD")
-                          and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
-            if passive or bare_start:
-                yield self.finding(
-                    doc, token.idx, token.idx + len(token.text),
-                    f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
-                    [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
-                )
+        # Sentence by sentence: `token.sent` and `_sourced` each scan the whole sentence, so calling them for
+        # every verb was quadratic in a long sentence ("it was noted" 7,000 times: 30 s).
+        for sentence in doc.sents:
+            facts = _SentenceFacts(sentence)
+            for token in sentence:
+                if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
+                    continue
+                children = {c.dep_ for c in token.children}
+                passive = ("auxpass" in children and "agent" not in children and not facts.sourced
+                           and not _hypothetical(token) and not self._quiet_passive(doc, token, facts))
+                bare_start = (token.i == sentence.start and token.tag_ in ("VBN", "VBD")
+                              and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
+                if passive or bare_start:
+                    yield self.finding(
+                        doc, token.idx, token.idx + len(token.text),
+                        f'"{token.text}" has no one doing it; name who {token.text.lower()} it or the record it is in',
+                        [f"Dr. [name] {token.text}", "I observed", "[record, date] documents"],
+                    )
 
     @staticmethod
-    def _quiet_passive(doc: Doc, token) -> bool:
+    def _quiet_passive(doc: Doc, token, facts: _SentenceFacts) -> bool:
         """Passives whose source is plain, or that report nothing: a modal "it should be noted that" (the
         writer drawing attention), a finding stated in an exam, procedure or test context, the clinical senses
         ("surgery is indicated"), and a discussion with a named person."""
@@ -261,7 +285,7 @@ class AgentlessReporting(Rule):
             # "Good hemostasis was noted", "No effusion is noted": a finding, stated as found (like "there is");
             # the rule is about reported propositions ("It was noted that...") whose source is hidden.
             return True
-        if token.lemma_.lower() == "report" and _finding_subject(token) and _names_a_test(token.sent, token):
+        if token.lemma_.lower() == "report" and _finding_subject(token) and facts.names_a_test(token):
             return True  # "Cultures were reported positive", "the frozen section sent to pathology was reported"
         if token.lemma_.lower() in _OBSERVATION_VERBS:
             # In a procedure the writer performed, "it was noted that..." is the operator's own finding.
@@ -288,22 +312,24 @@ class OpinedByNonExpert(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        for token in doc:
-            if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
-                continue
-            subject = _subject(token)
-            if subject is None or _expert(doc, subject, token):
-                continue
-            # A form's or a letter's question to the physician ("If you opine that...", "Did Dr. X opine...?")
-            # and a condition or negation give no one's opinion.
-            if subject.lower_ == "you" or _hypothetical(token) or _question(token.sent):
-                continue
-            # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
-            if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
-                continue
-            yield self.finding(doc, token.idx, token.idx + len(token.text),
-                               f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '
-                               f'not for "{subject.text}"', ["said", "reported", "believes"])
+        # Sentence by sentence: `token.sent` scans the sentence, which per verb was quadratic in a long one.
+        for sentence in doc.sents:
+            for token in sentence:
+                if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
+                    continue
+                subject = _subject(token)
+                if subject is None or _expert(doc, subject, token):
+                    continue
+                # A form's or a letter's question to the physician ("If you opine that...", "Did Dr. X opine...?")
+                # and a condition or negation give no one's opinion.
+                if subject.lower_ == "you" or _hypothetical(token) or _question(sentence):
+                    continue
+                # A subject on another line is the parser joining list items ("- Ibuprofen 600 mg" / "- Dr. X opined").
+                if "\n" in text_of(doc)[min(subject.idx, token.idx):max(subject.idx, token.idx)]:
+                    continue
+                yield self.finding(doc, token.idx, token.idx + len(token.text),
+                                   f'"{token.text}" is for a physician\'s or examiner\'s formal opinion, '
+                                   f'not for "{subject.text}"', ["said", "reported", "believes"])
 
 
 @register
@@ -326,19 +352,22 @@ class VerbalizedUnderstanding(Rule):
     source = _SOURCE
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        for token in doc:
-            if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
-                continue
-            following = doc[token.i + 1]
-            if following.lower_ not in ("understanding", "understanding."):
-                continue
-            rest = doc[following.i + 1:token.sent.end]
-            content = [t for t in rest if not t.is_punct]
-            if content and content[0].lower_ in ("of", "that", "about", "by", "regarding", "and", "when", "how"):
-                continue
-            yield self.finding(doc, token.idx, following.idx + len(following.text),
-                               "say what was understood and how it was shown (teach-back)",
-                               ["repeated back [what] correctly", "described [what] in own words"])
+        # Sentence by sentence, and only the next word: reading the rest of the sentence for each
+        # "verbalized understanding" was quadratic in a long sentence.
+        for sentence in doc.sents:
+            for token in sentence:
+                if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
+                    continue
+                following = doc[token.i + 1]
+                if following.lower_ not in ("understanding", "understanding."):
+                    continue
+                content = next((t for t in doc[following.i + 1:sentence.end] if not t.is_punct), None)
+                if content is not None and content.lower_ in ("of", "that", "about", "by", "regarding", "and", "when",
+                                                              "how"):
+                    continue
+                yield self.finding(doc, token.idx, following.idx + len(following.text),
+                                   "say what was understood and how it was shown (teach-back)",
+                                   ["repeated back [what] correctly", "described [what] in own words"])
 
 
 @register
