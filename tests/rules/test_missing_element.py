@@ -780,3 +780,15 @@ def test_a_header_date_of_birth_or_injury_is_not_the_service_date(linter):
             "A: Improving.\nP: Call 02/10.\n")
     assert "date_of_service" in missing(linter, text, "soap")
     assert "date_of_service" not in missing(linter, "Session 02/05/2026\n" + text, "soap")
+
+
+def test_a_goal_or_a_wish_is_not_the_work_status(linter):
+    text = without_line("Work status:")
+    assert "work_status" in missing(linter, text + "Her goal is to return to full duty by 01/15/2027.\n")
+    assert "work_status" in missing(linter, text + "He wants to go back to work after the holidays.\n")
+    assert "work_status" not in missing(linter, text + "She returned to work on regular duty 11/18/2026.\n")
+
+
+def test_a_bare_therapy_word_orders_no_treatment(linter):
+    text = without_line("Treatment plan:")
+    assert "treatment_plan" in missing(linter, text + "She has finished 6 therapy sessions; medications reviewed.\n")

@@ -141,6 +141,9 @@ class CueGroup:
     #: A date in the cue must be after the service date ("follow-up on 12/04" after a visit on 11/20; the
     #: visit's own date is not its next appointment).
     after_service: bool = False
+    #: Regexes that, anywhere in the cue's sentence, make it something other than a statement of the element
+    #: ("Goal: return to full duty by 12/01" is a goal, not the work status).
+    not_in_sentence: list[re.Pattern[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -215,6 +218,7 @@ def load_full_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
                 states=[_compile(p) for p in raw.get("states", [])],
                 parse=raw.get("parse", []),
                 after_service=bool(raw.get("after_service", False)),
+                not_in_sentence=[_compile(p) for p in raw.get("not_in_sentence", [])],
             ))
         specs[element] = ElementSpec(
             id=element,
@@ -644,13 +648,17 @@ class MissingRequiredElement(Rule):
             if (element, int(index)) not in active:
                 continue
             span = doc[start:end]
-            if not in_label(span.start_char) and not _negated(span):
+            if not in_label(span.start_char) and not _negated(span) and \
+                    not _excluded(active[(element, int(index))], span.sent.text if doc.has_annotation("SENT_START")
+                                  else text[span.start_char:span.end_char]):
                 hits.append((element, span.start_char, span.end_char))
         for (element, _), group in active.items():
             for regex in group.states:
                 hits += [(element, m.start(), m.end()) for m in regex.finditer(text)]
             for regex, first_lines in group.regexes:
                 found = self._regex_hits(doc, regex, first_lines)
+                if group.not_in_sentence:
+                    found = [(s, e) for s, e in found if not _excluded(group, _sentence_text(doc, s, e))]
                 if group.after_service and service is not None:
                     found = [(s, e) for s, e in found if _not_before(text[s:e], service)]
                 hits += [(element, s, e) for s, e in found]
@@ -735,6 +743,17 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 out.append((m.start(), m.end()))
         return out
+
+
+def _excluded(group: CueGroup, sentence: str) -> bool:
+    return any(regex.search(sentence) for regex in group.not_in_sentence)
+
+
+def _sentence_text(doc: Doc, start: int, end: int) -> str:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return text_of(doc)[start:end]
+    return span.sent.text
 
 
 def _unstructured_share(text: str, spans: list[tuple[int, int]]) -> float:
