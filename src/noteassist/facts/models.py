@@ -28,7 +28,7 @@ from datetime import time as Time
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .. import notetypes
 from ..text.identifiers import ssn_shaped
@@ -70,7 +70,21 @@ def _clock(value: object) -> object:
     return f"{hour:02d}:{minute:02d}"
 
 
-Clock = Annotated[Time, BeforeValidator(_clock)]
+def _time_of_day(value: object) -> object:
+    """A time as people write it, never a number (pydantic would read 630 as seconds, in UTC)."""
+    if isinstance(value, (int, float)):
+        raise ValueError("expected a time as HH:MM, not a number")
+    return _clock(value)
+
+
+def _naive(value: Time) -> Time:
+    # An aware time ("10:30+05:00") cannot be compared with the naive end time: refuse it in one line.
+    if value.tzinfo is not None:
+        raise ValueError("expected a time of day as HH:MM, without a time zone")
+    return value
+
+
+Clock = Annotated[Time, BeforeValidator(_time_of_day), AfterValidator(_naive)]
 
 
 class Model(BaseModel):

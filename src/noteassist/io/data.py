@@ -41,6 +41,7 @@ MAX_NODES = 100_000
 MAX_INT_DIGITS = 15
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "a lone surrogate (\\ud800-\\udfff) in a string; expected valid Unicode text"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -144,8 +145,7 @@ class _BoundedConstructor(SafeConstructor):
     def construct_scalar(self, node):  # noqa: ANN001
         value = super().construct_scalar(node)
         if isinstance(value, str) and _SURROGATE.search(value):
-            raise _Refused("a lone surrogate (\\ud800-\\udfff) in a string; expected valid Unicode text",
-                           node.start_mark.line)
+            raise _Refused(_LONE_SURROGATE, node.start_mark.line)
         return value
 
     def construct_yaml_int(self, node):  # noqa: ANN001
@@ -209,6 +209,9 @@ else:  # pragma: no cover - PyYAML built without libyaml
 def load_yaml(text: str, name: str, *, error: type[NoteassistError] = NoteInputError, first_line: int = 1,
               what: str = "invalid YAML") -> Any:
     """Parse one YAML document from user data. `first_line` is the file line the text starts on."""
+    found = _SURROGATE.search(text)  # a str from Python may hold one; libyaml would fail to encode it
+    if found:
+        raise error(f"{name}:{text.count(chr(10), 0, found.start()) + first_line}: {_LONE_SURROGATE}")
     loader = _LOADER(text)
     try:
         return loader.get_single_data()
@@ -347,7 +350,7 @@ def _check_tree(data: Any) -> str | None:
         value, depth = stack.pop()
         if isinstance(value, str):
             if _SURROGATE.search(value):
-                return "a lone surrogate (\\ud800-\\udfff) in a string; expected valid Unicode text"
+                return _LONE_SURROGATE
             continue
         if isinstance(value, dict):
             children = [*value.keys(), *value.values()]

@@ -55,8 +55,9 @@ def check_docx(data: bytes, name: str, *, error: type[NoteassistError] = NoteInp
                         "limit for a Word note")
         count = _count_paragraphs(archive, body, name, error)
     if count > MAX_DOCX_PARAGRAPHS:
-        raise error(f"{name}: {count:,} paragraphs is over the limit of {MAX_DOCX_PARAGRAPHS:,} for one Word "
-                    "note; split the document")
+        # Counting stopped at the first paragraph over the limit: say "more than", not a partial count.
+        raise error(f"{name}: more than {MAX_DOCX_PARAGRAPHS:,} paragraphs, over the limit for one Word note; "
+                    "split the document")
 
 
 def _count_paragraphs(archive: zipfile.ZipFile, body: zipfile.ZipInfo, name: str,

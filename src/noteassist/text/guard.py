@@ -9,7 +9,9 @@ needs more than `MAX_SYMBOL_RUN` characters), so the guard changes them before p
 
 - a run of more than `MAX_SYMBOL_RUN` punctuation or symbol characters (no letter, digit or `_`) keeps its
   first `MAX_SYMBOL_RUN` characters; the rest become spaces, which spaCy folds into one token;
-- a run of more than `MAX_RUN` non-white-space characters gets a space after every `MAX_RUN` characters.
+- a run of more than `MAX_RUN` non-white-space characters gets a space after every `MAX_RUN` characters;
+- a lone surrogate (possible in a str from Python, never in a file noteassist read) becomes U+FFFD: spaCy
+  hashes every token as UTF-8 and would raise UnicodeEncodeError.
 
 The text keeps its length and every character that is not replaced stays where it was, so the offsets a
 rule reports still point into the note as written. Rules read the original text (`text_of`), not this one.
@@ -26,10 +28,13 @@ MAX_SYMBOL_RUN = 16
 
 _SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_SYMBOL_RUN + 1))
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def guard_for_tokenizer(text: str) -> str:
     """`text` as spaCy should see it: the same length, long symbol runs blanked, long runs broken up."""
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     if _SYMBOL_RUN.search(text):
         text = _SYMBOL_RUN.sub(_blank_tail, text)
     if _LONG_RUN.search(text):
