@@ -44,6 +44,7 @@ test: setup system-deps
 bench: setup
 	$(PY) bench/run.py --write BENCHMARKS.md
 	$(PY) bench/public_corpus.py --write BENCHMARKS.md
+	$(PY) bench/pathological.py --write BENCHMARKS.md
 	$(PY) -m noteassist.eval.ablation --write BENCHMARKS.md
 	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
 
