@@ -792,3 +792,15 @@ def test_a_goal_or_a_wish_is_not_the_work_status(linter):
 def test_a_bare_therapy_word_orders_no_treatment(linter):
     text = without_line("Treatment plan:")
     assert "treatment_plan" in missing(linter, text + "She has finished 6 therapy sessions; medications reviewed.\n")
+
+
+def test_a_forecast_in_another_clause_leaves_the_status(linter):
+    text = without_line("Work status:") + "She is off work, and Dr. Patel expects her to stay off until 01/05/2027.\n"
+    assert "work_status" not in missing(linter, text)
+
+
+def test_a_surgery_in_the_history_orders_nothing(linter):
+    text = without_line("Treatment plan:")
+    assert "treatment_plan" in missing(linter, text + "She had surgery on the other knee in 2019.\n")
+    assert "treatment_plan" not in missing(linter, text + "Dr. Patel recommended an arthroscopy in January.\n")
+    assert "treatment_plan" not in missing(linter, text + "A cortisone injection was scheduled for 12/02/2026.\n")

@@ -649,8 +649,7 @@ class MissingRequiredElement(Rule):
                 continue
             span = doc[start:end]
             if not in_label(span.start_char) and not _negated(span) and \
-                    not _excluded(active[(element, int(index))], span.sent.text if doc.has_annotation("SENT_START")
-                                  else text[span.start_char:span.end_char]):
+                    not _excluded(active[(element, int(index))], _sentence_text(doc, span.start_char, span.end_char)):
                 hits.append((element, span.start_char, span.end_char))
         for (element, _), group in active.items():
             for regex in group.states:
@@ -749,11 +748,24 @@ def _excluded(group: CueGroup, sentence: str) -> bool:
     return any(regex.search(sentence) for regex in group.not_in_sentence)
 
 
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|although|though)\b|\s+but\s+|\s+whereas\s+")
+
+
 def _sentence_text(doc: Doc, start: int, end: int) -> str:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not doc.has_annotation("SENT_START"):
+    """The clause of the cue's sentence that holds it ("He is off work, and Dr. Sorvino expects...": the first)."""
+    if not doc.has_annotation("SENT_START"):
         return text_of(doc)[start:end]
-    return span.sent.text
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return text_of(doc)[start:end]
+    sent = span.sent
+    text, offset = sent.text, start - sent.start_char
+    left = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if m.start() >= offset:
+            return text[left:m.start()]
+        left = m.end()
+    return text[left:]
 
 
 def _unstructured_share(text: str, spans: list[tuple[int, int]]) -> float:
