@@ -804,3 +804,12 @@ def test_a_surgery_in_the_history_orders_nothing(linter):
     assert "treatment_plan" in missing(linter, text + "She had surgery on the other knee in 2019.\n")
     assert "treatment_plan" not in missing(linter, text + "Dr. Patel recommended an arthroscopy in January.\n")
     assert "treatment_plan" not in missing(linter, text + "A cortisone injection was scheduled for 12/02/2026.\n")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Goal 2: back to regular duty by 02/01/2027.",
+    "Dr. Patel might advance him to full duty at the January visit.",
+    "No seated modified duty exists at the depot.",
+])
+def test_a_target_a_possibility_or_absent_duty_is_not_the_status(linter, sentence):
+    assert "work_status" in missing(linter, without_line("Work status:") + sentence + "\n")
