@@ -813,3 +813,8 @@ def test_a_surgery_in_the_history_orders_nothing(linter):
 ])
 def test_a_target_a_possibility_or_absent_duty_is_not_the_status(linter, sentence):
     assert "work_status" in missing(linter, without_line("Work status:") + sentence + "\n")
+
+
+def test_a_title_cased_heading_names_no_provider(linter):
+    text = "# Physician Visit Note\n" + without_line("Provider:").replace("Dr. Patel", "the clinic")
+    assert "provider" in missing(linter, text)
