@@ -187,3 +187,33 @@ def test_a_credential_period_ends_a_sentence(linter):
     text = ("He has finished 5 of 8 pain-psychology sessions with Dr. Lena Ortiz, PhD. Dr. Ortiz reports less fear "
             "of movement and better sleep, and she expects him to finish the program in December.")
     assert rules(linter.lint_text(text, note_type=ADJUSTER), "NA303") == []
+
+
+@pytest.mark.parametrize("line", [
+    # doses counted in words, as dictated
+    "She takes oxycodone two tablets every six hours for pain, tramadol one tablet at night when the pain "
+    "wakes her, and ibuprofen 600 mg with meals for the swelling in her wrist and her elbow since the fall.",
+    # a long enumeration of risks, items of a few words each
+    "Risks of the procedure were reviewed with the worker, including bleeding, infection, injury to nearby "
+    "nerves, stiffness of the wrist, failure of the hardware, need for removal of the hardware, a second "
+    "operation, and a longer time off work.",
+])
+def test_longer_enumerations_and_spelled_doses_are_lists(linter, line):
+    assert rules(linter.lint_text(line, note_type=INTERNAL), "NA303") == []
+
+
+STEPS = ("The knee was prepped and draped in the usual sterile fashion and the portals were made with a number "
+         "eleven blade, and the scope was passed into the joint where the torn edge of the meniscus was trimmed "
+         "back to a stable rim with a shaver.")
+
+
+def test_a_procedure_narrative_in_an_internal_note_is_for_clinicians(linter):
+    narrative = "PROCEDURE IN DETAIL: " + STEPS + "\n\nThe portals were closed with nylon. " + STEPS + "\n"
+    assert rules(linter.lint_text(narrative, note_type=INTERNAL), "NA303") == []
+    # the same sentence under another label, or in an adjuster report, still counts
+    elsewhere = "HISTORY: " + STEPS + "\n"
+    assert len(rules(linter.lint_text(elsewhere, note_type=INTERNAL), "NA303")) == 1
+    assert len(rules(linter.lint_text(narrative, note_type=ADJUSTER), "NA303")) == 2
+    # a run-on twice the limit is still a warning inside the narrative
+    far = rules(linter.lint_text("DESCRIPTION OF OPERATION: " + run_on(72) + "\n", note_type=INTERNAL), "NA303")
+    assert [f.severity for f in far] == ["warning"]

@@ -253,3 +253,26 @@ def test_denies_down_a_review_of_systems_is_a_negative_list(linter):
     text = ("He denied that he was drinking. He denied that he missed work. She denied that he was at the bar. "
             "He denied that he owed rent.")
     assert [f.to_dict()["lemma"] for f in na201(linter, text)] == ["deny"]
+
+
+def test_passive_finding_statements_are_not_reporting_verbs(linter):
+    # Exam and procedure findings written in the passive have no speaker: "X is noted", "no Y noted".
+    text = (
+        "Exam: Mild warmth over the left knee is noted.\n"
+        "No drainage noted at the incision.\n"
+        "A small effusion was noted on palpation, and no crepitus was noted with flexion.\n"
+        "It should be noted that the brace was fitting well.\n"
+        "Range of motion was checked in both knees and no deficits were noted.\n"
+    )
+    assert na201(linter, text) == []
+
+
+def test_active_or_attributed_noted_still_counts(linter):
+    text = (
+        "Dr. Smith noted that the fracture is healing.\n"
+        "Worker noted that the pain wakes her at night.\n"
+        "Adjuster noted the IME date as 4/12.\n"
+        "Stiffness in the morning was noted by the therapist.\n"
+    )
+    findings = na201(linter, text)
+    assert len(findings) == 1 and findings[0].extra["lemma"] == "note"

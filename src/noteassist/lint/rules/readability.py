@@ -38,18 +38,47 @@ def _prose_blocks(doc: Doc) -> list[Block]:
 
 # A dose with its unit: "ibuprofen 800 mg", "0.5 mL", "2 tabs".
 _DOSE = re.compile(r"(?i)(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:mg|mcg|\u00b5g|g|ml|units?|iu|meq|tabs?|tablets?|caps?|puffs?)\b")
+# A count spelled out, as dictation writes it: "two tablets", "one capsule", "half a tab".
+_SPELLED_DOSE = re.compile(r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half an?|a half)[ \t]+"
+                           r"(?:tabs?|tablets?|caps?|capsules?|puffs?|drops?|sprays?|patch(?:es)?)\b")
 _LIST_MIN_ITEMS = 6
 _LIST_ITEM_WORDS = 3
+# A longer enumeration ("risks include bleeding, infection, damage to nerves, need for further surgery, ...",
+# "denies pain or burning with urination, blood in the urine, ..."): many items of a few words each.
+_LONG_LIST_MIN_ITEMS = 8
+_LONG_LIST_ITEM_WORDS = 5
 
 
 def is_list(text: str) -> bool:
     """A list written on one line rather than a sentence: three or more doses ("Medications: naproxen 500 mg
     twice a day, omeprazole 20 mg daily, ..."), or six or more comma- or semicolon-separated items of three
     words or fewer in the middle ("Denies fever, chills, night sweats, cough, ...")."""
-    if len(_DOSE.findall(text)) >= 3:
+    if len(_DOSE.findall(text)) + len(_SPELLED_DOSE.findall(text)) >= 3:
         return True
     items = sorted(metrics.word_count(item) for item in re.split(r"[,;]", text) if item.strip())
-    return len(items) >= _LIST_MIN_ITEMS and items[len(items) // 2] <= _LIST_ITEM_WORDS
+    middle = items[len(items) // 2] if items else 0
+    return (len(items) >= _LIST_MIN_ITEMS and middle <= _LIST_ITEM_WORDS) or (
+        len(items) >= _LONG_LIST_MIN_ITEMS and middle <= _LONG_LIST_ITEM_WORDS)
+
+
+# The label of a procedure narrative: "DESCRIPTION OF PROCEDURE:", "Operative technique", "PROCEDURE IN DETAIL".
+# Not the reasons for it, its risks or the consent ("Indications for procedure", "Risks of surgery").
+_PROCEDURE_LABEL = re.compile(r"\b(?:procedures?|operations?|operative|technique|surgical course)\b")
+_NOT_NARRATIVE_LABEL = re.compile(r"\b(?:indications?|history|risks?|consent|plan|reason|complications?|"
+                                  r"recommend\w*|name|title|date|code)\b")
+
+
+def procedure_narrative(structure, offset: int) -> bool:
+    """Whether `offset` is under a label that names a procedure narrative: the nearest heading or field label
+    before it ("DESCRIPTION OF PROCEDURE: The patient was brought ...", and the paragraphs after it up to the
+    next label)."""
+    label = ""
+    for block in structure.blocks:
+        if block.start > offset:
+            break
+        if block.kind in ("heading", "field"):
+            label = block.label
+    return bool(_PROCEDURE_LABEL.search(label)) and not _NOT_NARRATIVE_LABEL.search(label)
 
 
 def prose_sentences(doc: Doc, with_fields: bool = False) -> Iterator[tuple[int, int, str]]:
@@ -207,7 +236,9 @@ class LongSentence(_AudienceRule):
         "internal notes get an information-level finding above 35, and a warning when the sentence is "
         "`warn_factor` (2) times that or longer (70 words): a run-on a reviewer sends back whoever reads it. "
         "Sentences in paragraphs, field values (\"A: ...\") and list items count; headings, tables, header "
-        "lines of fields and lists written on one line (a medication list, a run of pertinent negatives) do not."
+        "lines of fields and lists written on one line (a medication list, a run of pertinent negatives, a list "
+        "of risks) do not. In an internal note, a sentence of a procedure narrative (under a label such as "
+        "\"Description of procedure\") is flagged only when it is `warn_factor` times the limit."
     )
     bad = (
         "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
@@ -232,10 +263,17 @@ class LongSentence(_AudienceRule):
             far = float(self.options["warn_factor"]) * limit
         except (TypeError, ValueError):
             raise NoteassistError(f"options for {self.code}: warn_factor must be a number") from None
+        structure = doc._.note.structure if doc._.note is not None else None
         for start, end, text in prose_sentences(doc, with_fields=True):
             words = metrics.word_count(text)
             if words > limit and not is_list(text):
                 far_over = words >= far and self.level == self.severity  # a re-levelled rule keeps its level
+                # A procedure narrative in a note for clinical peers is written for the team that reads it
+                # step by step ("... was incised, and the fascia was opened, and ..."): only a run-on far
+                # over the limit is worth their time.
+                if audience != "adjuster" and not far_over and structure is not None \
+                        and procedure_narrative(structure, start):
+                    continue
                 yield self.finding(
                     doc, start, end,
                     f"sentence has {words} words; keep {audience} sentences to {limit} or fewer"

@@ -10,7 +10,10 @@ the same verb in three sentences in a row is flagged even below the count limit
 count limit grows with the note's reporting verbs (`long_note_share`), so forty
 reporting verbs do not trip a fixed 3 for every common verb. "Denies fever,
 chills, ..." down a review of systems is a clinical negative list (guide 3:
-"fine in clinical review-of-systems style"), not a repeated reporting verb.
+"fine in clinical review-of-systems style"), not a repeated reporting verb. Nor is
+a finding statement: "tenderness is noted", "no edema noted", "it should be noted that"
+(a finding verb in the passive, with nobody doing the noting) records what an exam or
+procedure found; "Dr. Smith noted", "noted by the surgeon" stay reporting verbs.
 """
 
 from __future__ import annotations
@@ -128,6 +131,23 @@ def _pertinent_negative(verb: Token) -> bool:
     return "nsubj" not in deps and not re.split(r"[:.;!?]", lead)[-1].strip(" \t*_-")
 
 
+# Verbs that also state a finding ("swelling is noted", "no fracture seen"): in the passive they carry no
+# speaker, so they are exam or procedure findings, not reported speech.
+_FINDING_VERBS = {"note", "observe", "see", "find", "identify", "appreciate", "visualize"}
+
+
+def _finding_statement(verb: Token) -> bool:
+    """'Tenderness is noted', 'no edema noted', 'none were noted', 'It should be noted that': a finding verb as a
+    past participle (passive or reduced passive) with no agent. 'Dr. X noted', 'noted by the surgeon' and a
+    telegraphic 'Noted worker limping' opening its sentence (the writer's own note) are not findings."""
+    if verb.lemma_.lower() not in _FINDING_VERBS or verb.tag_ != "VBN":
+        return False
+    if any(c.dep_ == "agent" for c in verb.children):
+        return False
+    opens = verb.i == verb.sent.start or not verb.doc[verb.sent.start:verb.i].text.strip(" \t*_-:")
+    return not (opens and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for c in verb.children))
+
+
 def _sentence_index(doc: Doc):
     """Offset -> index of its sentence in the note's one segmentation (text.sentences)."""
     note = doc._.note
@@ -173,7 +193,8 @@ class RepeatedReportingVerb(Rule):
         "`min_reporting_verbs` in the note), or a verb in `max_in_a_row` (3) sentences in a row, whatever its "
         "count. In a long note the count limit is `long_note_share` (15 %) of its reporting verbs when that is "
         "more than `max_uses`. \"Denies\" with a symptom as its object (\"Denies fever, chills\") is a "
-        "pertinent negative, not counted. "
+        "pertinent negative, and a passive finding verb with no agent (\"tenderness is noted\", \"no edema "
+        "noted\") is an exam or procedure finding: neither is counted. "
         "Suggestions depend on who the subject is: a provider, the worker, the case manager, or a record. "
         "`extra_terms` adds verbs by lemma (with alternatives) and `remove_terms` drops lemmas from the count."
     )
@@ -214,6 +235,8 @@ class RepeatedReportingVerb(Rule):
                 continue
             lemma = token.lemma_.lower()
             if lemma == "deny" and _pertinent_negative(token):
+                continue
+            if _finding_statement(token):
                 continue
             if lemma in table:
                 uses.setdefault(lemma, []).append(token)
