@@ -18,6 +18,8 @@ category's hits a fixed-seed random sample of 25 (all, when fewer) is matched wi
 reviewer would: `right` (worth flagging on this note) or `wrong` (a false alarm). Verdicts are keyed by a
 hash of the rule, the flagged words and the sentence, so the review file holds no MTSamples text. A sampled
 hit with no verdict counts as "not reviewed"; `--review` prints those (to the terminal only) for judging.
+`--seed N` draws other notes (and samples hits with N); `--check-seed N` adds, in one sentence, the right
+rates of a second draw, to check that rules fixed on the default draw hold on notes nobody tuned them on.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ MARKERS = ("<!-- mtsamples:start -->", "<!-- mtsamples:end -->")
 HEADING = "## Findings on public clinical text (MTSamples)"
 ENV = "MTSAMPLES_CACHE"
 SEED = 20269
+CHECK_SEED = 4711  # the second draw of --check-seed (`make bench` writes both)
 NOTES = 300
 PER_CATEGORY = 25
 TARGET = 0.90
@@ -194,13 +197,13 @@ def lint_samples(samples: list[Sample]):
     return hits, types
 
 
-def sampled(hits: list[Hit], per_category: int = PER_CATEGORY) -> dict[str, list[Hit]]:
+def sampled(hits: list[Hit], per_category: int = PER_CATEGORY, seed: int = SEED) -> dict[str, list[Hit]]:
     """Per category, a fixed-seed random sample of distinct hits (ordered by a salted hash of their key, so
     that a hit added or removed elsewhere does not reshuffle the rest)."""
     by_category: dict[str, dict[str, Hit]] = collections.defaultdict(dict)
     for hit in hits:
         by_category[hit.category].setdefault(f"{hit.key}:{hit.note}", hit)
-    rank = lambda k: hashlib.sha256(f"{SEED}:{k}".encode()).hexdigest()  # noqa: E731
+    rank = lambda k: hashlib.sha256(f"{seed}:{k}".encode()).hexdigest()  # noqa: E731
     return {c: [d[k] for k in sorted(d, key=rank)[:per_category]] for c, d in by_category.items()}
 
 
@@ -211,15 +214,36 @@ def load_review() -> dict[str, dict]:
 
 # --- report ----------------------------------------------------------------------------------------------
 
-def report(samples: list[Sample], hits: list[Hit], types: collections.Counter) -> str:
+def rates(hits: list[Hit], seed: int) -> dict[str, tuple[int, int]]:
+    """Per category: (right, judged) among the sampled hits."""
+    review = load_review()
+    out = {}
+    for category, picked in sampled(hits, seed=seed).items():
+        verdicts = collections.Counter(review[h.key]["verdict"] for h in picked if h.key in review)
+        out[category] = (verdicts["right"], verdicts["right"] + verdicts["wrong"])
+    return out
+
+
+def rates_sentence(seed: int, samples: list[Sample], hits: list[Hit]) -> str:
+    from noteassist.lint.registry import CATEGORIES
+
+    found = rates(hits, seed)
+    parts = [f"{c} {r}/{n} ({r / n:.0%})" for c in CATEGORIES if c in found for r, n in [found[c]] if n]
+    unjudged = sum(len(p) for p in sampled(hits, seed=seed).values()) - sum(n for _, n in found.values())
+    return (f"Check on another draw (seed {seed}: {len(samples)} other random transcriptions, hits sampled with "
+            f"that seed, judged after the rules were fixed): right {', '.join(parts)}"
+            + (f"; {unjudged} sampled hits not reviewed." if unjudged else "."))
+
+
+def report(samples: list[Sample], hits: list[Hit], types: collections.Counter, seed: int = SEED) -> str:
     from noteassist.lint.registry import CATEGORIES
 
     review = load_review()
     words = sum(len(s.text.split()) for s in samples)
     counts = collections.Counter(h.category for h in hits)
-    picks = sampled(hits)
+    picks = sampled(hits, seed=seed)
     lines = [
-        f"{len(samples)} transcriptions drawn at random (seed {SEED}) from the MTSamples page cache "
+        f"{len(samples)} transcriptions drawn at random (seed {seed}) from the MTSamples page cache "
         f"({words:,} words), linted with every rule at default settings and no note type "
         f"(inferred: {', '.join(f'{t} {n}' for t, n in types.most_common())}). "
         f"No MTSamples text is stored here; verdicts are keyed by hashes (`bench/mtsamples_review.yaml`).",
@@ -264,9 +288,9 @@ def write_section(path: Path, text: str) -> None:
     path.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
 
 
-def print_unreviewed(hits: list[Hit]) -> None:
+def print_unreviewed(hits: list[Hit], seed: int = SEED) -> None:
     review = load_review()
-    for category, picked in sampled(hits).items():
+    for category, picked in sampled(hits, seed=seed).items():
         for h in picked:
             if h.key not in review:
                 print(f"- key: {h.key}  # {category} {h.rule} [{h.severity}] {h.what!r} :: {h.sentence[:400]}")
@@ -277,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help=f"the MTSamples page cache (default: ${ENV})")
     parser.add_argument("--write", type=Path, help="replace the MTSamples section of this Markdown file")
     parser.add_argument("--review", action="store_true", help="print the sampled hits that have no verdict yet")
+    parser.add_argument("--seed", type=int, default=SEED,
+                        help=f"seed of the draw of notes and of the sampled hits (default {SEED})")
+    parser.add_argument("--check-seed", type=int, metavar="SEED", default=CHECK_SEED,
+                        help="also draw with this seed and add its right rates to the report in one sentence "
+                             f"(default {CHECK_SEED}; -1 for none)")
     args = parser.parse_args(argv)
     cache = find_cache(args.cache)
     if cache is None:
@@ -287,12 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     if len(everything) < NOTES:
         print(f"MTSamples benchmark skipped: {cache} holds {len(everything)} transcriptions, fewer than {NOTES}")
         return 0
-    samples = random.Random(SEED).sample(everything, NOTES)
+    samples = random.Random(args.seed).sample(everything, NOTES)
     hits, types = lint_samples(samples)
     if args.review:
-        print_unreviewed(hits)
+        print_unreviewed(hits, args.seed)
         return 0
-    text = report(samples, hits, types)
+    text = report(samples, hits, types, args.seed)
+    if args.check_seed is not None and args.check_seed >= 0 and args.check_seed != args.seed:
+        other = random.Random(args.check_seed).sample(everything, NOTES)
+        other_hits, _ = lint_samples(other)
+        text += "\n\n" + rates_sentence(args.check_seed, other, other_hits)
     print(text)
     if args.write:
         write_section(args.write, text)

@@ -217,3 +217,10 @@ def test_a_procedure_narrative_in_an_internal_note_is_for_clinicians(linter):
     # a run-on twice the limit is still a warning inside the narrative
     far = rules(linter.lint_text("DESCRIPTION OF OPERATION: " + run_on(72) + "\n", note_type=INTERNAL), "NA303")
     assert [f.severity for f in far] == ["warning"]
+
+
+def test_a_run_of_graded_strength_findings_is_a_list(linter):
+    line = ("On the left side the shoulder abductors were 4/5, the elbow flexors were 4+/5 against resistance, the "
+            "wrist extensors were 3-/5 with pain at the end of range, and the grip on that side was 4/5 compared with "
+            "the right.")
+    assert rules(linter.lint_text(line, note_type=INTERNAL), "NA303") == []

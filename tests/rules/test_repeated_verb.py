@@ -276,3 +276,29 @@ def test_active_or_attributed_noted_still_counts(linter):
     )
     findings = na201(linter, text)
     assert len(findings) == 1 and findings[0].extra["lemma"] == "note"
+
+
+def test_findings_read_as_active_past_and_a_run_of_denied_symptoms(linter):
+    text = (
+        "Two short runs of ectopy noted.\n"
+        "Occasional skipped beats noted.\n"
+        "Mild ischemic changes noted in the lateral leads.\n"
+        "Brief pauses noted.\n"
+        "CHEST: The worker denies chronic cough, coughing up blood, waking at night short of breath, or wheezing.\n"
+        "GI: She denies nausea, vomiting after meals, passing dark stools, or heartburn.\n"
+        "SKIN: He denies rash, itching around the scar, peeling skin, or bruising.\n"
+        "NEURO: Denies numbness, tingling in the fingers, dropping things, or headaches.\n"
+    )
+    assert na201(linter, text) == []
+
+
+def test_a_denied_event_stays_a_reporting_verb(linter):
+    text = ("Worker denied that he was drinking before the fall. Supervisor denied that the floor was wet. "
+            "Coworker denied seeing the fall. Worker denied that anyone helped him up.\n")
+    assert [f.extra["lemma"] for f in na201(linter, text)] == ["deny"]
+
+
+def test_denied_having_a_symptom_is_a_pertinent_negative(linter):
+    text = ("He denied having any numbness before the fall. She denies experiencing headaches. "
+            "He denied having chest pain on the stairs. She denied having a fever last week.\n")
+    assert na201(linter, text) == []

@@ -41,6 +41,8 @@ _DOSE = re.compile(r"(?i)(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:mg|mcg|\u00b5g|g|ml|uni
 # A count spelled out, as dictation writes it: "two tablets", "one capsule", "half a tab".
 _SPELLED_DOSE = re.compile(r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half an?|a half)[ \t]+"
                            r"(?:tabs?|tablets?|caps?|capsules?|puffs?|drops?|sprays?|patch(?:es)?)\b")
+# A graded exam finding: muscle strength "4/5", "3-/5", "4+/5".
+_GRADE = re.compile(r"(?<![\w/])[0-5][+-]?/5\b")
 _LIST_MIN_ITEMS = 6
 _LIST_ITEM_WORDS = 3
 # A longer enumeration ("risks include bleeding, infection, damage to nerves, need for further surgery, ...",
@@ -53,7 +55,7 @@ def is_list(text: str) -> bool:
     """A list written on one line rather than a sentence: three or more doses ("Medications: naproxen 500 mg
     twice a day, omeprazole 20 mg daily, ..."), or six or more comma- or semicolon-separated items of three
     words or fewer in the middle ("Denies fever, chills, night sweats, cough, ...")."""
-    if len(_DOSE.findall(text)) + len(_SPELLED_DOSE.findall(text)) >= 3:
+    if len(_DOSE.findall(text)) + len(_SPELLED_DOSE.findall(text)) >= 3 or len(_GRADE.findall(text)) >= 4:
         return True
     items = sorted(metrics.word_count(item) for item in re.split(r"[,;]", text) if item.strip())
     middle = items[len(items) // 2] if items else 0

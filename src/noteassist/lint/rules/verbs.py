@@ -121,6 +121,15 @@ def _pertinent_negative(verb: Token) -> bool:
     or a subjectless telegraphic line, the clinical negative of a review of systems. 'Denied that he was
     drinking', 'denied drinking' (a clause) stay reporting verbs."""
     deps = {c.dep_ for c in verb.children}
+    # "denies chronic cough, coughing up blood, waking at night, wheezing or night sweats": a run of symptoms,
+    # even when the parser reads a gerund in it as a clause.
+    after = verb.doc.text[verb.idx:verb.sent.end_char]
+    if "dobj" in deps and after.count(",") >= 2 and "that" not in after.lower().split()[:3]:
+        return True
+    # "denied having any symptoms", "denies experiencing numbness": a symptom behind a verb of having.
+    if any(c.dep_ == "xcomp" and c.lemma_.lower() in ("have", "experience") and c.tag_ == "VBG"
+           and any(g.dep_ == "dobj" for g in c.children) for c in verb.children):
+        return True
     if deps & {"ccomp", "xcomp", "advcl"}:
         return False
     if "dobj" in deps:
@@ -133,6 +142,8 @@ def _pertinent_negative(verb: Token) -> bool:
 
 # Verbs that also state a finding ("swelling is noted", "no fracture seen"): in the passive they carry no
 # speaker, so they are exam or procedure findings, not reported speech.
+_PEOPLE = {"adjuster", "employer", "supervisor", "manager", "family", "wife", "husband", "mother", "father", "son",
+           "daughter", "coworker", "staff", "team", "attorney", "spouse", "parent", "parents", "caregiver"}
 _FINDING_VERBS = {"note", "observe", "see", "find", "identify", "appreciate", "visualize"}
 
 
@@ -140,8 +151,16 @@ def _finding_statement(verb: Token) -> bool:
     """'Tenderness is noted', 'no edema noted', 'none were noted', 'It should be noted that': a finding verb as a
     past participle (passive or reduced passive) with no agent. 'Dr. X noted', 'noted by the surgeon' and a
     telegraphic 'Noted worker limping' opening its sentence (the writer's own note) are not findings."""
-    if verb.lemma_.lower() not in _FINDING_VERBS or verb.tag_ != "VBN":
+    if verb.lemma_.lower() not in _FINDING_VERBS:
         return False
+    if verb.tag_ != "VBN":
+        # "Two runs of ectopy noted." parsed as an active past: a finding for its subject, with no object or
+        # clause noted; "Adjuster noted the delay", "Worker noted that ..." and a person's "he noted" are not.
+        deps = {c.dep_ for c in verb.children}
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return (verb.tag_ == "VBD" and subject is not None and not deps & {"dobj", "ccomp", "xcomp", "attr", "prep"}
+                and subject.pos_ == "NOUN" and subject_type(subject) == "other"
+                and subject.lower_ not in _PEOPLE and subject.ent_type_ != "PERSON")
     if any(c.dep_ == "agent" for c in verb.children):
         return False
     opens = verb.i == verb.sent.start or not verb.doc[verb.sent.start:verb.i].text.strip(" \t*_-:")
