@@ -337,7 +337,7 @@ def test_a_docx_of_300000_paragraphs_is_refused_before_parsing(tmp_path: Path) -
             out.writestr(name, data)
     with pytest.raises(NoteInputError) as exc:
         read_note(path)
-    assert _one_line(exc) == f"{path}: more than 10,000 paragraphs, over the limit for one Word note; split the document"
+    assert _one_line(exc) == f"{path}: more than 5,000 paragraphs, over the limit for one Word note; split the document"
 
 
 # --- the report period ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_300000_paragraphs_are_refused_before_parsing(tmp_path: Path) -> None:
     with pytest.raises(NoteInputError) as exc:
         read_note(path)
     message = str(exc.value)
-    assert message == f"{path}: more than 10,000 paragraphs, over the limit for one Word note; split the document"
+    assert message == f"{path}: more than 5,000 paragraphs, over the limit for one Word note; split the document"
     assert "\n" not in message
 
 

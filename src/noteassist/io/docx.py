@@ -20,9 +20,10 @@ from .files import MAX_FILE_BYTES, read_bytes
 MAX_DOCX_UNCOMPRESSED = 64 * 1024 * 1024
 #: Uncompressed size of the document body, `word/document.xml`.
 MAX_DOCX_BODY = 32 * 1024 * 1024
-#: Paragraphs (including table-cell paragraphs) in the body. python-docx costs about 1 ms a paragraph
-#: in style lookups; a long real note has a few hundred, a 1,000,000-character note at most some thousands.
-MAX_DOCX_PARAGRAPHS = 10_000
+#: Paragraphs (including table-cell paragraphs) in the body. Reading a paragraph's style costs python-docx
+#: about 2.5 ms (it scans every style for the default), so 5,000 paragraphs take some 12 s before any lint;
+#: a long real note has a few hundred.
+MAX_DOCX_PARAGRAPHS = 5_000
 #: Parts in the ZIP: Word writes a few dozen; a huge directory is a ZIP bomb's shape.
 MAX_DOCX_PARTS = 2_000
 

@@ -29,11 +29,11 @@ READ_KEYS = frozenset({
 })
 
 
-def split_front_matter(text: str, path: str = "front matter") -> tuple[dict, int]:
+def split_front_matter(text: str, path: str | None = None) -> tuple[dict, int]:
     """Return (metadata, body offset). Metadata is {} when there is no front matter block.
 
-    Raises NoteInputError (naming `path`, the line and the key) for a read key given twice with
-    different values, or holding a list or mapping; any other problem falls back to the line reader.
+    Raises NoteInputError (naming `path` when given, the line and the key) for a read key given twice
+    with different values, or holding a list or mapping; any other problem falls back to the line reader.
     """
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -41,7 +41,7 @@ def split_front_matter(text: str, path: str = "front matter") -> tuple[dict, int
     block = match.group(1)
     _refuse_conflicting_keys(block, path)
     try:
-        meta = load_yaml(block, path, first_line=_FIRST_LINE) or {}
+        meta = load_yaml(block, path or "front matter", first_line=_FIRST_LINE) or {}
     except NoteInputError:
         meta = _loose_fields(block)
     if not isinstance(meta, dict) or not meta:
@@ -49,8 +49,7 @@ def split_front_matter(text: str, path: str = "front matter") -> tuple[dict, int
     for key in READ_KEYS & {k for k in meta if isinstance(k, str)}:
         if isinstance(meta[key], (list, dict)):
             kind = "a list" if isinstance(meta[key], list) else "a mapping"
-            raise NoteInputError(f"{path}:{_line_of(block, key)}: front matter: {key}: expected one value, "
-                                 f"got {kind}")
+            raise NoteInputError(f"{_where(path, _line_of(block, key))}: {key}: expected one value, got {kind}")
     return meta, match.end()
 
 
@@ -75,9 +74,13 @@ def _refuse_conflicting_keys(block: str, path: str) -> None:
         value, line = _unquote(m.group(2)), block.count("\n", 0, m.start()) + _FIRST_LINE
         if key in seen and seen[key][0] != value:
             first, first_line = seen[key]
-            raise NoteInputError(f"{path}:{line}: front matter: {key} is given twice ({first!r} on line "
-                                 f"{first_line}, {value!r} on line {line}); keep the right one")
+            raise NoteInputError(f"{_where(path, line)}: {key} is given twice ({first!r} on line {first_line}, "
+                                 f"{value!r} on line {line}); keep the right one")
         seen.setdefault(key, (value, line))
+
+
+def _where(path: str | None, line: int) -> str:
+    return f"{path}:{line}: front matter" if path else f"front matter, line {line}"
 
 
 def _line_of(block: str, key: str) -> int:
