@@ -225,14 +225,17 @@ def rates(hits: list[Hit], seed: int) -> dict[str, tuple[int, int]]:
 
 
 def rates_sentence(seed: int, samples: list[Sample], hits: list[Hit]) -> str:
+    """One sentence: the right rate of each category whose sampled hits on this draw are all judged."""
     from noteassist.lint.registry import CATEGORIES
 
     found = rates(hits, seed)
-    parts = [f"{c} {r}/{n} ({r / n:.0%})" for c in CATEGORIES if c in found for r, n in [found[c]] if n]
-    unjudged = sum(len(p) for p in sampled(hits, seed=seed).values()) - sum(n for _, n in found.values())
-    return (f"Check on another draw (seed {seed}: {len(samples)} other random transcriptions, hits sampled with "
-            f"that seed, judged after the rules were fixed): right {', '.join(parts)}"
-            + (f"; {unjudged} sampled hits not reviewed." if unjudged else "."))
+    picks = sampled(hits, seed=seed)
+    done = [c for c in CATEGORIES if c in found and found[c][1] and found[c][1] == len(picks[c])]
+    parts = [f"{c} {found[c][0]}/{found[c][1]} ({found[c][0] / found[c][1]:.0%})" for c in done]
+    rest = [c for c in CATEGORIES if c in picks and c not in done]
+    return (f"Check on a second draw (seed {seed}: {len(samples)} transcriptions drawn at random, hits sampled with "
+            f"that seed and judged after the rules were fixed): right {', '.join(parts) or 'none judged'}"
+            + (f" (not reviewed on this draw: {', '.join(rest)})." if rest else "."))
 
 
 def report(samples: list[Sample], hits: list[Hit], types: collections.Counter, seed: int = SEED) -> str:
