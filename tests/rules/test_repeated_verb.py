@@ -302,3 +302,11 @@ def test_denied_having_a_symptom_is_a_pertinent_negative(linter):
     text = ("He denied having any numbness before the fall. She denies experiencing headaches. "
             "He denied having chest pain on the stairs. She denied having a fever last week.\n")
     assert na201(linter, text) == []
+
+
+def test_an_organisation_noting_in_a_letter_still_counts(linter):
+    # the parser may read "noted" here as a participle; a speaker with what it said is reported speech
+    text = ("He is off work until 10/30, and the school district noted in its letter that no light duty is open. "
+            "Dr. Lee noted that the scan is clean. The therapist noted that he walks with a cane. "
+            "Worker noted that the pain is worse at night.\n")
+    assert [f.extra["lemma"] for f in na201(linter, text)] == ["note"]

@@ -144,7 +144,16 @@ def _pertinent_negative(verb: Token) -> bool:
 # speaker, so they are exam or procedure findings, not reported speech.
 _PEOPLE = {"adjuster", "employer", "supervisor", "manager", "family", "wife", "husband", "mother", "father", "son",
            "daughter", "coworker", "staff", "team", "attorney", "spouse", "parent", "parents", "caregiver"}
+_ORGANISATION = {"district", "company", "employer", "carrier", "insurer", "clinic", "hospital", "office", "agency",
+                 "department", "school", "pharmacy", "union", "board"}
 _FINDING_VERBS = {"note", "observe", "see", "find", "identify", "appreciate", "visualize"}
+
+
+def _finding_subject(subject: Token) -> bool:
+    """A subject that is a thing found (swelling, ectopy), not a person, organisation or record that speaks."""
+    return (subject.pos_ == "NOUN" and subject_type(subject) == "other" and subject.lower_ not in _PEOPLE
+            and subject.ent_type_ not in ("PERSON", "ORG") and not any(
+                t.lower_ in _ORGANISATION for t in subject.subtree))
 
 
 def _finding_statement(verb: Token) -> bool:
@@ -159,9 +168,12 @@ def _finding_statement(verb: Token) -> bool:
         deps = {c.dep_ for c in verb.children}
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         return (verb.tag_ == "VBD" and subject is not None and not deps & {"dobj", "ccomp", "xcomp", "attr", "prep"}
-                and subject.pos_ == "NOUN" and subject_type(subject) == "other"
-                and subject.lower_ not in _PEOPLE and subject.ent_type_ != "PERSON")
+                and _finding_subject(subject))
     if any(c.dep_ == "agent" for c in verb.children):
+        return False
+    # "the school district noted in its letter that ...", read as a participle: a speaker and what it said.
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and (any(c.dep_ == "ccomp" for c in verb.children) or not _finding_subject(subject)):
         return False
     opens = verb.i == verb.sent.start or not verb.doc[verb.sent.start:verb.i].text.strip(" \t*_-:")
     return not (opens and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for c in verb.children))
