@@ -175,8 +175,19 @@ def _finding_statement(verb: Token) -> bool:
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is not None and (any(c.dep_ == "ccomp" for c in verb.children) or not _finding_subject(subject)):
         return False
-    opens = verb.i == verb.sent.start or not verb.doc[verb.sent.start:verb.i].text.strip(" \t*_-:")
+    opens = _opens_sentence(verb)
     return not (opens and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for c in verb.children))
+
+
+def _opens_sentence(verb: Token) -> bool:
+    """Only markup (`*`, `_`, `-`, `:`, spaces) before the verb in its sentence. Read backwards from the verb,
+    stopping at the first word: building the text from the sentence start for each verb was quadratic."""
+    doc, start = verb.doc, verb.sent.start
+    for j in range(verb.i - 1, start - 1, -1):
+        chunk = doc[j].text + (doc[j].whitespace_ if j < verb.i - 1 else "")
+        if chunk.strip(" \t*_-:"):
+            return False
+    return True
 
 
 def _sentence_index(doc: Doc):
