@@ -48,9 +48,10 @@ bench: setup
 	$(PY) -m noteassist.eval.ablation --write BENCHMARKS.md
 	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
 
-# Precision and recall per category and per missing element on the labelled corpus (tests/corpus).
+# Precision and recall per category and per missing element on the labelled corpus (tests/corpus) and
+# on every blind round (tests/blind/round-N: notes written by people who never saw the rules).
 eval: setup
-	$(PY) -m noteassist.eval.evaluate tests/corpus --verbose
+	$(PY) -m noteassist.eval.evaluate tests/corpus tests/blind/round-* --verbose
 
 # The README's pictures of the example report: DOCX -> PDF (LibreOffice) -> PNG pages (pdftoppm).
 report-images: setup system-deps
