@@ -68,8 +68,12 @@ class PresetSentences:
     def __call__(self, doc: Doc) -> Doc:
         from .text.sentences import sentence_spans
 
+        import numpy
+        from spacy.attrs import SENT_START
+
         starts = [start for start, _ in sentence_spans(doc.text)]
         index = 0
+        values = numpy.full((len(doc), 1), -1, dtype="int64")
         for token in doc:
             # A sentence starts at this token when a segment start falls inside it (always its first
             # character, since a sentence starts after white space, which spaCy splits on).
@@ -78,7 +82,12 @@ class PresetSentences:
             while index < len(starts) and starts[index] < token_end:
                 starts_here = starts_here or starts[index] >= token.idx
                 index += 1
-            token.is_sent_start = starts_here
+            if starts_here:
+                values[token.i, 0] = 1
+        # One array for the whole Doc: setting `token.is_sent_start` one token at a time re-checks the Doc's
+        # annotation on every call, which is quadratic in the note's length.
+        if len(doc):
+            doc.from_array([SENT_START], values.astype("uint64"))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:

@@ -45,14 +45,16 @@ def _read(source: str, columns: dict[str, str] | None) -> Iterator[object]:
     """The source's records; a source that cannot be opened at all is one error row."""
     try:
         yield from iter_records(source, columns or {})
-    except NoteassistError as exc:
-        yield RecordError("<stdin>" if source == "-" else source, None, exc.message)
+    except NoteassistError as exc:  # its message names the file already
+        yield LintError("<stdin>" if source == "-" else source, exc.message)
 
 
 def _note_input(item: object, note_type: str | None, earlier: tuple[Fingerprint, ...]) -> NoteInput | LintError:
+    if isinstance(item, LintError):
+        return item
     if isinstance(item, RecordError):
         record = {"source": item.path.split("#", 1)[0], "line": item.line} if item.line is not None else {}
-        return LintError(item.path, item.message, record)
+        return LintError(item.path, str(item), record)
     return NoteInput(text=item.text, path=item.path, note_type=note_type, meta=item.meta, previous=earlier)
 
 

@@ -32,8 +32,9 @@ class LintConfig(BaseModel):
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = {}
     options: dict[str, dict[str, Any]] = {}
-    #: Longest note accepted, in characters; spaCy's own limit is 1,000,000.
-    max_note_chars: int = 1_000_000
+    #: Longest note accepted, in characters. The parse needs about 15 KB a token, so 200,000 characters
+    #: keep one note near 700 MB; a longer text is an export of many notes, to be split.
+    max_note_chars: int = 200_000
     #: Export column per metadata key ("text", "claim_number"...) for CSV/JSONL inputs.
     columns: dict[str, str] = {}
     #: Required elements per note type, replacing the contract's defaults for that type.
@@ -183,7 +184,7 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
                 if unknown:
                     raise NoteassistError(f"{where}options.{key}.{sorted(unknown)[0]}: unknown option; known: "
                                           f"{', '.join(sorted(rule.defaults)) or 'none'}")
-    max_chars = data.get("max_note_chars", 1_000_000)
+    max_chars = data.get("max_note_chars", 200_000)
     if not isinstance(max_chars, int) or max_chars < 1:
         raise NoteassistError(f"{where}max_note_chars: expected a positive whole number")
     day_first = data.get("day_first", False)

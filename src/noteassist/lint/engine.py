@@ -134,7 +134,7 @@ class Linter:
                 f"{note.path}: {len(text):,} characters is over the {self.config.max_note_chars:,}-character "
                 "limit for one note; split the export into separate notes"
             )
-        meta, body_offset = split_front_matter(text)
+        meta, body_offset = split_front_matter(text, path=note.path)
         meta = {**meta, **note.meta}
         structure = parse_structure(text[body_offset:])
         note_type, source = _resolve_note_type(note, meta, text[body_offset:], structure)
