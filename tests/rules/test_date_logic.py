@@ -191,3 +191,17 @@ def test_mmi_from_facts(dl):
     findings = dl.lint(NoteInput("Seen with Dr. Lee.", facts=facts)).findings
     assert [(f.rule, f.start, f.message) for f in findings] == [
         ("NA804", 0, "MMI date 08/01/2026 is before the date of injury 09/14/2026")]
+
+
+def test_one_wrong_injury_date_in_metadata_and_header_is_one_finding(linter):
+    note = ("---\nnote_type: telephonic\ndate_of_service: 2026-10-05\ndate_of_injury: 2026-10-20\n---\n"
+            "Worker: Lena Ortiz   DOI: 10/20/2026\nCalled the worker about her PT start.\n")
+    found = [f for f in linter.lint_text(note).findings if f.rule == "NA801"]
+    assert len(found) == 1 and found[0].text == "10/20/2026"
+
+
+def test_two_mentions_of_mmi_before_one_early_date_are_one_finding(linter):
+    note = ("Date of service: 10/05/2026\nDOI: 06/01/2026\n"
+            "MMI status: Dr. Reyes placed the worker at MMI as of 04/15/2026 with no impairment.\n")
+    found = [f for f in linter.lint_text(note).findings if f.rule == "NA804"]
+    assert [f.text for f in found] == ["04/15/2026"]

@@ -138,14 +138,21 @@ class InjuryAfterService(Rule):
             found = date_at(text, m.end(), day_first=doc._.note.day_first)
             if found is not None:
                 injuries.append(found)
+        # One finding per wrong date: the header's "DOI: 11/03/2026" and the same date in the metadata are one
+        # mistake, reported where the text shows it.
+        by_date: dict[date, When] = {}
         for injury in injuries:
             if injury.date > service.date:
-                span = _at(injury, service)
-                if span in reported:
-                    continue
-                reported.add(span)
-                yield self.finding(doc, *span, f"date of injury {_fmt(injury.date)} is after the date of service "
-                                               f"{_fmt(service.date)}")
+                kept = by_date.get(injury.date)
+                if kept is None or (injury.in_text and not kept.in_text):
+                    by_date[injury.date] = injury
+        for injury in by_date.values():
+            span = _at(injury, service)
+            if span in reported:
+                continue
+            reported.add(span)
+            yield self.finding(doc, *span, f"date of injury {_fmt(injury.date)} is after the date of service "
+                                           f"{_fmt(service.date)}")
 
 
 @register
@@ -274,9 +281,12 @@ class MMIBeforeInjury(Rule):
         text = ctx.body
         dates = _explicit_dates(doc)
         seen: set[date] = set()
+        spans: set[tuple[int, int]] = set()
         for m in _MMI.finditer(text):
             found = _dates_after(dates, ctx.sentences, m.end())
-            if found and found[2] < injury.date:
+            # "MMI / impairment: ... at MMI as of 05/28/2026": two mentions, one date, one finding.
+            if found and found[2] < injury.date and found[:2] not in spans:
+                spans.add(found[:2])
                 seen.add(found[2])
                 yield self.finding(doc, found[0], found[1], f"MMI date {_fmt(found[2])} is before the date of "
                                                             f"injury {_fmt(injury.date)}")
