@@ -208,3 +208,16 @@ def test_an_export_column_named_for_the_signing_date_is_the_date_written(tmp_pat
     [record] = read_records(export)
     assert record.meta["date_written"] == "2026-12-09 10:00"
     assert record.meta["date_of_service"] == "2026-12-04"
+
+
+def test_a_contact_and_its_date_on_the_opening_line_date_the_service():
+    from noteassist.lint import Linter, LintConfig
+
+    linter = Linter(LintConfig(select=["NA811"]))
+    late = ("Telephone call 03/02/2026 09:00-09:10 with the adjuster about the PT authorization.\n"
+            "Plan: call the clinic tomorrow. Signed 03/06/2026 14:00.\n")
+    assert [f.rule for f in linter.lint_text(late).findings] == ["NA811"]
+    # A next or follow-up visit on the first line is the next appointment, not this contact's date.
+    planned = ("Next visit 03/20/2026 with Dr. Ames.\nCalled the worker about her PT start.\n"
+               "Signed 03/06/2026 14:00.\n")
+    assert linter.lint_text(planned).findings == []

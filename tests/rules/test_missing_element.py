@@ -818,3 +818,10 @@ def test_a_target_a_possibility_or_absent_duty_is_not_the_status(linter, sentenc
 def test_a_title_cased_heading_names_no_provider(linter):
     text = "# Physician Visit Note\n" + without_line("Provider:").replace("Dr. Patel", "the clinic")
     assert "provider" in missing(linter, text)
+
+
+def test_a_follow_up_with_a_titled_provider_and_its_date_is_the_next_appointment(linter):
+    note = ("Visit 04/02/2026 09:00 with Dr. Ruth Okafor, orthopedics. The worker reported knee pain 5/10. "
+            "Follow-up with Dr. Okafor on 04/30/2026 at 10:15.")
+    assert "next_appointment" not in missing(linter, note)
+    assert "next_appointment" in missing(linter, note.replace("Follow-up with Dr. Okafor on 04/30/2026 at 10:15.", ""))

@@ -84,6 +84,15 @@ _THEN_DATE = re.compile(r"[*_ \t]*(?::|on\b|at\b|@)?[*_ \t]*", re.IGNORECASE)
 _STAMP_REACH = 100  # characters after "Signed:" or "signed by" within which its date must start
 # An addendum's own heading: "ADDENDUM 11/05/2026", "**Addendum (11/05/2026)**", "Addendum to note of ...".
 _ADDENDUM_HEAD = re.compile(r"(?im)^[ \t>*_#\u2022-]*(?:\[[^\]\n]{4,40}\][ \t]*)?(?:addendum|amendment)\b")
+# "Phone call 09/02/2026 10:10-10:25, claim ...", "Home visit 10/02/2026", "... - visit 10/06/2026 15:00 with Dr. X":
+# a note's opening line names the contact and its date, as call logs and one-paragraph exports do. Only in the
+# first lines, and never a next, follow-up or return visit (that is the next appointment).
+_CONTACT_DATE = re.compile(
+    r"(?i)(?<![\w/-])(?<!next )(?<!follow-up )(?<!follow up )(?<!return )(?<!f/u )"
+    r"(?:(?:home|office|clinic|field|site|worksite|phone|telephone|telephonic|video|in-person)[ \t]+)?"
+    r"(?:visit|call|contact|session|appointment|meeting)[ \t]*(?:on[ \t]+|[:\-][ \t]*)?(?=\d)"
+)
+_CONTACT_DATE_LINES = 3
 _BARE_DATE_LABEL = re.compile(r"(?im)^[ \t]*(?:\*\*)?date(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(?=\S)")
 _BARE_DATE_LINES = 10
 #: Public names for the label patterns the date rules reuse.
@@ -152,6 +161,9 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
         if info.date_of_service is None:
             lines_end = _nth_line_end(body, _BARE_DATE_LINES)
             info.date_of_service = _labelled_date(_BARE_DATE_LABEL, body, day_first, limit=lines_end)
+        if info.date_of_service is None:
+            lines_end = _nth_line_end(body, _CONTACT_DATE_LINES)
+            info.date_of_service = _labelled_date(_CONTACT_DATE, body, day_first, limit=lines_end)
     # Year-less dates are not trusted here: "DOI: March 2" could be either year.
     if info.date_of_injury is None:
         info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
