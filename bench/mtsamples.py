@@ -39,6 +39,8 @@ from pathlib import Path
 
 import yaml
 
+from noteassist.eval.sections import write_marked_section
+
 ROOT = Path(__file__).resolve().parents[1]
 REVIEW = Path(__file__).with_name("mtsamples_review.yaml")
 MARKERS = ("<!-- mtsamples:start -->", "<!-- mtsamples:end -->")
@@ -282,13 +284,7 @@ def report(samples: list[Sample], hits: list[Hit], types: collections.Counter, s
 
 
 def write_section(path: Path, text: str) -> None:
-    start, end = MARKERS
-    content = path.read_text(encoding="utf-8")
-    if start not in content:
-        content = content.rstrip("\n") + f"\n\n{HEADING}\n\n{start}\n{end}\n"
-    before, rest = content.split(start, 1)
-    _, after = rest.split(end, 1)
-    path.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
+    write_marked_section(path, MARKERS, text, HEADING)
 
 
 def print_unreviewed(hits: list[Hit], seed: int = SEED) -> None:

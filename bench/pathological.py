@@ -25,6 +25,8 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from noteassist.eval.sections import write_marked_section
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 KB = 1000
@@ -189,12 +191,7 @@ def table(results: list[dict]) -> str:
 
 
 def write_section(path: Path, body: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    if START not in text:
-        text = text.rstrip("\n") + f"\n\n## Pathological input\n\n{START}\n{END}\n"
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    path.write_text(f"{before}{START}\n{body}\n{END}{after}", encoding="utf-8")
+    write_marked_section(path, (START, END), body, "## Pathological input")
 
 
 def main() -> None:

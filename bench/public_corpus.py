@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from noteassist.eval.sections import write_marked_section
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 REVIEW = Path(__file__).with_name("public_corpus_review.yaml")
@@ -102,13 +104,7 @@ def report() -> str:
 
 
 def write_section(path: Path, text: str) -> None:
-    start, end = MARKERS
-    content = path.read_text(encoding="utf-8")
-    if start not in content:
-        content += f"\n## Findings on public text\n\n{start}\n{end}\n"
-    before, rest = content.split(start, 1)
-    _, after = rest.split(end, 1)
-    path.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
+    write_marked_section(path, MARKERS, text, "## Findings on public text")
 
 
 def main() -> None:

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sections import write_marked_section
+
 ROOT = Path(__file__).resolve().parents[3]
 MARKERS = ("<!-- ablation:start -->", "<!-- ablation:end -->")
 HEADING = "## Ablation of complete notes"
@@ -353,13 +355,7 @@ def format_report(result: Result, sources: str = "") -> str:
 
 
 def write_section(path: Path, text: str) -> None:
-    start, end = MARKERS
-    content = path.read_text(encoding="utf-8")
-    if start not in content:
-        content = content.rstrip("\n") + f"\n\n{HEADING}\n\n{start}\n{end}\n"
-    before, rest = content.split(start, 1)
-    _, after = rest.split(end, 1)
-    path.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
+    write_marked_section(path, MARKERS, text, HEADING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
