@@ -22,7 +22,7 @@ optional, because a phone call to a pharmacy has no diagnosis or exam.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 from datetime import date as Date  # field names `date`/`time` shadow the types inside some classes
 from datetime import time as Time
 from enum import Enum
