@@ -118,7 +118,8 @@ def test_run_counts_reported_missed_and_other_elements():
     assert result.by_element["plan"].others == 1  # the plan's field deletion also reported assessment
     assert result.by_variant["field"].reported == 4 and result.by_variant["value"].missed == 4
     report = ab.format_report(result)
-    assert "| plan | 2 | 1 | 1 | 1 |" in report and "| **all** | 8 | 4 (50%) | 4 | 1 |" in report
+    assert "| plan | 2 | 1 | 1 | 0 | 0 | 0 | 0 | - | 1 |" in report
+    assert "| **all** | 8 | 4 | 4 | 0 | 0 | 0 | 0 | - | 1 |" in report
 
 
 def test_whole_notes_with_a_missing_element_are_reported_not_ablated():
@@ -147,3 +148,25 @@ def test_write_section_replaces_only_between_the_markers(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.count(ab.HEADING) == 1 and "keep me" in text
     assert f"{ab.MARKERS[0]}\nsecond\n{ab.MARKERS[1]}" in text and "first" not in text
+
+
+def test_a_value_deletion_keeps_the_label_on_its_own_line():
+    note = ab.Note("caps.txt", "WORK STATUS:\nOff work through 11/09/2026.\nNEXT APPOINTMENT:\n11/09/2026 at 14:00.\n",
+                   "physician-visit")
+    values = [a for a in ab.ablations_of(note, ["work_status", "next_appointment"])
+              if a.variant == "value" and a.element == "work_status"]
+    assert values and all("WORK STATUS:\nNEXT APPOINTMENT:" in a.text or "WORK STATUS:\n\nNEXT" in a.text
+                          for a in values), [a.text for a in values]
+
+
+def test_a_missed_ablation_shows_the_evidence_na101_accepted_instead():
+    text = ("Date of service: 11/20/2026\nProvider: Dr. Lee, orthopedics\nSubjective: She reports pain 4/10.\n"
+            "Objective: Dr. Lee found a healed incision.\nDiagnosis: rotator cuff tear (M75.101).\n"
+            "Treatment plan: PT twice a week.\nWork status: modified duty, no lifting over 10 lb.\n"
+            "Next appointment: 12/18/2026.\nCM plan: I will call Dr. Lee's office on 12/19.\n")
+    result = ab.run([ab.Note("visit.md", text, "physician-visit")])
+    provider = result.by_element["provider"]
+    # Dr. Lee is still named as the one who examined her: NA101 is right to accept that
+    assert provider.missed == provider.ablations and provider.missed_prose + provider.missed_label == provider.missed
+    found = [result.evidence[ab._key(a)] for a, reported in result.failures if a.element == "provider"]
+    assert found and all("Dr. Lee" in f.line and f.key for f in found)

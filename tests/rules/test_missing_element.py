@@ -825,3 +825,75 @@ def test_a_follow_up_with_a_titled_provider_and_its_date_is_the_next_appointment
             "Follow-up with Dr. Okafor on 04/30/2026 at 10:15.")
     assert "next_appointment" not in missing(linter, note)
     assert "next_appointment" in missing(linter, note.replace("Follow-up with Dr. Okafor on 04/30/2026 at 10:15.", ""))
+
+
+CLOSURE_LETTER = """\
+To: Ms. Okonkwo, Claims Representative
+Subject: Closure of nurse case management
+
+{closing}
+
+Final work status: full duty, no restrictions, per Dr. Marquardt.
+Regarding goal attainment, the objective of restoring shoulder function was substantially accomplished.
+"""
+
+
+@pytest.mark.parametrize("closing", [
+    "Case management closes effective 10/09/2026. The reason is a settlement of the claim.",
+    "I am closing nurse case management on this file as of 10/14/2026. The reason is a return to work at full duty.",
+    "Nurse case management services are being discontinued effective 10/09/2026, inasmuch as the claim was "
+    "resolved through a settlement.",
+])
+def test_closure_date_reason_and_outcome_in_letter_prose(linter, closing):
+    assert missing(linter, CLOSURE_LETTER.format(closing=closing), "closure-report") == set()
+
+
+def test_a_reason_that_is_unknown_is_no_reason(linter):
+    text = CLOSURE_LETTER.format(closing="Case management closes effective 10/09/2026. The reason is unknown.")
+    assert missing(linter, text, "closure-report") == {"closure_reason"}
+
+
+NARRATIVE_BIRP = """\
+Riverside CMH | Case MH-2026-3317 | Individual contact, 10/08/2026, 3:00-3:40 PM | Format: BIRP
+
+Noor arrived on time and spoke at an even pace. {action} She said, "I feel like I can breathe now." \
+With her consent, I will call the landlord by 10/09 to ask for a payment plan.
+"""
+
+
+def test_narrative_birp_intervention_is_the_workers_past_action(linter):
+    text = NARRATIVE_BIRP.format(action="I walked her through the county rental assistance application.")
+    assert "intervention" not in missing(linter, text, "birp")
+
+
+def test_a_future_action_is_the_plan_not_the_intervention(linter):
+    text = NARRATIVE_BIRP.format(action="She has a 10-day notice.")
+    assert "intervention" in missing(linter, text, "birp")
+
+
+def test_an_encounter_field_opening_with_its_date_is_the_service_date(linter):
+    base = ("Date of injury: 09/21/2026\nMechanism: twisted to hold a client.\nDiagnosis: meniscus tear.\n"
+            "Provider: Dr. Quezada.\nWork status: off work.\nBarriers: possible surgery.\nGoals: RTW by 10/19.\n"
+            "CM Plan: call Dr. Quezada on 10/08.\n")
+    assert "date_of_service" in missing(linter, "INITIAL ASSESSMENT\n" + base, "initial-assessment")
+    with_date = "INITIAL ASSESSMENT\nAssessment: 10/03/2026 13:15-14:05 by telephone with IW.\n" + base
+    assert "date_of_service" not in missing(linter, with_date, "initial-assessment")
+    next_visit = "INITIAL ASSESSMENT\nNext visit: 10/08/2026 with Dr. Quezada.\n" + base
+    assert "date_of_service" in missing(linter, next_visit, "initial-assessment")
+
+
+def test_a_format_title_is_not_a_label_for_its_sections(linter):
+    text = "S/O/A/P - NCM follow-up, Dr. Oduya\nS: reports pain 5/10.\nO: Dr. Oduya found a normal gait.\nP: recheck 11/02.\n"
+    assert "assessment" in missing(linter, "Date: 10/20/2026\n" + text, "soap")
+
+
+def test_the_evidence_says_where_each_element_was_found(linter):
+    rule = linter.rules[0]
+    ctx = linter.prepare(__import__("noteassist.lint", fromlist=["NoteInput"]).NoteInput(
+        GOOD_PHYSICIAN_VISIT, note_type="physician-visit"))
+    doc = next(iter(linter.pipeline.pipe([ctx.body])))
+    doc._.note = ctx
+    _, _, _, evidence = rule.explain(doc)
+    start, end, kind = evidence.where["work_status"]
+    assert kind == "label" and ctx.body[start:end].startswith("Modified duty")
+    assert set(evidence.where) == evidence.present

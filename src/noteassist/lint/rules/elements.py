@@ -261,6 +261,8 @@ class Evidence:
     recognised_labels: int = 0
     #: Share of the note's words outside every label, field, list, table and section.
     unstructured: float = 0.0
+    #: Where each present element was found: (start, end, "label" or "prose"), the first evidence accepted.
+    where: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
 @register
@@ -333,16 +335,9 @@ class MissingRequiredElement(Rule):
         note = doc._.note
         if note is None:
             return
-        required = self.config.required_for(note.note_type)
-        # A conditional element is reported at the words that call for it ("modified duty").
-        triggers = {e: span for e, span in self.triggered(text_of(doc), note.structure, note.sentences).items()
-                    if e not in required and self.specs[e].only_with in (None, *required)}
-        required += tuple(triggers)
+        required, triggers, metadata, evidence = self.explain(doc)
         if not required:
             return
-        # A case-management export states the service date in its own column, the note's header.
-        metadata = {e for e in _FROM_METADATA if e in required and note.meta.get(e)}
-        evidence = self.evidence(doc, note.structure, set(required) - metadata, note.note_type, set(required))
         unsure = self._layout_doubt(evidence, note.note_type_source)
         for element in required:
             if element in metadata or element in evidence.present or element not in self.specs:
@@ -353,6 +348,23 @@ class MissingRequiredElement(Rule):
             if unsure:
                 message += f"; {unsure}, so this is a warning"
             yield self.finding(doc, start, end, message, severity="warning" if unsure else None, element=element)
+
+    def explain(self, doc: Doc) -> tuple[tuple[str, ...], dict[str, tuple[int, int]], set[str], Evidence]:
+        """What the check weighs for a note: the elements required (with the conditional ones its text calls
+        for), the words that call for each conditional one, the elements its metadata states, and the
+        evidence found in the text (`Evidence.where` says where each present element was found)."""
+        note = doc._.note
+        required = self.config.required_for(note.note_type)
+        # A conditional element is reported at the words that call for it ("modified duty").
+        triggers = {e: span for e, span in self.triggered(text_of(doc), note.structure, note.sentences).items()
+                    if e not in required and self.specs[e].only_with in (None, *required)}
+        required += tuple(triggers)
+        if not required:
+            return required, triggers, set(), Evidence(set())
+        # A case-management export states the service date in its own column, the note's header.
+        metadata = {e for e in _FROM_METADATA if e in required and note.meta.get(e)}
+        evidence = self.evidence(doc, note.structure, set(required) - metadata, note.note_type, set(required))
+        return required, triggers, metadata, evidence
 
     def _layout_doubt(self, evidence: Evidence, source: str) -> str | None:
         """Why the finding cannot be an error, or None when the note's layout was understood. (Text that is
@@ -397,7 +409,8 @@ class MissingRequiredElement(Rule):
         hits = self._label_hits(text, structure)
         label_zones = structure.label_zones() + [(h.start, h.label_end) for h in hits]
         cues = self._cue_hits(doc, wanted, note_type, label_zones, _service_date(doc))
-        labelled, present = self._labelled(text, structure, hits, wanted, required, cues)
+        where: dict[str, tuple[int, int, str]] = {}
+        labelled, present = self._labelled(text, structure, hits, wanted, required, cues, where)
         # A SOAP/DAP/BIRP note laid out in its sections: a section element counts only from its label.
         sections_only: set[str] = set()
         if note_type in self.sectioned_formats:
@@ -405,10 +418,13 @@ class MissingRequiredElement(Rule):
             if len(labelled & format_elements) >= 2:
                 sections_only = format_elements
         for element in wanted - present - sections_only:
-            if any(e == element for e, _, _ in cues):
+            if cue := next(((s, e) for el, s, e in cues if el == element), None):
                 present.add(element)
-            elif self.specs[element].unclaimed_by and self._unclaimed_sentence(doc, cues, element, label_zones):
+                where[element] = (*cue, "prose")
+            elif self.specs[element].unclaimed_by and \
+                    (sent := self._unclaimed_sentence(doc, cues, element, label_zones)) is not None:
                 present.add(element)
+                where[element] = (*sent, "prose")
         lines = {text.count("\n", 0, h.start) for h in hits}
         lines |= {text.count("\n", 0, b.start) for b in structure.blocks
                   if b.kind in ("heading", "field") and self._elements_for(b.label)[0] | self._elements_for(b.label)[1]}
@@ -416,7 +432,7 @@ class MissingRequiredElement(Rule):
         # Sections under a heading and labelled fields are laid out, whether or not they name an element.
         spans += [(sec.heading_start, sec.end) for sec in structure.sections]
         spans += [(b.start, b.end) for b in structure.blocks if b.kind in ("field", "table_row", "list_item")]
-        return Evidence(present, len(lines), _unstructured_share(text, spans))
+        return Evidence(present, len(lines), _unstructured_share(text, spans), where)
 
     # -- labels -----------------------------------------------------------------------------------------------
     def _label_hits(self, text: str, structure: NoteStructure | None = None) -> list[LabelHit]:
@@ -516,7 +532,8 @@ class MissingRequiredElement(Rule):
             if key.startswith(role + " ") and (found := self._lookup(key[len(role) + 1:])):
                 return found
         parts = [p for p in re.split(r"\s+and\s+|\s*[/&,+]\s*", key) if p]
-        if len(parts) >= 2:
+        # "S/O/A/P - NCM follow-up" is a title naming the format; "A/P:" is a label for two sections.
+        if len(parts) >= 2 and not (strict and any(len(p) == 1 for p in parts)):
             own: set[str] = set()
             shared: set[str] = set()
             for part in parts:
@@ -555,26 +572,28 @@ class MissingRequiredElement(Rule):
         return None
 
     def _labelled(self, text: str, structure: NoteStructure, hits: list[LabelHit], wanted: set[str],
-                  required: set[str], cues) -> tuple[set[str], set[str]]:
-        """(elements with a label of their own in the note, wanted elements a label's value states)."""
+                  required: set[str], cues, where: dict | None = None) -> tuple[set[str], set[str]]:
+        """(elements with a label of their own in the note, wanted elements a label's value states); `where`
+        gets the span of the first value that states each element."""
+        where = where if where is not None else {}
         labelled: set[str] = set()
         present: set[str] = set()
 
         def credit(own: set[str], shared: set[str], start: int, end: int) -> None:
             value = text[start:end]
             labelled.update(own)
-            for element in own & wanted:
-                if self._states(element, value):
-                    present.add(element)
+            stated = {e for e in own & wanted if self._states(e, value)}
             for element in shared & wanted:
                 if self.specs[element].unless_required & required:
                     # "Plan:" in a visit note: the case manager's plan when the case manager's actions stand in it.
                     if any(e == element and start <= s < end for e, s, _ in cues) and self._states(element, value):
-                        present.add(element)
-                        labelled.add(element)
+                        stated.add(element)
                 elif self._states(element, value):
-                    present.add(element)
-                    labelled.add(element)
+                    stated.add(element)
+            labelled.update(stated)
+            present.update(stated)
+            for element in stated:
+                where.setdefault(element, (start, end, "label"))
 
         for hit in hits:
             credit(hit.elements, hit.shared, hit.value_start, hit.value_end)
@@ -678,10 +697,13 @@ class MissingRequiredElement(Rule):
         objects = cue.get("objects", ())
         object_class = cue.get("object_class")
         auxiliaries = {a.lower() for a in cue.get("aux", ())}
+        tags = set(cue.get("tags", ()))
         for tok in doc:
             if tok.lemma_.lower() not in lemmas and tok.lower_ not in lemmas:
                 continue
             if pos and tok.pos_ not in pos:
+                continue
+            if tags and tok.tag_ not in tags:
                 continue
             if auxiliaries and not any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in _with_heads(tok)):
                 continue
@@ -715,9 +737,9 @@ class MissingRequiredElement(Rule):
         heads = [tok, *(c for c in tok.children if c.dep_ in ("compound", "amod", "appos", "conj"))]
         return any(t.lower_ in words or t.lower_.rstrip(".") in words for t in heads)
 
-    def _unclaimed_sentence(self, doc: Doc, cues, element: str, label_zones) -> bool:
-        """A prose sentence that no cue of the claiming elements touches: in a DAP note, a statement that is
-        neither assessment nor plan ("Job loss, housing risk. Kids with relative.") is data."""
+    def _unclaimed_sentence(self, doc: Doc, cues, element: str, label_zones) -> tuple[int, int] | None:
+        """The first prose sentence that no cue of the claiming elements touches: in a DAP note, a statement
+        that is neither assessment nor plan ("Job loss, housing risk. Kids with relative.") is data."""
         claiming = set(self.specs[element].unclaimed_by)
         spans = [(s, e) for el, s, e in cues if el in claiming]
         for sent in doc.sents:
@@ -726,8 +748,8 @@ class MissingRequiredElement(Rule):
             if any(sent.start_char <= s < sent.end_char for s, _ in spans):
                 continue
             if sum(t.is_alpha for t in sent) >= 2:
-                return True
-        return False
+                return sent.start_char, sent.end_char
+        return None
 
     def _regex_hits(self, doc: Doc, regex: re.Pattern[str], first_lines: int) -> list[tuple[int, int]]:
         text = text_of(doc)
