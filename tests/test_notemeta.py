@@ -221,3 +221,40 @@ def test_a_contact_and_its_date_on_the_opening_line_date_the_service():
     planned = ("Next visit 03/20/2026 with Dr. Ames.\nCalled the worker about her PT start.\n"
                "Signed 03/06/2026 14:00.\n")
     assert linter.lint_text(planned).findings == []
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("Note Type | Telephonic\nClaim # | WC-9126643\nIW | H. Jensen\n", "WC-9126643"),
+    ("Date of call | 10/05/2026 14:10\nClaim | WC-9561205\n", "WC-9561205"),
+    ("CASEPRO EXPORT | NOTE TYPE: Initial Assessment | CLAIM WC-9162058\nIW: C. Mendoza\n", "WC-9162058"),
+])
+def test_claim_number_from_pipe_rows_and_export_headers(prep, text, claim):
+    assert prep(text).claim_number == claim
+
+
+def test_prose_claim_is_not_a_label(prep):
+    assert prep("Adjuster said the offer for claim WC-9561206 arrived.\n").claim_number is None
+
+
+@pytest.mark.parametrize("text, day, hour", [
+    ("Date of call | 10/05/2026 14:10-14:22\nContact | adjuster\n", 5, 14),
+    ("10/02/2026 0915 TC to IW Marcus Bell, outbound. Purpose: PT.\n", 2, 9),
+    ("CASEPRO EXPORT | CLAIM WC-9162058\nIW: C. M.\n[10/07/2026 14:00] Contact: telephonic intake w/ IW.\n", 7, 14),
+])
+def test_service_date_from_pipes_and_log_entries(prep, text, day, hour):
+    when = prep(text).date_of_service
+    assert (when.date, when.time.hour) == (date(2026, 10, day), hour)
+
+
+def test_a_signature_entry_is_not_the_service_date(prep):
+    assert prep("[10/12/2026 09:15] Signed: I. Solberg RN\n").date_of_service is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Omar Haddad, CADC-T   Entered: 17-Oct-2026 11:02", datetime(2026, 10, 17, 11, 2)),
+    ("Signed | Nadia Quesnel, RN | 10/10/2026 17:45", datetime(2026, 10, 10, 17, 45)),
+    ("Entered: 6-Oct-2026 08:55", datetime(2026, 10, 6, 8, 55)),
+])
+def test_written_stamps_in_more_export_forms(line, expected):
+    when = date_written_in("Call note.\n" + line + "\n")
+    assert datetime.combine(when.date, when.time) == expected

@@ -170,3 +170,20 @@ def test_a_later_previous_note_is_not_the_original(cf):
 def test_previous_note_for_another_claim_is_ignored(cf):
     other = NOTE_1113.replace("WC-2231-0457", "WC-2231-0999")
     assert cf.lint(NoteInput(NOTE_1120_CLONE, previous=[("other.txt", other)])).findings == []
+
+
+def _agency(note: str, case: str) -> str:
+    """The same note from a human-services agency: a case number, no claim number."""
+    body = note.split("---\n", 2)[2].replace("Claim #: WC-2231-0457", f"Case #: {case}")
+    date = "2026-11-20" if "11/20/2026. Provider" in note else "2026-11-13"
+    return f"---\ndate_of_service: {date}\n---\n" + body
+
+
+def test_agency_notes_are_compared_by_case_number():
+    linter = Linter(LintConfig(select=["NA821"]))
+    first, clone = _agency(NOTE_1113, "CF-26-30918"), _agency(NOTE_1120_CLONE, "CF-26-30918")
+    results = list(linter.lint_many([NoteInput(first, path="a.md"), NoteInput(clone, path="b.md")]))
+    assert [f.rule for f in results[1].findings] == ["NA821"]
+    other_case = _agency(NOTE_1120_CLONE, "CF-26-44120")
+    results = list(linter.lint_many([NoteInput(first, path="a.md"), NoteInput(other_case, path="b.md")]))
+    assert results[1].findings == []

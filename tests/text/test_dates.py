@@ -15,7 +15,7 @@ NOV_20 = date(2026, 11, 20)
 
 @pytest.mark.parametrize("written", [
     "11/20/2026", "11/20/26", "2026-11-20", "November 20, 2026", "Nov. 20, 2026", "Nov 20 2026", "NOV 20, 2026",
-    "November 20th, 2026", "20 November 2026", "20 Nov 2026",
+    "November 20th, 2026", "20 November 2026", "20 Nov 2026", "20-Nov-2026", "20-NOV-26",
 ])
 def test_every_form_is_found_with_its_span(written):
     text = f"Seen on {written}, then discharged."

@@ -146,7 +146,7 @@ class Linter:
     @staticmethod
     def _fingerprint(ctx: NoteContext, position: int) -> Fingerprint:
         info = ctx.meta_info
-        return fingerprint(ctx.body, path=ctx.path, claim_number=info.claim_number,
+        return fingerprint(ctx.body, path=ctx.path, claim_number=info.record_key,
                            date_of_service=info.date_of_service.date if info.date_of_service else None,
                            position=position)
 
@@ -165,7 +165,7 @@ class Linter:
                 meta, offset = split_front_matter(text)
                 ctx = NoteContext(label, text, offset, {}, parse_structure(text[offset:]), None, "inferred",
                                   day_first=self.config.day_first)
-            found.append(fingerprint(ctx.body, path=label, claim_number=ctx.meta_info.claim_number,
+            found.append(fingerprint(ctx.body, path=label, claim_number=ctx.meta_info.record_key,
                                      date_of_service=ctx.meta_info.date_of_service.date
                                      if ctx.meta_info.date_of_service else None, given=True))
         return tuple(found)

@@ -88,6 +88,14 @@ class NoteMeta:
     date_of_injury: When | None = None
     #: Every claim-number label found in the text: (start, end, value), body offsets.
     labelled_claims: list[tuple[int, int, str]] = field(default_factory=list)
+    #: A human-services agency's case number ("Case #: CF-26-30918", `case_number` in metadata), when the
+    #: note has no claim number.
+    case_number: str | None = None
+
+    @property
+    def record_key(self) -> str | None:
+        """The record the note belongs to, for comparing notes of one case: the claim, else the agency case."""
+        return self.claim_number or self.case_number
 
 
 @dataclass

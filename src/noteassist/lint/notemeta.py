@@ -49,20 +49,27 @@ if TYPE_CHECKING:
     from .model import NoteContext
 
 META_KEYS = ("id", "author", "claim_number", "carrier", "note_type", "date_of_service", "date_written",
-             "date_of_injury")
+             "date_of_injury", "case_number")
 DATE_KEYS = ("date_of_service", "date_written", "date_of_injury")
 
 _CLAIM_ID = r"(?P<id>[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){3,29})(?![\w-])"
 # "Claim #: X", "Claim No. X", "Claim number: X", "Claim: X" -- a label, not "on claim X" in prose.
+# Also a pipe table's "Claim | X" and a header field "... | CLAIM X" (after a separator or at a line start).
 _CLAIM_LABEL = re.compile(
-    r"(?i)\bclaim(?:[ \t]*(?:number|num\.?|no\.?|id)[ \t]*(?:#[ \t]*)?:?|[ \t]*#[ \t]*:?|[ \t]*:)[ \t]*" + _CLAIM_ID
+    r"(?i)(?:\bclaim(?:[ \t]*(?:number|num\.?|no\.?|id|ref\.?)[ \t]*(?:#[ \t]*)?[:|]?|[ \t]*#[ \t]*[:|]?|[ \t]*[:|])[ \t]*"
+    r"|(?m:(?:^|[|\u00b7])[ \t]*(?:\*\*)?claim(?:\*\*)?[ \t]+))" + _CLAIM_ID
+)
+# "Case #: CF-26-30918", "CASE ID: HSG-55102", "Case number: MH-2026-3317", "| Case MH-2026-3317 |".
+_CASE_LABEL = re.compile(
+    r"(?i)\b(?:case|client)[ \t]*(?:number|no\.?|id|#)[ \t]*[:|#]?[ \t]*" + _CLAIM_ID
+    + r"|(?i:(?:^|[|\u00b7])[ \t]*case[ \t]*:?[ \t]+)" + _CLAIM_ID.replace("?P<id>", "?P<id2>")
 )
 _DOS_LABEL = re.compile(
     r"(?i)\b(?:date(?:/time)?[ \t]+of[ \t]+(?:service|visit|contact|encounter|call|assessment|appointment|session)"
-    r"|(?:service|visit|contact|call|assessment|appointment|session|encounter)[ \t]+date|(?-i:DOS))(?:\*\*)?[ \t]*[:\-]?(?:\*\*)?[ \t]*(?:on[ \t]+)?(?=\S)"
+    r"|(?:service|visit|contact|call|assessment|appointment|session|encounter)[ \t]+date|(?-i:DOS))(?:\*\*)?[ \t]*[:|\-]?(?:\*\*)?[ \t]*(?:on[ \t]+)?(?=\S)"
 )
 _DOI_LABEL = re.compile(
-    r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I))(?:\*\*)?[ \t]*[:\-]?(?:\*\*)?[ \t]*"
+    r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I))(?:\*\*)?[ \t]*[:|\-]?(?:\*\*)?[ \t]*"
     r"(?:(?:of|on|was|is)[ \t]+)?(?=\S)"
 )
 # --- written/signed stamps (see the module docstring) ---
@@ -79,7 +86,7 @@ _AFTER_SIGNER = re.compile(r"[,;\u2013\u2014-][ \t]*$")
 _SENTENCE_START = re.compile(r"[.!?][*_]*[ \t]+$")
 _SIGNER_WORDS = 8
 # After the verb: a colon or "by" (the date comes later on the line), or the date itself, maybe after on/at/@.
-_THEN_FIELD = re.compile(r"[*_ \t]*(?:(?:on|at)[ \t]*)?:|[ \t]+by\b[ \t]*:?", re.IGNORECASE)
+_THEN_FIELD = re.compile(r"[*_ \t]*(?:(?:on|at)[ \t]*)?[:|]|[ \t]+by\b[ \t]*:?", re.IGNORECASE)
 _THEN_DATE = re.compile(r"[*_ \t]*(?::|on\b|at\b|@)?[*_ \t]*", re.IGNORECASE)
 _STAMP_REACH = 100  # characters after "Signed:" or "signed by" within which its date must start
 # An addendum's own heading: "ADDENDUM 11/05/2026", "**Addendum (11/05/2026)**", "Addendum to note of ...".
@@ -93,6 +100,10 @@ _CONTACT_DATE = re.compile(
     r"(?:visit|call|contact|session|appointment|meeting)[ \t]*(?:on[ \t]+|[:\-][ \t]*)?(?=\d)"
 )
 _CONTACT_DATE_LINES = 3
+# A call log or EHR export whose first entry opens with the contact's date and time: "10/02/2026 0915 TC to IW",
+# "[10/07/2026 14:00] Contact: telephonic intake"; not a signature or entry stamp ("[10/12 09:15] Signed").
+_LOG_ENTRY = re.compile(r"(?m)^[ \t>*_\u2022-]*\[?(?=\d)")
+_LOG_ENTRY_LINES = 6
 _BARE_DATE_LABEL = re.compile(r"(?im)^[ \t]*(?:\*\*)?date(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(?=\S)")
 _BARE_DATE_LINES = 10
 #: Public names for the label patterns the date rules reuse.
@@ -156,6 +167,14 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
                 info.claim_number_span = (start, end)
                 break
 
+    info.case_number = _text_of(meta.get("case_number"))
+    if info.claim_number is None and info.case_number is None:
+        for m in _CASE_LABEL.finditer(body):
+            value = m.group("id") or m.group("id2")
+            if any(c.isdigit() for c in value):
+                info.case_number = value
+                break
+
     if info.date_of_service is None:
         info.date_of_service = _labelled_date(_DOS_LABEL, body, day_first)
         if info.date_of_service is None:
@@ -164,12 +183,29 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
         if info.date_of_service is None:
             lines_end = _nth_line_end(body, _CONTACT_DATE_LINES)
             info.date_of_service = _labelled_date(_CONTACT_DATE, body, day_first, limit=lines_end)
+        if info.date_of_service is None:
+            info.date_of_service = _log_entry_date(body, day_first)
     # Year-less dates are not trusted here: "DOI: March 2" could be either year.
     if info.date_of_injury is None:
         info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
     if info.date_written is None:
         info.date_written = date_written_in(body, day_first)
     return info
+
+
+def _log_entry_date(body: str, day_first: bool) -> When | None:
+    """The date and time the first entry of a log opens with, in the first lines (see `_LOG_ENTRY`)."""
+    for m in _LOG_ENTRY.finditer(body, 0, _nth_line_end(body, _LOG_ENTRY_LINES)):
+        when = date_at(body, m.end(), day_first=day_first)
+        if when is None or when.time is None:
+            continue
+        line_end = body.find("\n", m.end())
+        rest = body[when.end:line_end if line_end >= 0 else len(body)]
+        rest = re.sub(r"^[^A-Za-z\n]*", "", rest)  # the time, a closing bracket
+        if _STAMP_CUE.match(rest):
+            continue
+        return when
+    return None
 
 
 def written_stamps(body: str, day_first: bool = False) -> list[When]:

@@ -34,7 +34,9 @@ _DATE_BODY = (
     r"(?:(?P<m1>\d{1,2})/(?P<d1>\d{1,2})/(?P<y1>\d{4}|\d{2})(?![\d/]|-\d)"
     r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?!\d|-\d)"
     rf"|(?P<mon3>{_MONTH})\.?[ \t]+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:,?[ \t]+(?P<y3>\d{{4}}))?(?![\d:/]|\.\d)"
-    rf"|(?P<d4>\d{{1,2}})[ \t]+(?P<mon4>{_MONTH})\.?,?[ \t]+(?P<y4>\d{{4}})(?!\d))"
+    rf"|(?P<d4>\d{{1,2}})[ \t]+(?P<mon4>{_MONTH})\.?,?[ \t]+(?P<y4>\d{{4}})(?!\d)"
+    # EHR stamps: "17-Oct-2026", "6-OCT-26".
+    rf"|(?P<d5>\d{{1,2}})-(?P<mon5>{_MONTH})-(?P<y5>\d{{4}}|\d{{2}})(?![\w-]))"
 )
 DATE_RE = re.compile(r"(?<![\w/.-])" + _DATE_BODY)
 #: A date with a year in any of the forms above, without capture groups, to embed in other patterns.
@@ -122,6 +124,9 @@ def _date_from_match(m: re.Match[str], reference: date | None, day_first: bool =
         if m.group("y3"):
             return _valid_date(int(m.group("y3")), month, day)
         return _resolve_year(month, day, reference)
+    if m.group("d5"):
+        year = int(m.group("y5")) + (2000 if len(m.group("y5")) == 2 else 0)
+        return _valid_date(year, _MONTHS[m.group("mon5")[:3].lower()], int(m.group("d5")))
     return _valid_date(int(m.group("y4")), _MONTHS[m.group("mon4")[:3].lower()], int(m.group("d4")))
 
 

@@ -41,10 +41,10 @@ def _token_re(low: int, high: int) -> re.Pattern[str]:
 
 # "claim WC-2231-0457", "claim #: ...", "claim no. ...", "claim number ..."
 _MENTION = re.compile(
-    rf"(?i)\bclaim(?:[ \t]*(?:number|num\.?|no\.?|id))?[ \t]*(?:#[ \t]*)?:?[ \t]*(?P<id>{_ID})(?![\w-]|/\w)"
+    rf"(?i)\bclaim(?:[ \t]*(?:number|num\.?|no\.?|id|ref\.?))?[ \t]*(?:#[ \t]*)?[:|]?[ \t]*(?P<id>{_ID})(?![\w-]|/\w)"
 )
 # A labelled mention: "Claim #: X", "Claim number: X", "Claim: X".
-_LABELLED = re.compile(r"(?i)claim(?:[ \t]*(?:number|num\.?|no\.?|id))?[ \t]*(?:#[ \t]*:?|:)")
+_LABELLED = re.compile(r"(?i)claim(?:[ \t]*(?:number|num\.?|no\.?|id|ref\.?))?[ \t]*(?:#[ \t]*[:|]?|[:|])")
 _PHONE = re.compile(r"^\(?\d{3}\)?[-. ]?\d{3}-\d{4}$")
 _ICD10 = re.compile(r"^[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
 _SANE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
@@ -52,7 +52,7 @@ _SANE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 # "NPI: X". Only connecting words may stand between label and number, so "UR logged it under WC-368-0271"
 # is still read as a claim number.
 _OTHER_ID = re.compile(
-    r"(?i)\b(?:policy|pol|NPI|auth(?:orization)?|ref(?:erence)?|UR|phone|tel|fax|cell|board|EAMS|ADJ"
+    r"(?i)\b(?:policy|pol|NPI|auth(?:orization)?|(?<!claim )ref(?:erence)?|UR|phone|tel|fax|cell|board|EAMS|ADJ"
     r"|(?:file|group|member|case|order)[ \t]*(?:number|no\.?|#)|account|acct|invoice|Rx|confirmation|conf"
     r"|tracking|DEA|license|lic|PO)\b\.?"
     r"(?:[ \t]*(?:#|:|-|number|num\.?|no\.?|ref(?:erence)?|id|code|is|was|of|request|decision|approval|denial))*"
