@@ -153,7 +153,32 @@ def test_work_status_ends_before_start(dl, body, span):
     ],
 )
 def test_work_status_quiet(dl, body):
-    assert found(dl, HEADER + body) == []
+    assert [f for f in found(dl, HEADER + body) if f[0] == "NA805"] == []
+
+
+# --- NA806 ---
+@pytest.mark.parametrize(
+    "body, span",
+    [
+        ("Report period: 10/12/2026 to 09/13/2026.", "10/12/2026 to 09/13/2026"),
+        ("| Report period | 10/11/2026 to 09/12/2026 |", "10/11/2026 to 09/12/2026"),
+        ("PT visits 11/20/2026 - 11/06/2026 were reviewed with the clinic.", "11/20/2026 - 11/06/2026"),
+    ],
+)
+def test_period_reversed(dl, body, span):
+    assert ("NA806", span) in found(dl, HEADER + body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Report period: 09/13/2026 to 10/12/2026.",
+        "Modified duty from 11/20/2026 through 11/06/2026.",  # NA805's
+        "Seen 10/12/2026; prior visit 09/13/2026.",
+    ],
+)
+def test_period_quiet(dl, body):
+    assert [f for f in found(dl, HEADER + body) if f[0] == "NA806"] == []
 
 
 def test_work_status_from_facts(dl):

@@ -335,3 +335,38 @@ class WorkStatusEndsBeforeStart(Rule):
         if status is not None and status.effective and status.expires and status.expires < status.effective:
             yield self.finding(doc, 0, 0, f"work status ends {_fmt(status.expires)}, before it starts "
                                           f"({_fmt(status.effective)})")
+
+
+@register
+class PeriodEndsBeforeStart(Rule):
+    code = "NA806"
+    name = "period-ends-before-start"
+    category = "date-logic"
+    severity = "error"
+    reads = frozenset()
+    scope = "note"
+    summary = "A date range (a report period, an authorization, a treatment course) ends before it starts."
+    explanation = (
+        "A period runs forward: a report period, an authorized course of therapy or a restriction from one date "
+        "to a later one (domain guide section 5.2 orders a claim's dates). \"Report period: 10/12/2026 to "
+        "09/13/2026\" tells the adjuster nothing reliable and usually hides a wrong month. The rule reads explicit "
+        "ranges (\"10/12/2026 to 11/12/2026\", \"from 10/12/2026 through 11/12/2026\", \"10/12/2026 - 11/12/2026\"); "
+        "a reversed work-status range is NA805's."
+    )
+    bad = "Report period: 10/12/2026 to 09/13/2026."
+    good = "Report period: 09/13/2026 to 10/12/2026."
+    source = "domain.md section 5.2 (dates in order)"
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        ctx = doc._.note
+        text = ctx.body
+        dates = _explicit_dates(doc)
+        for (s1, e1, d1), (s2, e2, d2) in zip(dates, dates[1:]):
+            if d2 >= d1 or not _RANGE_JOIN.match(text[e1:s2]):
+                continue
+            start, end = ctx.sentences.around(s1, e2)
+            section = ctx.structure.section_at(s1)
+            if _WORK_WORDS.search(text, start, end) or (section and "work" in section.label):
+                continue  # NA805 reports a reversed work status
+            yield self.finding(doc, s1, e2, f"the period {text[s1:e2]!r} ends {_fmt(d2)}, before it starts "
+                                             f"({_fmt(d1)}); check the dates")
