@@ -39,6 +39,17 @@ def test_therapy_status_and_progress_stay_quiet(sensitive, sentence):
     assert hits(sensitive, sentence) == []
 
 
+def test_a_link_that_is_negated_is_no_link(sensitive):
+    assert ("NA903", "HIV") in hits(sensitive, "He is followed at an HIV clinic, which did not affect his recovery.")
+    assert hits(sensitive, "HIV medication interactions are affecting wound healing per Dr. Ortiz.") == []
+
+
+def test_session_content_with_a_date(sensitive):
+    for text in ("In session on 10/06 she told Dr. Park she blames her supervisor.",
+                 "In her 10/02 session she disclosed that she has nightmares."):
+        assert {rule for rule, _ in hits(sensitive, text)} == {"NA902"}, text
+
+
 def test_internal_notes_are_not_checked(sensitive):
     text = "In session she disclosed conflict with her supervisor. She is HIV-positive."
     assert hits(sensitive, text, note_type="soap") == []
@@ -48,7 +59,9 @@ def test_internal_notes_are_not_checked(sensitive):
 
 @pytest.mark.parametrize("sentence, span", [
     ("Past history includes HIV, well controlled.", "HIV"),
-    ("The worker is going through a divorce and a custody dispute.", "divorce"),
+    # two matters close together in one sentence are one finding
+    ("The worker is going through a divorce and a custody dispute.", "divorce and a custody dispute"),
+    ("She is also in the second trimester of a pregnancy.", "trimester of a pregnancy"),
     ("She mentioned a prior psychiatric hospitalization in 2019.", "psychiatric hospitalization"),
     ("He attends a methadone clinic on weekday mornings.", "methadone clinic"),
     ("The employer questioned his immigration status.", "immigration status"),

@@ -37,6 +37,10 @@ _CONTINUES = re.compile(
     r"(?:told|said|shared|disclosed|described|talked|admitted|revealed|expressed|cried|spoke|confided)\b")
 
 
+# A negation just before a linking cue: "did not affect", "does not delay", "no effect on", "unrelated to".
+_NEGATED_LINK = re.compile(r"(?i)(?:\b(?:not|never|no|without|unrelated\s+to|nothing\s+to\s+do\s+with)\b|n't)[\w\s']{0,20}$")
+
+
 @lru_cache(maxsize=1)
 def sensitive_lexicon() -> dict[str, Any]:
     return yaml.safe_load(Path(__file__).with_name("sensitive.yaml").read_text(encoding="utf-8")) or {}
@@ -89,10 +93,19 @@ class _AdjusterContentRule(Rule):
             return
         text = text_of(doc)
         sentences = doc._.note.sentences
+        spans: list[list[int]] = []
         for m in self.pattern.finditer(text):
             if self.related(text[slice(*sentences.around(m.start(), m.end()))]):
                 continue
-            yield self.finding(doc, m.start(), m.end(), self.message(m.group(0)), self.suggestions(m.group(0)))
+            # One disclosure is one finding: "the second trimester of a pregnancy" names it twice.
+            if spans and m.start() - spans[-1][1] <= 30 and "\n" not in text[spans[-1][1]:m.start()] and \
+                    sentences.around(m.start(), m.end()) == sentences.around(*spans[-1]):
+                spans[-1][1] = m.end()
+            else:
+                spans.append([m.start(), m.end()])
+        for start, end in spans:
+            first = self.pattern.match(text, start).group(0)
+            yield self.finding(doc, start, end, self.message(first), self.suggestions(first))
 
     def suggestions(self, found: str) -> list[str]:
         return []
@@ -165,7 +178,14 @@ class UnrelatedSensitiveCondition(_AdjusterContentRule):
         self.related_pattern = _alternation(str(t) for t in sensitive_lexicon().get("related", []))
 
     def related(self, sentence: str) -> bool:
-        return bool(self.related_pattern and self.related_pattern.search(sentence))
+        """Whether the sentence ties the condition to the claim; "which did not affect his recovery" and "no
+        effect on healing" say the opposite."""
+        if self.related_pattern is None:
+            return False
+        for m in self.related_pattern.finditer(sentence):
+            if not _NEGATED_LINK.search(sentence[max(0, m.start() - 30):m.start()]):
+                return True
+        return False
 
     def message(self, found: str) -> str:
         return (f'"{found}": a sensitive matter with no stated link to the claim in an adjuster report; omit it, '
