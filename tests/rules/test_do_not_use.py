@@ -95,6 +95,7 @@ def test_rendered_examples_have_no_findings(linter, path):
     ("Lidocaine .5% was injected at the trigger point.", ".5%", "0.5%"),
     ("Morphine drip at .1 mg/mL, titrated by the ICU nurse.", ".1 mg/mL", "0.1 mg/mL"),
     ("Epinephrine infusion .05 mcg/kg/min overnight.", ".05 mcg/kg/min", "0.05 mcg/kg/min"),
+    ("He uses the diclofenac gel 1.0 % four times a day.", "1.0 %", "1 %"),
 ])
 def test_a_naked_decimal_before_a_percent_strength_or_a_dose_rate(linter, text, span, fixed):
     assert found(linter, text) == [(span, [fixed])]
@@ -106,6 +107,7 @@ def test_a_naked_decimal_before_a_percent_strength_or_a_dose_rate(linter, text, 
     "Creatinine was .9 mg/dL on the last panel.",
     "The scar is .5 cm wide and healing.",
     "Adjuster said .5% of claims in the region reach litigation.",
+    "Litigation rose 2.0% in the region this year.",
     "The clinic uses portal version 2.5 for messages.",
 ])
 def test_a_naked_decimal_without_a_dose_stays_quiet(linter, text):

@@ -44,6 +44,7 @@ _LEADING_ZERO = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _DOSE_UNIT + r")(?![\w/])"
 _RATE_UNIT = (r"(?:mg|mcg|g|units?|mEq|meq|mL|ml)(?:/(?:mL|ml|kg|m2|hr?|min|day|dose))+")
 _LEADING_ZERO_RATE = re.compile(r"(?<![\w.])\.(\d+)(\s?" + _RATE_UNIT + r")(?![\w/])")
 _LEADING_ZERO_PERCENT = re.compile(r"(?<![\w.])\.(\d+)(\s?%)")
+_TRAILING_ZERO_PERCENT = re.compile(r"(?<![\w.])(\d+)\.0+(\s?%)")
 # Dosage forms: a percent strength in a sentence with one of these is a medication ("Triamcinolone .1% cream").
 _DOSAGE_FORM = re.compile(
     r"(?i)\b(?:creams?|ointments?|gels?|lotions?|solutions?|suspensions?|patch(?:es)?|injections?|infus(?:ions?|ed)"
@@ -159,6 +160,9 @@ class DoNotUseAbbreviation(Rule):
 
         for m, fixed, key, what in (
             *((m, m.group(1) + m.group(2), "trailing_zero", "trailing zero") for m in _TRAILING_ZERO.finditer(text)),
+            # "voltaren gel 1.0 % four times a day": a strength, in a medication sentence ("1.0% of cases" is not)
+            *((m, m.group(1) + m.group(2), "trailing_zero", "trailing zero")
+              for m in _TRAILING_ZERO_PERCENT.finditer(text) if percent_in_medication_context(m.start())),
             *((m, "0." + m.group(1) + m.group(2), "leading_zero", "missing leading zero")
               for m in (*_LEADING_ZERO.finditer(text), *_LEADING_ZERO_RATE.finditer(text),
                         *(p for p in _LEADING_ZERO_PERCENT.finditer(text)

@@ -26,6 +26,11 @@ _AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "
 # plain ("Discussed coping strategies" is the writer, "Reports stable housing" the client). For these,
 # whose information could have come from anyone, it is not.
 _BARE_START_VERBS = {"note", "state", "indicate", "relay", "opine"}
+#: Verbs hidden behind an expletive "it" only: "It was determined that NCM is not needed" (by whom?), while "MMI
+#: was determined on 10/05" names a finding.
+_EXPLETIVE_VERBS = {"determine", "decide", "feel", "believe", "think", "agree", "conclude", "recommend"}
+#: Adverbs that pass on hearsay without its source: "Reportedly, he had been horsing around".
+_HEARSAY_ADVERBS = {"reportedly", "purportedly"}
 _OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
 #: Short SOAP/DAP labels ("O:", "D:") compared whole, since as substrings they would match anything.
 _OBJECTIVE_SHORT = {"o", "obj", "d", "pe"}
@@ -209,6 +214,14 @@ def _with_counterpart(token) -> bool:
     return token.lemma_.lower() == "discuss" and any(t.lower_ == "with" for t in token.subtree if t.i > token.i)
 
 
+def _expletive_passive(token) -> bool:
+    """ "It was determined that ...": a passive with an expletive "it", a that-clause and no "by" agent."""
+    children = list(token.children)
+    deps = {c.dep_ for c in children}
+    return ("auxpass" in deps and "agent" not in deps and "ccomp" in deps
+            and any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in children))
+
+
 class _SentenceFacts:
     """What NA601 asks of a verb's sentence, worked out once per sentence instead of once per verb."""
 
@@ -245,7 +258,8 @@ class AgentlessReporting(Rule):
         "own observation, the physician's exam, or a record. QA reviewers and adjusters weigh a statement by "
         "its source, so name it: \"Dr. Lee documented...\", \"I observed...\", \"The 11/02 PT note records...\". "
         "The rule flags passive reporting verbs (noted, reported, stated, indicated, relayed, discussed...) with "
-        "no \"by\" agent, and sentences that start with a bare \"Noted\", \"Stated\", \"Indicated\" or \"Relayed\". "
+        "no \"by\" agent, \"It was determined (decided, felt) that...\", hearsay passed on as \"Reportedly, ...\" with "
+        "no source in the sentence, and sentences that start with a bare \"Noted\", \"Stated\", \"Indicated\" or \"Relayed\". "
         "A telegraphic \"Discussed coping strategies\" is left alone: its subject, the writer, is plain."
     )
     bad = "It was noted that the worker is tolerating modified duty."
@@ -258,6 +272,19 @@ class AgentlessReporting(Rule):
         for sentence in doc.sents:
             facts = _SentenceFacts(sentence)
             for token in sentence:
+                if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced:
+                    yield self.finding(
+                        doc, token.idx, token.idx + len(token.text),
+                        f'"{token.text}" passes on an account without its source; say who reported it',
+                        ["per [name]", "[name] reported that", "according to [record, date]"])
+                    continue
+                if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _EXPLETIVE_VERBS and \
+                        _expletive_passive(token):
+                    yield self.finding(
+                        doc, token.idx, token.idx + len(token.text),
+                        f'"It was {token.text}" hides who {token.text} it; name the person or the record',
+                        [f"Dr. [name] {token.text}", f"the adjuster and I {token.text}", "[record, date] documents"])
+                    continue
                 if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in _AGENTLESS_VERBS:
                     continue
                 children = {c.dep_ for c in token.children}

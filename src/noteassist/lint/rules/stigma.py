@@ -179,6 +179,12 @@ def _check_clean(span: Span) -> bool:
         return False  # wound care, hygiene, a clean home: not a urine screen and not the person
     if any(t.lower_ in _URINE and t.i != tok.i for t in window):
         return True  # "clean UDS", "urine was clean", "dirty tox screen"
+    if tok.lower_ == "dirty":
+        # "His urine drug screen from 09/29 came back dirty for fentanyl": the screen further back in the
+        # sentence, or "dirty for" a substance.
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        return any(t.lower_ in _URINE for t in _sentence(tok) if t.i != tok.i) or (
+            nxt is not None and nxt.lower_ == "for")
     if tok.lower_ != "clean":
         return False
     if tok.dep_ == "oprd" or (tok.head is not tok and any(c.dep_ == "dobj" for c in tok.head.children)):
@@ -249,7 +255,15 @@ def _check_person_subject_verb(span: Span) -> bool:
     tok = span[0]
     if _names_a_claim(tok):
         return False
-    return tok.pos_ == "VERB" and tok.tag_ != "VBN" and _is_client(_subject(tok)) and not _conditional(tok)
+    return (tok.pos_ == "VERB" and tok.tag_ != "VBN" and _states_something(tok) and _is_client(_subject(tok))
+            and not _conditional(tok))
+
+
+def _states_something(tok: Token) -> bool:
+    """A verb of claiming says what is claimed; "Texas claim." at a sentence's end is a noun phrase the tagger
+    read as a verb."""
+    return any(c.dep_ in ("ccomp", "dobj", "xcomp", "prep", "attr", "acomp", "advcl", "conj", "npadvmod")
+               for c in tok.children)
 
 
 def _names_a_claim(tok: Token) -> bool:
