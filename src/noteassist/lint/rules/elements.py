@@ -63,6 +63,16 @@ _DEFERRED_VALUE = re.compile(
     re.I,
 )
 _NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
+# A signature standing where a value should be ("Plan:" then "Lucia Ferraro, BA - signed 10/13/2026 08:45",
+# "Marcus Delaney — 11/02/2026 15:40"): the author's name and a date, which state nothing.
+_SIGNATURE_LINE = re.compile(
+    r"^[ \t*_>]*(?:(?:electronically[ \t]+|digitally[ \t]+|e-?)?signed\b|signature\b"
+    # an author signs with a name, not a title: "Dr. Constantin, 11/10/2026 at 2:30 PM." is an appointment
+    r"|(?!(?:Dr|Doctor|Mr|Ms|Mrs|Mx)\b)[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}(?:,[ \t]*[A-Za-z][A-Za-z./-]*(?:[ \t]+[A-Za-z][A-Za-z./-]*){0,3}){0,3}"
+    r"[ \t]*(?:[-\u2013\u2014|,][ \t]*)?(?:(?:electronically[ \t]+|e-?)?signed\b"
+    # a name and a date: only a time may follow ("Dr. Patel, 09/16/2026 at 9:00, to review the MRI" is a value)
+    r"|" + DATE_PATTERN + r"(?:[ \t,]*(?:at[ \t]*)?\d{1,2}:?\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?)?[ \t*_]*$))"
+)
 # "Dr. Lee did not address work status", "was not discussed at this visit".
 _NEGATED_STATEMENT = re.compile(
     r"\b(?:not|never|n't)\s+(?:been\s+|be\s+|yet\s+)?(?:address|discuss|document|review|provide|give|given|"
@@ -638,7 +648,11 @@ class MissingRequiredElement(Rule):
         return (start, end) if start is not None else None
 
     def _states(self, element: str, value: str) -> bool:
-        """Whether a labelled value states something (not blank, 'none', 'not addressed', 'to be set')."""
+        """Whether a labelled value states something (not blank, 'none', 'not addressed', 'to be set', not only
+        the author's signature)."""
+        lines = [line for line in value.splitlines() if line.strip(" \t*_")]
+        if lines and all(_SIGNATURE_LINE.match(line) and len(line.split()) <= 14 for line in lines):
+            return False
         value = value.strip(" \t\r\n*,")
         if self.specs[element].allow_none and _NONE_VALUE.match(value):
             return True
@@ -662,6 +676,7 @@ class MissingRequiredElement(Rule):
             return any(zs <= start < ze for zs, ze in label_zones)
 
         hits: list[tuple[str, int, int]] = []
+        by_word: dict[str, list[Token]] | None = None
         for match_id, start, end in [*phrase_matcher(doc), *matcher(doc)]:
             element, _, index = strings[match_id].partition("#")
             if (element, int(index)) not in active:
@@ -681,16 +696,22 @@ class MissingRequiredElement(Rule):
                     found = [(s, e) for s, e in found if _not_before(text[s:e], service)]
                 hits += [(element, s, e) for s, e in found]
             for cue in group.parse:
-                hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue)
+                if by_word is None:
+                    by_word = _tokens_by_word(doc)
+                hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue, by_word)
                          if not in_label(tok.idx)]
         return hits
 
-    def _parse_hits(self, doc: Doc, cue: dict) -> Iterable[Token]:
+    def _parse_hits(self, doc: Doc, cue: dict, by_word: dict[str, list[Token]] | None = None) -> Iterable[Token]:
         """Tokens whose lemma is a cue verb (or noun) with the subject and objects the cue asks for, read from
-        the dependency parse, in a sentence that does not negate it."""
+        the dependency parse, in a sentence that does not negate it. `by_word` indexes the doc's tokens by
+        lemma and lower-case form (built once per note), so a cue visits only its own words."""
         if not doc.has_annotation("DEP"):
             return
         lemmas = set(cue.get("lemmas", ()))
+        if by_word is None:
+            by_word = _tokens_by_word(doc)
+        candidates = sorted({t.i: t for word in lemmas for t in by_word.get(word, ())}.items())
         pos = set(cue.get("pos", ()))
         subjects = _as_list(cue.get("subjects"))
         not_subjects = _as_list(cue.get("not_subjects"))
@@ -698,9 +719,7 @@ class MissingRequiredElement(Rule):
         object_class = cue.get("object_class")
         auxiliaries = {a.lower() for a in cue.get("aux", ())}
         tags = set(cue.get("tags", ()))
-        for tok in doc:
-            if tok.lemma_.lower() not in lemmas and tok.lower_ not in lemmas:
-                continue
+        for _, tok in candidates:
             if pos and tok.pos_ not in pos:
                 continue
             if tags and tok.tag_ not in tags:
@@ -764,6 +783,17 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 out.append((m.start(), m.end()))
         return out
+
+
+def _tokens_by_word(doc: Doc) -> dict[str, list[Token]]:
+    """The doc's tokens by lower-case lemma and by lower-case form (a parse cue names either)."""
+    index: dict[str, list[Token]] = {}
+    for tok in doc:
+        lemma, lower = tok.lemma_.lower(), tok.lower_
+        index.setdefault(lemma, []).append(tok)
+        if lower != lemma:
+            index.setdefault(lower, []).append(tok)
+    return index
 
 
 def _excluded(group: CueGroup, sentence: str) -> bool:
