@@ -897,3 +897,37 @@ def test_the_evidence_says_where_each_element_was_found(linter):
     start, end, kind = evidence.where["work_status"]
     assert kind == "label" and ctx.body[start:end].startswith("Modified duty")
     assert set(evidence.where) == evidence.present
+
+
+@pytest.mark.parametrize("signature", [
+    "Lucia Ferraro, BA - signed 10/13/2026 08:45",
+    "Electronically signed: Thaddeus Kimura, LADC, 09/29/2026 4:40 PM",
+    "Marcus Delaney \u2014 11/02/2026 15:40",
+])
+def test_a_plan_label_followed_only_by_the_signature_states_no_plan(linter, signature):
+    text = ("Date of service: 10/13/2026\nData: Client reports sleeping 6 hours.\n"
+            "Assessment: Sleep is improving with the new routine.\n\nPlan:\n\n" + signature + "\n")
+    assert missing(linter, text, "dap") == {"plan"}
+
+
+def test_an_appointment_that_looks_like_a_signature_is_still_an_appointment(linter):
+    text = without_line("Next appointment") + "\nNEXT APPOINTMENT\nDr. Constantin, 12/10/2026 at 2:30 PM.\n"
+    assert "next_appointment" not in missing(linter, text)
+
+
+def test_an_empty_mechanism_field_does_not_read_the_next_line(linter):
+    text = ("Date of assessment: 10/03/2026\nDate of injury: 09/21/2026\nMechanism of injury:\n"
+            "Diagnosis: right knee meniscus tear, per Dr. Quezada.\nProvider: Dr. Quezada, orthopedics.\n"
+            "Work status: off work.\nBarriers: possible surgery.\nGoals: RTW by 10/19.\nCM Plan: call Dr. Quezada 10/08.\n")
+    assert missing(linter, text, "initial-assessment") == {"mechanism_of_injury"}
+
+
+@pytest.mark.parametrize("sentence, present", [
+    ("Modified duty effective 10/13/2026 through 11/10/2026.", False),  # a date, not a pain score
+    ("IW verbalized understanding of the 10 lb lifting limit.", False),  # teach-back
+    ("If leg pain is not better in four weeks, she will discuss surgery.", False),  # a condition
+    ("Neck pain 6/10 with tingling into the thumb.", True),
+])
+def test_what_is_and_is_not_the_workers_report(linter, sentence, present):
+    text = without_line("Worker reports").replace("SUBJECTIVE\n", "") + "\n" + sentence + "\n"
+    assert ("subjective" not in missing(linter, text)) is present

@@ -17,7 +17,9 @@ _BOLD_HEADING = re.compile(r"^\*\*([^*\n]{1,60}?):?\*\*:?[ \t]*$")
 _LABEL_ONLY = re.compile(r"^([A-Z][A-Za-z0-9 /&'()\-]{0,50}):[ \t]*$")
 _CAPS_HEADING = re.compile(r"^([A-Z][A-Z0-9 /&'()\-]{2,60})$")
 # "Work status: modified duty ..." or "**Plan:** ..." -- a label up to 6 words, then a value.
-_FIELD = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z0-9/&'()\-]*(?:[ \t]+[A-Za-z0-9/&'()\-]+){0,5})(?:\*\*)?:(?:\*\*)?[ \t]+(\S.*)$")
+# "Objective (per Dr. Castellanos): ..." -- a label may carry a short parenthetical source.
+_FIELD = re.compile(r"^(?:\*\*)?([A-Z][A-Za-z0-9/&'()\-]*(?:[ \t]+[A-Za-z0-9/&'()\-]+){0,5}(?:[ \t]*\([^)\n]{1,40}\))?)"
+                    r"(?:\*\*)?:(?:\*\*)?[ \t]+(\S.*)$")
 # "2. MECHANISM AND DIAGNOSIS": a numbered section title in capitals, not a list item.
 _NUMBERED_CAPS_HEADING = re.compile(r"^\d{1,2}[.)][ \t]+([A-Z][A-Z0-9 /&'()\-]{2,60}):?$")
 # "NCM PLAN | Call Dr. Pruitt's MA by 07/15/2026": a label and its value separated by a pipe, as some
