@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ..errors import NoteassistError, NoteInputError
 from ..notetypes import NOTE_TYPES, resolve_note_type
 from ..text.frontmatter import split_front_matter
-from ..text.infer import infer_note_type
+from ..text.infer import infer_note_type, stated_note_type
 from ..text.structure import NoteStructure, parse_structure
 from .config import LintConfig
 from .fingerprints import Fingerprint, FingerprintIndex, MemoryIndex, fingerprint
@@ -221,6 +221,9 @@ def _resolve_note_type(note: NoteInput, meta: dict, body: str, structure: NoteSt
         return found, source
     if note.facts is not None:
         return note.facts.note_type, "facts"
+    # An export that states its type in a header field ("NOTE_TYPE=closure-report") gives it, as metadata would.
+    if (stated := stated_note_type(body)) is not None:
+        return stated, "given"
     return infer_note_type(body, structure), "inferred"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..notetypes import NOTE_TYPES
+from ..notetypes import NOTE_TYPES, resolve_note_type
 from .structure import NoteStructure
 
 # Section labels that identify a format: at least `need` of them must be present.
@@ -27,7 +27,8 @@ _TITLES = {
     "dap": re.compile(r"\bDAP\b"),
     "birp": re.compile(r"\bBIRP\b"),
     "progress-report": re.compile(r"\b(progress|status|update) report\b|\breport period\b", re.I),
-    "closure-report": re.compile(r"\bclosure (report|reason|date|summary)\b|\bcase closure\b", re.I),
+    "closure-report": re.compile(r"\bclosure (report|reason|date|summary)\b|\bcase closure\b"
+                                r"|\bclosure of (?:nurse |field |telephonic |medical )?case management\b", re.I),
     "initial-assessment": re.compile(
         r"\binitial (case management |nurse case management |cm |ncm )?(assessment|evaluation)\b"
         r"|\bintake assessment\b", re.I),
@@ -126,4 +127,26 @@ def infer_note_type(text: str, structure: NoteStructure) -> str | None:
         return "telephonic"
     if _VISIT_WORDS.search(text[:5000]):
         return "physician-visit"
+    return None
+
+
+# An export's own note-type field in its first lines: "Note Type: Telephonic", "note_type=closure-report",
+# "NOTE_TYPE;initial-assessment", "Note Type | Telephonic", "RPT_TYPE=CLOSURE", "Report type: Progress Report".
+_TYPE_FIELD = re.compile(
+    r"(?im)(?:^|[|;\u00b7\]]|[ \t]{2,})[ \t*_]*(?:note|report|rpt|document|doc)[ \t_-]?type(?:\*\*)?[ \t]*[:=;|][ \t*_]*"
+    r"(?P<value>[^|;\n]{2,60})"
+)
+_TYPE_FIELD_LINES = 12
+
+
+def stated_note_type(text: str) -> str | None:
+    """The note type an export states in a field of its first lines, or None (see `_TYPE_FIELD`)."""
+    head = "\n".join(text.splitlines()[:_TYPE_FIELD_LINES])
+    for m in _TYPE_FIELD.finditer(head):
+        value = re.split(r"[ \t]{2,}", m.group("value").strip(" \t*_"))[0]
+        words = value.split()
+        for k in range(min(len(words), 4), 0, -1):
+            found = resolve_note_type(" ".join(words[:k]))
+            if found is not None:
+                return found
     return None
