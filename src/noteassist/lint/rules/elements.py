@@ -101,10 +101,13 @@ _LINE_PREFIX = re.compile(
     r"|#{1,6}[ \t]+)"
 )
 # Where a label's words end: a colon (not a clock "10:10" or a link), dot leaders, a pipe with spaces.
-_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+"
+_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|(?<=\w)=[ \t]*(?=\S)|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+"
                         # "Counselor plan - Request the job description...": a spaced dash after a label that opens
                         # its line (a label of the lexicon as a whole, never a title's last words).
                         r"|[ \t]+[-\u2013\u2014][ \t]+")
+# "WORK_STATUS;Off work per Dr. Kovac" and "CLM;WC-9610651;IW;Whitlock, Raymond": a semicolon export, one
+# KEY;value pair after another, keys in capitals.
+_SEMICOLON_PAIRS = re.compile(r"[A-Z][A-Z0-9_/ ]{0,30};[^;\n]*(?:;[A-Z][A-Z0-9_/ ]{0,30};[^;\n]*)*$")
 # "**Scheduled follow-up.** Preoperative visit...": a bold run-in label ending in a period.
 _BOLD_RUN_IN = re.compile(r"\*\*([^*\n]{1,50}?)[.:]\*\*[ \t]*")
 # Where a label may start inside a line: after a sentence end, a pipe, a semicolon, a comma or bold markers.
@@ -114,6 +117,9 @@ _BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)
 _GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "subject", "re", "who", "party",
                       "contact", "type", "name", "to", "from", "with", "when", "number", "s", "o", "a", "p", "d", "b",
                       "i", "r", "status", "closed", "work", "injury", "present", "history"})
+#: Words that open a short phrase after a label ("Barriers I found:", "Goals we set:", "Plan going forward:").
+_LABEL_TRAILERS = frozenset({"i", "we", "identified", "found", "noted", "discussed", "set", "going", "today",
+                             "agreed"})
 #: Label words that a phrase may end in without being that label ("Past medical history:", "Claim status:").
 _SUFFIX_BLOCK = _GENERIC - {"re", "contact", "to", "from", "with", "who"}
 #: Words of a note's title, not of a label: "NCM TELEPHONIC FOLLOW-UP (SOAP)", "TELEPHONE CONTACT - ACME" are
@@ -127,6 +133,7 @@ def normalize(label: str) -> str:
     """Label as compared with the lexicon: lowercase, '&' -> 'and', '(s)'/'(...)' dropped, numbering and
     bullets ("8.", "a)", "B -") dropped, spaces collapsed."""
     label = re.sub(r"[*_#:`]", " ", label.lower()).replace("&", " and ")
+    label = re.sub(r"\bdt\b", "date", label)  # "CLOSURE_DT", "REF_DT": an export's date column
     label = re.sub(r"\([^)]*\)", " ", label)
     label = re.sub(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[a-z]\s*[\u2014\u2013-])\s+", " ", label)
     # "Plan per provider", "Work status per Dr. Lee", "Restrictions from the PTP": the label is what precedes.
@@ -453,6 +460,9 @@ class MissingRequiredElement(Rule):
         line_hits: list[tuple[int, int, list[LabelHit]]] = []
         for m in re.finditer(r"[^\n]+", text):
             line_start, line_end = m.start(), m.end()
+            if _SEMICOLON_PAIRS.match(text, line_start, line_end):
+                line_hits.append((line_start, line_end, self._semicolon_pairs(text, line_start, line_end)))
+                continue
             pos = line_start
             while (p := _LINE_PREFIX.match(text, pos, line_end)) and p.end() > pos:
                 pos = p.end()
@@ -479,6 +489,17 @@ class MissingRequiredElement(Rule):
                 hits.append(hit)
         return hits
 
+    def _semicolon_pairs(self, text: str, start: int, end: int) -> list[LabelHit]:
+        """An export line of KEY;value;KEY;value fields ("CLM;WC-9610651;IW;Whitlock, Raymond;DOI;2026-05-06")."""
+        found: list[LabelHit] = []
+        fields = [(f.start(), f.end()) for f in re.finditer(r"[^;]+", text[start:end])]
+        for (ks, ke), value in zip(fields[0::2], fields[1::2] + [None] * (len(fields) % 2)):
+            own, shared = self._elements_for(text[start + ks:start + ke])
+            if own or shared:
+                vs, ve = (start + value[0], start + value[1]) if value else (end, end)
+                found.append(LabelHit(own, shared, start + ks, start + ke, vs, ve, opens_line=ks == 0))
+        return found
+
     def _labels_in_line(self, text: str, pos: int, line_end: int) -> list[LabelHit]:
         found: list[LabelHit] = []
         if m := _BOLD_RUN_IN.match(text, pos, line_end):
@@ -489,7 +510,7 @@ class MissingRequiredElement(Rule):
         for sep in _SEPARATOR.finditer(text, pos, line_end):
             if found and sep.start() < found[-1].value_start:
                 continue
-            colon = ":" in sep.group()
+            colon = ":" in sep.group() or "=" in sep.group()  # "dos=2026-10-14", an export's key=value
             if not colon and found:
                 continue
             # The label's words: back to the line start or the last boundary before the separator.
@@ -555,6 +576,10 @@ class MissingRequiredElement(Rule):
         if strict:
             return set(), set()
         candidates = []
+        words = key.split()
+        # "Barriers I found", "Goals we set", "Plan going forward": the label, then a few words about it.
+        if 2 <= len(words) <= 4 and words[1] in _LABEL_TRAILERS:
+            candidates.append(words[0])
         if (m := _TAIL.match(key)) and m.group(1) not in _GENERIC:
             candidates.append(m.group(1))
         words = key.split()
