@@ -56,7 +56,7 @@ _CLAIM_ID = r"(?P<id>[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){3,29})(?![\w
 # "Claim #: X", "Claim No. X", "Claim number: X", "Claim: X" -- a label, not "on claim X" in prose.
 # Also a pipe table's "Claim | X" and a header field "... | CLAIM X" (after a separator or at a line start).
 _CLAIM_LABEL = re.compile(
-    r"(?i)(?:\bclaim(?:[ \t]*(?:number|num\.?|no\.?|id|ref\.?)[ \t]*(?:#[ \t]*)?[:|]?|[ \t]*#[ \t]*[:|]?|[ \t]*[:|])[ \t]*"
+    r"(?i)(?:\b(?:claim|clm)(?:[ \t_]*(?:number|num\.?|no\.?|id|ref\.?)[ \t]*(?:#[ \t]*)?[:|=;]?|[ \t]*#[ \t]*[:|]?|[ \t]*[:|=;])[ \t]*"
     r"|(?m:(?:^|[|\u00b7])[ \t]*(?:\*\*)?claim(?:\*\*)?[ \t]+))" + _CLAIM_ID
 )
 # "Case #: CF-26-30918", "CASE ID: HSG-55102", "Case number: MH-2026-3317", "| Case MH-2026-3317 |".
@@ -66,15 +66,15 @@ _CASE_LABEL = re.compile(
 )
 _DOS_LABEL = re.compile(
     r"(?i)\b(?:date(?:/time)?[ \t]+of[ \t]+(?:service|visit|contact|encounter|call|assessment|appointment|session)"
-    r"|(?:service|visit|contact|call|assessment|appointment|session|encounter)[ \t]+date|(?-i:DOS))(?:\*\*)?[ \t]*[:|\-]?(?:\*\*)?[ \t]*(?:on[ \t]+)?(?=\S)"
+    r"|(?:service|visit|contact|call|assessment|appointment|session|encounter)[ \t]+date|(?-i:DOS)|dos(?=[ \t]*[=;]))(?:[ \t_]*dt)?(?:\*\*)?[ \t]*[:|=;\-]?(?:\*\*)?[ \t]*(?:on[ \t]+)?(?=\S)"
 )
 _DOI_LABEL = re.compile(
-    r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I))(?:\*\*)?[ \t]*[:|\-]?(?:\*\*)?[ \t]*"
+    r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I)|doi(?=[ \t]*[=;]))(?:\*\*)?[ \t]*[:|=;\-]?(?:\*\*)?[ \t]*"
     r"(?:(?:of|on|was|is)[ \t]+)?(?=\S)"
 )
 # --- written/signed stamps (see the module docstring) ---
 _STAMP_CUE = re.compile(
-    r"(?i)(?<![\w-])(?:(?P<esign>(?:e-?|electronically[ \t]+|digitally[ \t]+)signed)"
+    r"(?i)(?<![\w-])(?:(?P<esign>(?:e-?|electronically[ \t]+|digitally[ \t]+)signed|e-?sig(?:nature)?(?![\w-]))"
     r"|date(?:/time)?[ \t]+(?:written|signed|entered|documented)|signature(?:[ \t]+date)?"
     r"|(?P<signer>signed|entered)|written|documented|authenticated)(?![\w-])"
 )
@@ -87,7 +87,7 @@ _SENTENCE_START = re.compile(r"[.!?][*_]*[ \t]+$")
 _SIGNER_WORDS = 8
 # After the verb: a colon or "by" (the date comes later on the line), or the date itself, maybe after on/at/@.
 _THEN_FIELD = re.compile(r"[*_ \t]*(?:(?:on|at)[ \t]*)?[:|]|[ \t]+by\b[ \t]*:?", re.IGNORECASE)
-_THEN_DATE = re.compile(r"[*_ \t]*(?::|on\b|at\b|@)?[*_ \t]*", re.IGNORECASE)
+_THEN_DATE = re.compile(r"[*_ \t]*(?::|=|;|on\b|at\b|@)?[*_ \t]*", re.IGNORECASE)
 _STAMP_REACH = 100  # characters after "Signed:" or "signed by" within which its date must start
 # An addendum's own heading: "ADDENDUM 11/05/2026", "**Addendum (11/05/2026)**", "Addendum to note of ...".
 _ADDENDUM_HEAD = re.compile(r"(?im)^[ \t>*_#\u2022-]*(?:\[[^\]\n]{4,40}\][ \t]*)?(?:addendum|amendment)\b")
@@ -96,8 +96,10 @@ _ADDENDUM_HEAD = re.compile(r"(?im)^[ \t>*_#\u2022-]*(?:\[[^\]\n]{4,40}\][ \t]*)
 # first lines, and never a next, follow-up or return visit (that is the next appointment).
 _CONTACT_DATE = re.compile(
     r"(?i)(?<![\w/-])(?<!next )(?<!follow-up )(?<!follow up )(?<!return )(?<!f/u )"
-    r"(?:(?:home|office|clinic|field|site|worksite|phone|telephone|telephonic|video|in-person)[ \t]+)?"
-    r"(?:visit|call|contact|session|appointment|meeting)[ \t]*(?:on[ \t]+|[:\-][ \t]*)?(?=\d)"
+    r"(?:(?:home|office|clinic|field|site|worksite|phone|telephone|telephonic|video|in-person|outbound|inbound)[ \t]+)?"
+    r"(?:visit|call|contact|session|appointment|meeting)"
+    # "outbound call to IW on 10/05/2026", "visit with Dr. Lee on 11/20/2026"
+    r"(?:[ \t]*(?:on[ \t]+|[:\-][ \t]*)?(?=\d)|[ \t]+(?:to|with|from)[ \t]+[^.\n\d]{1,40}?[ \t]+on[ \t]+(?=\d))"
 )
 _CONTACT_DATE_LINES = 3
 # A call log or EHR export whose first entry opens with the contact's date and time: "10/02/2026 0915 TC to IW",
@@ -185,12 +187,34 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
             info.date_of_service = _labelled_date(_CONTACT_DATE, body, day_first, limit=lines_end)
         if info.date_of_service is None:
             info.date_of_service = _log_entry_date(body, day_first)
+        if info.date_of_service is None:
+            info.date_of_service = _first_line_contact(body, day_first)
     # Year-less dates are not trusted here: "DOI: March 2" could be either year.
     if info.date_of_injury is None:
         info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
     if info.date_written is None:
         info.date_written = date_written_in(body, day_first)
     return info
+
+
+# Words that make a date on a call note's first line something else than the call's date.
+_NOT_CONTACT = re.compile(r"(?i)\b(?:DOB|D\.O\.B|DOI|birth|born|injur\w*|referr\w*|next|follow|f/u|signed|entered|"
+                          r"written|due|until|through|thru|expires?)\b[^\n]{0,12}$")
+
+
+def _first_line_contact(body: str, day_first: bool) -> When | None:
+    """A telegraphic call note's first line with a date and a time ("TC to employer ..., Claim # X. 10/05/2026
+    11:20, outbound"): the call's date, unless a word before it names it as another date."""
+    first = next((m for m in re.finditer(r"[^\n]*\S[^\n]*", body)), None)
+    if first is None or not re.search(r"(?i)\b(?:TC|call(?:ed)?|phone|spoke|contact|visit)\b", first.group()):
+        return None
+    for start, _, _ in find_dates(first.group(), day_first=day_first):
+        if _NOT_CONTACT.search(first.group()[:start]):
+            continue
+        when = date_at(body, first.start() + start, day_first=day_first)
+        if when is not None and when.time is not None:
+            return when
+    return None
 
 
 def _log_entry_date(body: str, day_first: bool) -> When | None:
@@ -255,10 +279,17 @@ def _line_stamps(body: str, start: int, end: int, day_first: bool) -> list[When]
     return found
 
 
+# "Signed L. Hart 10/16/2026 23:48": the signer's name (capitalised words, initials) and then the date.
+_THEN_NAME = re.compile(r"[ \t]+(?:[A-Z][A-Za-z.'-]*,?[ \t]+){1,5}(?:[A-Z]{2,6},?[ \t]+){0,3}(?=\d)")
+
+
 def _stamp_date(body: str, pos: int, end: int, day_first: bool, direct_only: bool) -> When | None:
-    """The date of the stamp whose verb ends at `pos`: right after it, or after its colon or "by" on the line."""
+    """The date of the stamp whose verb ends at `pos`: right after it, after the signer's name, or after its
+    colon or "by" on the line."""
     direct = _THEN_DATE.match(body, pos, end)
     when = date_at(body, direct.end(), day_first=day_first) if direct else None
+    if when is None and not direct_only and (name := _THEN_NAME.match(body, pos, end)):
+        when = date_at(body, name.end(), day_first=day_first)
     if when is not None or direct_only:
         return when
     field = _THEN_FIELD.match(body, pos, end)
