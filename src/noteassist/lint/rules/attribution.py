@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ..model import Finding
 
 _SOURCE = "domain.md 2.3 (objectivity and attribution) and 3 (reporting verbs)"
-_AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "observe", "advise", "inform", "opine"}
+_AGENTLESS_VERBS = {"note", "report", "state", "indicate", "relay", "discuss", "observe", "advise", "inform", "opine",
+                    "say", "rumor", "rumour"}
 # A sentence may open on a bare verb in telegraphic case-note style; for most verbs the elided subject is
 # plain ("Discussed coping strategies" is the writer, "Reports stable housing" the client). For these,
 # whose information could have come from anyone, it is not.
@@ -31,6 +32,8 @@ _BARE_START_VERBS = {"note", "state", "indicate", "relay", "opine"}
 _EXPLETIVE_VERBS = {"determine", "decide", "feel", "believe", "think", "agree", "conclude", "recommend"}
 #: Adverbs that pass on hearsay without its source: "Reportedly, he had been horsing around".
 _HEARSAY_ADVERBS = {"reportedly", "purportedly"}
+#: Idioms that pass on hearsay: "Word is that the employer filled his position", "Rumor has it that ...".
+_HEARSAY_IDIOM = re.compile(r"(?i)\b(?:word\s+is|the\s+word\s+is|rumou?r\s+(?:has\s+it|is)|word\s+on\s+the\s+street\s+is)\b(?=\s+that\b|,)")
 _OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
 #: Short SOAP/DAP labels ("O:", "D:") compared whole, since as substrings they would match anything.
 _OBJECTIVE_SHORT = {"o", "obj", "d", "pe"}
@@ -88,8 +91,10 @@ def _antecedent_is_expert(doc, pronoun) -> bool:
         previous = doc[start - 1].sent
         subject = next((c for c in previous.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.lower_ not in _PRONOUNS:
-            return subject_type(subject) == "provider" or (
-                subject.i > 0 and doc[subject.i - 1].lower_.rstrip(".") in ("dr", "doctor"))
+            # "Dr. Morrow's diagnosis is a sprain. He opined...": the possessor is who "he" is.
+            owners = [c for c in subject.children if c.dep_ == "poss"]
+            return any(subject_type(t) == "provider" or (t.i > 0 and doc[t.i - 1].lower_.rstrip(".") in ("dr", "doctor"))
+                       for t in (subject, *owners))
     skip = _OTHER_GENDER.get(pronoun.lower_, set())
     for t in reversed(doc[max(0, pronoun.i - 80):pronoun.i]):
         if t.lower_ in skip:
@@ -271,6 +276,11 @@ class AgentlessReporting(Rule):
         # every verb was quadratic in a long sentence ("it was noted" 7,000 times: 30 s).
         for sentence in doc.sents:
             facts = _SentenceFacts(sentence)
+            if (idiom := _HEARSAY_IDIOM.search(sentence.text)) and not facts.sourced:
+                start = sentence.start_char + idiom.start()
+                yield self.finding(doc, start, sentence.start_char + idiom.end(),
+                                   f'"{idiom.group(0)}" passes on hearsay without its source; say who said it',
+                                   ["[name] told me that", "per [name]"])
             for token in sentence:
                 if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced:
                     yield self.finding(
@@ -290,8 +300,11 @@ class AgentlessReporting(Rule):
                 children = {c.dep_ for c in token.children}
                 passive = ("auxpass" in children and "agent" not in children and not facts.sourced
                            and not _hypothetical(token) and not self._quiet_passive(doc, token, facts))
-                bare_start = (token.i == sentence.start and token.tag_ in ("VBN", "VBD")
-                              and token.lemma_.lower() in _BARE_START_VERBS and not children & {"nsubj", "nsubjpass"})
+                # A field's value opens a sentence too: "other=Noted that he...", "Obs: Noted that...".
+                opens = token.i == sentence.start or doc[token.i - 1].text in (":", "=")
+                subjects = {c.dep_ for c in token.children if c.is_alpha}
+                bare_start = (opens and token.tag_ in ("VBN", "VBD")
+                              and token.lemma_.lower() in _BARE_START_VERBS and not subjects & {"nsubj", "nsubjpass"})
                 if passive or bare_start:
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),

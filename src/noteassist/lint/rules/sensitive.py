@@ -135,7 +135,12 @@ class PsychotherapyContent(_AdjusterContentRule):
             return
         text = text_of(doc)
         sentences = doc._.note.sentences
+        flagged: set[tuple[int, int]] = set()
         for m in self.pattern.finditer(text):
+            sentence = sentences.around(m.start(), m.end())
+            if sentence in flagged:
+                continue  # one retold session is one finding, however many cues its sentence has
+            flagged.add(sentence)
             yield self.finding(doc, m.start(), m.end(), self.message(m.group(0)), self.suggestions(m.group(0)))
             end = m.end()
             # The sentences after it in the same paragraph, while they carry on the account.
@@ -176,10 +181,15 @@ class UnrelatedSensitiveCondition(_AdjusterContentRule):
     def __init__(self, config):
         super().__init__(config)
         self.related_pattern = _alternation(str(t) for t in sensitive_lexicon().get("related", []))
+        # A sentence that retells a session is NA902's finding: a divorce told in it is part of that disclosure.
+        session = [e["pattern"] for e in sensitive_lexicon().get("psychotherapy", []) if "pattern" in e]
+        self.session_pattern = re.compile("(?i)" + "|".join(f"(?:{p})" for p in session)) if session else None
 
     def related(self, sentence: str) -> bool:
-        """Whether the sentence ties the condition to the claim; "which did not affect his recovery" and "no
-        effect on healing" say the opposite."""
+        """Whether the sentence ties the condition to the claim ("which did not affect his recovery" and "no
+        effect on healing" say the opposite), or is session content, reported once by NA902."""
+        if self.session_pattern is not None and self.session_pattern.search(sentence):
+            return True
         if self.related_pattern is None:
             return False
         for m in self.related_pattern.finditer(sentence):
