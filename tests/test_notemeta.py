@@ -258,3 +258,33 @@ def test_a_signature_entry_is_not_the_service_date(prep):
 def test_written_stamps_in_more_export_forms(line, expected):
     when = date_written_in("Call note.\n" + line + "\n")
     assert datetime.combine(when.date, when.time) == expected
+
+
+@pytest.mark.parametrize("text, dos, claim", [
+    ("note_type=telephonic\nclaim_no=WC-9610412\ndos=2026-10-14; start=10:05\n", date(2026, 10, 14), "WC-9610412"),
+    ("HDR;CareTrack\nCLM;WC-9610651;IW;Whitlock, Raymond\nDOS;2026-10-09;TIME;10:00\n", date(2026, 10, 9), "WC-9610651"),
+    ("[2026-10-09 16:31] Encounter: Telephonic SOAP, outbound call to IW on 10/05/2026 09:30-09:48\n",
+     date(2026, 10, 5), None),
+    ("TC to employer Brushy Fork Lumber, re IW Carl Weeks. 10/05/2026 11:20, outbound.\n", date(2026, 10, 5), None),
+])
+def test_service_date_and_claim_from_exports(prep, text, dos, claim):
+    info = prep(text)
+    assert (info.date_of_service.date, info.claim_number) == (dos, claim)
+
+
+def test_a_dob_on_the_first_line_is_not_the_call(prep):
+    assert prep("TC to IW Carl Weeks, DOB 10/05/1980 11:20.\n").date_of_service is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("signed=R. Okafor RN CCM; e-sig 2026-10-14 10:31", datetime(2026, 10, 14, 10, 31)),
+    ("Signed L. Hart 10/16/2026 23:48", datetime(2026, 10, 16, 23, 48)),
+    ("entered=2026-10-09 14:12", datetime(2026, 10, 9, 14, 12)),
+])
+def test_written_stamps_in_export_and_signature_forms(line, expected):
+    when = date_written_in("Call note.\n" + line + "\n")
+    assert datetime.combine(when.date, when.time) == expected
+
+
+def test_narrative_signing_is_no_stamp():
+    assert date_written_in("Visit.\nSigned the release on 11/02/2026 at the clinic.\n") is None

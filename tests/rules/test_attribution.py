@@ -169,3 +169,36 @@ def test_na602_pronoun_takes_the_previous_sentences_subject(linter):
     assert [f for f in found(linter, ime) if f[0] == "NA602"] == []
     call = "The adjuster said UR received the request from Dr. Ng on 10/21. He opined that it would be approved."
     assert ("NA602", "opined") in found(linter, call)
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("other=Noted that he has been mowing his lawn.", "Noted"),
+    ("Word is that the employer already filled his old position.", "Word is"),
+    ("The employer is said to be planning to eliminate his position.", "said"),
+    ("Reportedly, he had been horsing around before the fall.", "Reportedly"),
+    ("It was determined that further case management is not needed.", "determined"),
+])
+def test_hearsay_and_hidden_sources(text, flagged):
+    from noteassist.lint import LintConfig, Linter
+
+    findings = Linter(LintConfig(select=["NA601"])).lint_text(text, note_type="telephonic").findings
+    assert [f.text for f in findings] == [flagged]
+
+
+@pytest.mark.parametrize("text", [
+    "Per the supervisor, word is that the job was filled.",
+    "Reportedly per Dr. Lee's note, he had been lifting.",
+    "Dr. Lee determined that he is at MMI.",
+])
+def test_sourced_accounts_are_quiet(text):
+    from noteassist.lint import LintConfig, Linter
+
+    assert Linter(LintConfig(select=["NA601"])).lint_text(text, note_type="telephonic").findings == []
+
+
+def test_a_pronoun_after_a_doctors_diagnosis_is_the_doctor():
+    from noteassist.lint import LintConfig, Linter
+
+    text = ("Dr. Morrow's diagnosis is a grade II left ankle sprain. He opined, within a reasonable degree of medical "
+            "probability, that the sprain is from the fall at work.")
+    assert Linter(LintConfig(select=["NA602"])).lint_text(text, note_type="physician-visit").findings == []

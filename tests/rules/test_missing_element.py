@@ -931,3 +931,50 @@ def test_an_empty_mechanism_field_does_not_read_the_next_line(linter):
 def test_what_is_and_is_not_the_workers_report(linter, sentence, present):
     text = without_line("Worker reports").replace("SUBJECTIVE\n", "") + "\n" + sentence + "\n"
     assert ("subjective" not in missing(linter, text)) is present
+
+
+KEY_VALUE_TELEPHONIC = """\
+SYS=CareTrack v8.2 | EXPORT=NOTE
+note_type=telephonic
+claim_no=WC-9610412
+dos=2026-10-14; start=10:05; end=10:19
+contact=IW Marcus Delane, by phone
+purpose=check on PT attendance
+outcome=reached; attending PT 2x/week
+cm_plan=call PT clinic 10/16 for progress note
+"""
+
+
+def test_key_value_export(linter):
+    assert missing(linter, KEY_VALUE_TELEPHONIC, "telephonic") == set()
+    assert missing(linter, KEY_VALUE_TELEPHONIC.replace("outcome=reached; attending PT 2x/week\n", ""),
+                   "telephonic") == {"outcome"}
+
+
+SEMICOLON_CLOSURE = """\
+CT|EXPORT|CLOSURE RPT
+CLM;WC-9610651;IW;Whitlock, Raymond;DOB;1969-02-11
+DOI;2026-05-06;CLOSURE_DT;2026-10-14;NCM;G. Tran RN CCM
+WORK_STATUS;Off work per Dr. I. Kovac through 11/02/2026.
+CLOSURE_REASON;claim settled 10/10/2026
+OUTCOME;goal 1 met; goal 2 not met
+"""
+
+
+def test_semicolon_export(linter):
+    assert missing(linter, SEMICOLON_CLOSURE, "closure-report") == set()
+    assert missing(linter, SEMICOLON_CLOSURE.replace("CLOSURE_DT;2026-10-14;", ""), "closure-report") == {"closure_date"}
+
+
+def test_a_label_followed_by_a_short_phrase(linter):
+    text = ("Date of assessment: 10/03/2026\nDate of injury: 09/21/2026\nMechanism: slipped on ice.\n"
+            "Diagnosis: ankle sprain per Dr. Lee.\nProvider: Dr. Lee.\nWork status: off work.\n"
+            "Barriers I found:\n- no ride to PT\nGoals: RTW by 10/19.\nCM Plan: call Dr. Lee 10/08.\n")
+    assert missing(linter, text, "initial-assessment") == set()
+
+
+def test_a_telegraphic_call_names_its_party(linter):
+    text = ("TC to employer Brushy Fork Lumber, HR Mgr Janet Ruiz, re IW Carl Weeks. 10/05/2026 11:20, outbound.\n"
+            "Purpose: confirm the modified duty job.\nOutcome: job confirmed for 10/07.\n"
+            "Plan: NCM to f/u with Janet 10/06 AM.\n")
+    assert missing(linter, text, "telephonic") == set()

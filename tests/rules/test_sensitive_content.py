@@ -105,3 +105,9 @@ def test_the_sentence_that_carries_on_a_session_account_is_flagged(sensitive):
 def test_session_content_with_words_before_session(sensitive):
     text = "In their last session he told Dr. Ortiz that he still has nightmares about his father."
     assert [rule for rule, _ in hits(sensitive, text)] == ["NA902"]
+
+
+def test_one_retold_session_is_one_finding(sensitive):
+    text = ("In session she disclosed to Dr. Strand that her marriage is strained, and Dr. Strand's process notes "
+            "describe her crying about her divorce.")
+    assert [rule for rule, _ in hits(sensitive, text)] == ["NA902"]

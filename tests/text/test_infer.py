@@ -113,3 +113,34 @@ def test_a_peer_recovery_soap_note_is_case_management():
             "Objective: On time, brought his ID.\nAssessment: Ready for treatment.\nPlan: Book the van.\n"
             "Kim Lo, Peer Support Specialist\n")
     assert infer(text) == "soap"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[CareTrack Export] RPT_TYPE=CLOSURE\nclaim_no=WC-9610355\n", "closure-report"),
+    ("CT|EXPORT|CLOSURE RPT\nNOTE_TYPE;closure-report\n", "closure-report"),
+    ("Note Type | Telephonic\nClaim # | WC-9126643\n", "telephonic"),
+    ("CASEPRO EXPORT | NOTE TYPE: Initial Assessment | CLAIM WC-9162058\n", "initial-assessment"),
+    ("Report type: Progress Report   Period: 09/01-09/30\n", "progress-report"),
+    ("Visit note. The note type is unclear to me.\n", None),
+    ("Note type: something else entirely\n", None),
+])
+def test_an_exports_own_note_type_field(text, expected):
+    from noteassist.text.infer import stated_note_type
+
+    assert stated_note_type(text) == expected
+
+
+def test_a_stated_type_is_given_not_inferred():
+    from noteassist.lint import LintConfig, Linter, NoteInput
+
+    result = Linter(LintConfig(select=["NA101"])).lint(NoteInput("NOTE_TYPE=closure-report\nsummary=done\n"))
+    assert (result.note_type, result.note_type_source) == ("closure-report", "given")
+
+
+def test_a_closure_letter_is_a_closure_report():
+    from noteassist.text.infer import infer_note_type
+    from noteassist.text.structure import parse_structure
+
+    text = ("Re: Closure of nurse case management - Claim WC-9275502\nTo: claims adjuster\n\n"
+            "I closed nurse case management on this claim on October 12, 2026.\n")
+    assert infer_note_type(text, parse_structure(text)) == "closure-report"

@@ -219,12 +219,28 @@ def _with_counterpart(token) -> bool:
     return token.lemma_.lower() == "discuss" and any(t.lower_ == "with" for t in token.subtree if t.i > token.i)
 
 
+def _participle_of(token) -> str:
+    """The verb a participle belongs to, also when the tagger read it as an adjective ("determined")."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "ADJ" and lemma.endswith("ed"):
+        return {"felt": "feel", "thought": "think", "believed": "believe"}.get(lemma, lemma[:-1] if lemma[:-1] in _EXPLETIVE_VERBS else lemma[:-2])
+    return lemma
+
+
 def _expletive_passive(token) -> bool:
-    """ "It was determined that ...": a passive with an expletive "it", a that-clause and no "by" agent."""
-    children = list(token.children)
-    deps = {c.dep_ for c in children}
-    return ("auxpass" in deps and "agent" not in deps and "ccomp" in deps
-            and any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in children))
+    """ "It was determined that ...": "it", a form of "be", the participle and a that-clause, no "by" agent (read
+    from the words as well as the parse: the tagger often takes "determined" for an adjective)."""
+    doc = token.doc
+    if token.tag_ != "VBN" and token.pos_ != "ADJ":
+        return False
+    before = [t.lower_ for t in doc[max(0, token.i - 3):token.i]]
+    if not before or before[-1] not in ("was", "is", "been", "were"):
+        return False
+    if "it" not in before[-3:]:
+        return False
+    deps = {c.dep_ for c in token.children}
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return "agent" not in deps and ("ccomp" in deps or (nxt is not None and nxt.lower_ == "that"))
 
 
 class _SentenceFacts:
@@ -288,7 +304,7 @@ class AgentlessReporting(Rule):
                         f'"{token.text}" passes on an account without its source; say who reported it',
                         ["per [name]", "[name] reported that", "according to [record, date]"])
                     continue
-                if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _EXPLETIVE_VERBS and \
+                if token.pos_ in ("VERB", "AUX", "ADJ") and _participle_of(token) in _EXPLETIVE_VERBS and \
                         _expletive_passive(token):
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
