@@ -69,6 +69,10 @@ _CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\bparticipants?\b", re.I), 1),
 )
 _NEED = 2
+# Case-sensitive abbreviations: "2 cm" is a length.
+_CASE_MANAGER = re.compile(r"(?i:\bcase\s*manag(?:er|ement)\b|\bcare\s+manager\b|\bcaseworker\b|\binjured\s+worker\b"
+                           r"|\b(?:went|met)\s+with\s+the\s+(?:injured\s+)?worker\b|\baccompanied\s+(?:the\s+)?(?:worker|claimant|IW)\b)"
+                           r"|\b(?:N?CM|CCM|IW)\b")
 #: A DAP or BIRP section set (or title) is a human-services format: it counts as case-management vocabulary
 #: once; a SOAP section set is clinical text's layout too and does not count.
 _FORMAT_WEIGHT = {"dap": 1, "birp": 1, "soap": 0}
@@ -125,7 +129,9 @@ def infer_note_type(text: str, structure: NoteStructure) -> str | None:
                 return note_type
     if _CALL_WORDS.search(text[:3000]):
         return "telephonic"
-    if _VISIT_WORDS.search(text[:5000]):
+    # A physician's own report (an ER note, an IME) talks of exams and work status too; a case manager's note
+    # of a visit names the case manager.
+    if _VISIT_WORDS.search(text[:5000]) and _CASE_MANAGER.search(text):
         return "physician-visit"
     return None
 

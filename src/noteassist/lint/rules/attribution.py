@@ -304,8 +304,10 @@ class AgentlessReporting(Rule):
                         f'"{token.text}" passes on an account without its source; say who reported it',
                         ["per [name]", "[name] reported that", "according to [record, date]"])
                     continue
+                # In a procedure the writer performed, "it was felt that another suture should be placed" is
+                # the operator's own judgement.
                 if token.pos_ in ("VERB", "AUX", "ADJ") and _participle_of(token) in _EXPLETIVE_VERBS and \
-                        _expletive_passive(token):
+                        _expletive_passive(token) and not facts.sourced and not _in_procedure(doc, token.idx):
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
                         f'"It was {token.text}" hides who {token.text} it; name the person or the record',

@@ -240,7 +240,8 @@ class LongSentence(_AudienceRule):
         "Sentences in paragraphs, field values (\"A: ...\") and list items count; headings, tables, header "
         "lines of fields and lists written on one line (a medication list, a run of pertinent negatives, a list "
         "of risks) do not. In an internal note, a sentence of a procedure narrative (under a label such as "
-        "\"Description of procedure\") is flagged only when it is `warn_factor` times the limit."
+        "\"Description of procedure\") is flagged only when it is `warn_factor` times the limit, and so is any "
+        "sentence of a text that is not recognisably a case-management note (no note type given or inferred)."
     )
     bad = (
         "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
@@ -275,6 +276,10 @@ class LongSentence(_AudienceRule):
                 # over the limit is worth their time.
                 if audience != "adjuster" and not far_over and structure is not None \
                         and procedure_narrative(structure, start):
+                    continue
+                # Text that is not recognisably a case-management note (no note type: a discharge summary, an
+                # operative report) is written by and for clinicians: only a run-on far over the limit counts.
+                if not far_over and doc._.note is not None and doc._.note.note_type is None:
                     continue
                 yield self.finding(
                     doc, start, end,
