@@ -978,3 +978,27 @@ def test_a_telegraphic_call_names_its_party(linter):
             "Purpose: confirm the modified duty job.\nOutcome: job confirmed for 10/07.\n"
             "Plan: NCM to f/u with Janet 10/06 AM.\n")
     assert missing(linter, text, "telephonic") == set()
+
+
+CALL = "Date of call: 10/14/2026 10:05\n{contact}Purpose: {purpose}\nOutcome: reached; PT confirmed.\nPlan: {plan}\n"
+
+
+@pytest.mark.parametrize("contact, purpose, plan, expected", [
+    ("", "check PT attendance.", "I will call Ms. Ruiz by 10/16.", {"contact"}),  # a call still to make
+    ("Call: outbound to IW, 10:05-10:15\n", "check PT attendance.", "I will call Ms. Ruiz by 10/16.", set()),
+    ("Contact: IW Ana Ruiz\n", "Discussion: IW rates pain 4/10.", "I will call PT on 10/16 to confirm.", {"purpose"}),
+])
+def test_the_contact_and_purpose_of_this_call_not_of_the_next(linter, contact, purpose, plan, expected):
+    assert missing(linter, CALL.format(contact=contact, purpose=purpose, plan=plan), "telephonic") == expected
+
+
+def test_the_day_parties_were_told_is_not_the_closure_date(linter):
+    text = ("Closure reason: goals met.\nWork status: full duty.\nOutcome: goal 1 met.\n"
+            "The worker and the adjuster were told of the closure by phone on 11/12/2026.\n")
+    assert missing(linter, text, "closure-report") == {"closure_date"}
+
+
+def test_a_tear_on_mri_is_a_finding_not_the_diagnosis(linter):
+    text = without_line("Diagnosis").replace("straight leg raise negative.",
+                                             "straight leg raise negative. The MRI showed a disc herniation.")
+    assert "diagnosis" in missing(linter, text)

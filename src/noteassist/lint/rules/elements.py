@@ -63,6 +63,11 @@ _DEFERRED_VALUE = re.compile(
     re.I,
 )
 _NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
+# A value that opens with another field's label: the first label is empty.
+_NEXT_LABEL = re.compile(r"^[ \t*_]*([A-Z][A-Za-z/ ]{1,30}?)[ \t]*:[ \t]")
+#: Section words of call logs and exports that name no element but open another field.
+_SECTION_WORDS = frozenset({"discussion", "details", "detail", "notes", "note", "summary", "comments", "comment",
+                            "narrative", "description", "history", "background", "interventions", "actions"})
 # A signature standing where a value should be ("Plan:" then "Lucia Ferraro, BA - signed 10/13/2026 08:45",
 # "Marcus Delaney — 11/02/2026 15:40"): the author's name and a date, which state nothing.
 _SIGNATURE_LINE = re.compile(
@@ -674,7 +679,10 @@ class MissingRequiredElement(Rule):
 
     def _states(self, element: str, value: str) -> bool:
         """Whether a labelled value states something (not blank, 'none', 'not addressed', 'to be set', not only
-        the author's signature)."""
+        the author's signature, not the next field's label: "Purpose: Discussion: IW rates...")."""
+        if (m := _NEXT_LABEL.match(value)) and (any(self._elements_for(m.group(1)))
+                                                or normalize(m.group(1)) in _SECTION_WORDS):
+            return False
         lines = [line for line in value.splitlines() if line.strip(" \t*_")]
         if lines and all(_SIGNATURE_LINE.match(line) and len(line.split()) <= 14 for line in lines):
             return False
@@ -724,7 +732,8 @@ class MissingRequiredElement(Rule):
                 if by_word is None:
                     by_word = _tokens_by_word(doc)
                 hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue, by_word)
-                         if not in_label(tok.idx)]
+                         if not in_label(tok.idx) and not (group.not_in_sentence and _excluded(
+                             group, _sentence_text(doc, tok.idx, tok.idx + len(tok))))]
         return hits
 
     def _parse_hits(self, doc: Doc, cue: dict, by_word: dict[str, list[Token]] | None = None) -> Iterable[Token]:
