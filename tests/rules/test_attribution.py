@@ -202,3 +202,14 @@ def test_a_pronoun_after_a_doctors_diagnosis_is_the_doctor():
     text = ("Dr. Morrow's diagnosis is a grade II left ankle sprain. He opined, within a reasonable degree of medical "
             "probability, that the sprain is from the fall at work.")
     assert Linter(LintConfig(select=["NA602"])).lint_text(text, note_type="physician-visit").findings == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Co-workers are saying he plans to quit.", "Co-workers are saying"),
+    ("Per report, the landlord plans to file for eviction.", "Per report"),
+])
+def test_unnamed_sources(text, flagged):
+    from noteassist.lint import LintConfig, Linter
+
+    findings = Linter(LintConfig(select=["NA601"])).lint_text(text, note_type="dap").findings
+    assert [f.text for f in findings] == [flagged]

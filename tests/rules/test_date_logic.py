@@ -230,3 +230,22 @@ def test_two_mentions_of_mmi_before_one_early_date_are_one_finding(linter):
             "MMI status: Dr. Reyes placed the worker at MMI as of 04/15/2026 with no impairment.\n")
     found = [f for f in linter.lint_text(note).findings if f.rule == "NA804"]
     assert [f.text for f in found] == ["04/15/2026"]
+
+
+# --- NA807 ---
+@pytest.mark.parametrize("body, span", [
+    ("Date of injury: 09/31/2026.", "09/31/2026"),
+    ("MMI expected 2026-02-30 per Dr. Lee.", "2026-02-30"),
+])
+def test_impossible_date(dl, body, span):
+    assert ("NA807", span) in found(dl, HEADER + body)
+
+
+@pytest.mark.parametrize("body", ["Date of injury: 09/30/2026.", "BP 120/80/2026 cohort", "Ratio 3/45/2026x"])
+def test_real_dates_and_non_dates_are_quiet(dl, body):
+    assert [f for f in found(dl, HEADER + body) if f[0] == "NA807"] == []
+
+
+def test_a_next_home_visit_before_this_one(dl):
+    text = "DAP - Monthly home visit\nDate of service: 10/13/2026\nNext home visit 10/06/2026 at 3:30 PM.\n"
+    assert [f[0] for f in found(dl, text)] == ["NA802"]

@@ -224,3 +224,15 @@ def test_a_run_of_graded_strength_findings_is_a_list(linter):
             "wrist extensors were 3-/5 with pain at the end of range, and the grip on that side was 4/5 compared with "
             "the right.")
     assert rules(linter.lint_text(line, note_type=INTERNAL), "NA303") == []
+
+
+def test_semicolons_end_sentences_and_field_runs_are_no_sentence():
+    from noteassist.lint import LintConfig, Linter
+
+    linter = Linter(LintConfig(select=["NA303"]))
+    steps = "; ".join(f"call the employer about seated task number {i} by 10/1{i}" for i in range(6)) + "."
+    assert linter.lint_text("CM plan: " + steps, note_type="initial-assessment").findings == []
+    run = "|".join(f"Field{i}:value number {i} with several words in it" for i in range(8))
+    assert linter.lint_text(run, note_type="soap").findings == []
+    long = " ".join(["word"] * 40) + "."
+    assert [f.rule for f in linter.lint_text(long, note_type="soap").findings] == ["NA303"]

@@ -203,17 +203,18 @@ _NOT_CONTACT = re.compile(r"(?i)\b(?:DOB|D\.O\.B|DOI|birth|born|injur\w*|referr\
 
 
 def _first_line_contact(body: str, day_first: bool) -> When | None:
-    """A telegraphic call note's first line with a date and a time ("TC to employer ..., Claim # X. 10/05/2026
+    """A telegraphic call note's first line (or the line after a header) with a date and a time ("TC to employer ..., Claim # X. 10/05/2026
     11:20, outbound"): the call's date, unless a word before it names it as another date."""
-    first = next((m for m in re.finditer(r"[^\n]*\S[^\n]*", body)), None)
-    if first is None or not re.search(r"(?i)\b(?:TC|call(?:ed)?|phone|spoke|contact|visit)\b", first.group()):
-        return None
-    for start, _, _ in find_dates(first.group(), day_first=day_first):
-        if _NOT_CONTACT.search(first.group()[:start]):
+    for first in list(re.finditer(r"[^\n]*\S[^\n]*", body))[:2]:  # a header line may come first
+        if not re.search(r"(?i)\b(?:TC|call(?:ed)?|phone|spoke|contact|visit|attended|accompanied|met)\b",
+                         first.group()):
             continue
-        when = date_at(body, first.start() + start, day_first=day_first)
-        if when is not None and when.time is not None:
-            return when
+        for start, _, _ in find_dates(first.group(), day_first=day_first):
+            if _NOT_CONTACT.search(first.group()[:start]):
+                continue
+            when = date_at(body, first.start() + start, day_first=day_first)
+            if when is not None and when.time is not None:
+                return when
     return None
 
 

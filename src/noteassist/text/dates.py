@@ -61,7 +61,7 @@ def _clock_re(p: str, end: str = _MILITARY_END) -> str:
 # A time right after a date: "11/20/2026 9:40 PM", "2026-11-20T21:40", "November 20, 2026, 9:30 AM to 10:15 AM",
 # "11/1/26 @ 0805", "11/03/2026 at 0812 hrs".
 _TIME_AFTER = re.compile(
-    r"(?:T|,?[ \t]+(?:(?:at|@)[ \t]*)?|,[ \t]*|[ \t]*@[ \t]*)" + _clock_re("a")
+    r"(?:T|,?[ \t]+(?:(?:at|@|from)[ \t]*)?|,[ \t]*|[ \t]*@[ \t]*)" + _clock_re("a")
     + r"(?:[ \t]*(?:-|–|—|to|until)[ \t]*" + _clock_re("b", r"(?![\d:])") + ")?"
 )
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ _TITLES = {
     "soap": re.compile(r"\bSOAP\b"),
     "dap": re.compile(r"\bDAP\b"),
     "birp": re.compile(r"\bBIRP\b"),
-    "progress-report": re.compile(r"\b(progress|status|update) report\b|\breport period\b", re.I),
+    "progress-report": re.compile(r"\b(progress|status|update) report\b|\breport period\b"
+                                 r"|\b(?:progress|status|monthly|case management) update\b", re.I),
     "closure-report": re.compile(r"\bclosure (report|reason|date|summary)\b|\bcase closure\b"
                                 r"|\bclosure of (?:nurse |field |telephonic |medical )?case management\b", re.I),
     "initial-assessment": re.compile(
@@ -46,7 +47,7 @@ _CALL_WORDS = re.compile(
     r"|(?i:\bby\s+(?:phone|telephone)\b)|\bTC\s+(?:to|from|with|w/)|(?i:\breturned\s+(?:my|the|a|her|his)\s+call\b)",
 )
 _VISIT_WORDS = re.compile(
-    r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status|follow-up visit|appointment)\b",
+    r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status|follow-up visit|appointment|visit)\b",
     re.I | re.S)
 
 # Case-management vocabulary (domain guide 1.0-1.6, 5.1), each with its weight: a word that belongs to case
@@ -71,7 +72,8 @@ _CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
 _NEED = 2
 # Case-sensitive abbreviations: "2 cm" is a length.
 _CASE_MANAGER = re.compile(r"(?i:\bcase\s*manag(?:er|ement)\b|\bcare\s+manager\b|\bcaseworker\b|\binjured\s+worker\b"
-                           r"|\b(?:went|met)\s+with\s+the\s+(?:injured\s+)?worker\b|\baccompanied\s+(?:the\s+)?(?:worker|claimant|IW)\b)"
+                           r"|\b(?:went|met)\s+with\s+the\s+(?:injured\s+)?worker\b|\baccompanied\s+(?:the\s+)?(?:worker|claimant|IW)\b"
+                           r"|\bI\s+(?:attended|accompanied|went\s+to)\b)"
                            r"|\b(?:N?CM|CCM|IW)\b")
 #: A DAP or BIRP section set (or title) is a human-services format: it counts as case-management vocabulary
 #: once; a SOAP section set is clinical text's layout too and does not count.

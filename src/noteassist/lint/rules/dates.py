@@ -38,8 +38,8 @@ def today() -> date:
 
 
 _NEXT_APPOINTMENT = re.compile(
-    r"(?i)\b(?:next[ \t]+(?:scheduled[ \t]+)?(?:appointment|appt\.?|visit|office[ \t]+visit|follow[- ]?up"
-    r"|re-?check|evaluation|re-?evaluation)"
+    r"(?i)\b(?:next[ \t]+(?:scheduled[ \t]+)?(?:(?:home|office|field|clinic|in-person|individual|family|joint)[ \t]+)?"
+    r"(?:appointment|appt\.?|visit|follow[- ]?up|re-?check|evaluation|re-?evaluation|session|meeting)"
     r"|return[ \t]+(?:visit|appointment|appt\.?)"
     r"|(?:returns|will[ \t]+return|is[ \t]+to[ \t]+return|scheduled[ \t]+to[ \t]+return|to[ \t]+return)"
     r"[ \t]+to[ \t]+(?:the[ \t]+)?(?:clinic|office|(?:Dr\.?|Doctor)[ \t]+[A-Z][\w'-]+)"
@@ -370,3 +370,52 @@ class PeriodEndsBeforeStart(Rule):
                 continue  # NA805 reports a reversed work status
             yield self.finding(doc, s1, e2, f"the period {text[s1:e2]!r} ends {_fmt(d2)}, before it starts "
                                              f"({_fmt(d1)}); check the dates")
+
+
+# A date that cannot exist: "09/31/2026", "2026-02-30", "13/05/2026" read month first.
+_DATE_SHAPE = re.compile(r"(?<![\w/.-])(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))(?![\w/-])")
+
+
+@register
+class ImpossibleDate(Rule):
+    code = "NA807"
+    name = "impossible-date"
+    category = "date-logic"
+    severity = "error"
+    reads = frozenset()
+    scope = "note"
+    summary = "A date that does not exist on the calendar (\"09/31/2026\", \"2026-02-30\")."
+    explanation = (
+        "A date with a day its month does not have, or a month over 12, cannot be right: the other date checks "
+        "cannot read it, and an adjuster or auditor who meets it doubts the rest of the record (domain guide "
+        "section 5.2). A numeric date is reported only when it is impossible read month first and day first "
+        "alike (\"09/31/2026\", \"31/09/2026\"), since a note may mix writers."
+    )
+    bad = "Date of injury: 09/31/2026."
+    good = "Date of injury: 09/30/2026."
+    source = "domain.md section 5.2 (dates in order, and real)"
+
+    def check(self, doc: Doc) -> Iterable[Finding]:
+        from datetime import date as _date
+
+        def real(year: int, month: int, day: int) -> bool:
+            try:
+                _date(year, month, day)
+            except ValueError:
+                return False
+            return True
+
+        ctx = doc._.note
+        for m in _DATE_SHAPE.finditer(ctx.body):
+            if m.group("y"):
+                first, second, year = int(m.group("m")), int(m.group("d")), int(m.group("y"))
+                # Impossible read either way: a note may mix month-first and day-first writers.
+                readings = [(year, first, second), (year, second, first)]
+            else:
+                year = int(m.group("y2"))
+                readings = [(year, int(m.group("m2")), int(m.group("d2")))]
+            if not 1990 <= year <= 2100 or any(not 1 <= part <= 31 for part in readings[0][1:]):
+                continue  # not a date at all (a ratio, a code)
+            if not any(real(*reading) for reading in readings):
+                yield self.finding(doc, m.start(), m.end(),
+                                   f"{m.group(0)} is not a real date; check the day and the month")

@@ -116,7 +116,9 @@ _SEMICOLON_PAIRS = re.compile(r"[A-Z][A-Z0-9_/ ]{0,30};[^;\n]*(?:;[A-Z][A-Z0-9_/
 # "**Scheduled follow-up.** Preoperative visit...": a bold run-in label ending in a period.
 _BOLD_RUN_IN = re.compile(r"\*\*([^*\n]{1,50}?)[.:]\*\*[ \t]*")
 # Where a label may start inside a line: after a sentence end, a pipe, a semicolon, a comma or bold markers.
-_BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.;!?][ \t]+|[ \t]\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}")
+_BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.;!?][ \t]+|[ \t]?\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}"
+                       # a run-together paste: "...as needed.O:Turns head..."
+                       r"|[.;!?](?=[A-Z]{1,3}:)")
 #: Results of dropping words from a label that name nothing by themselves ("Referral date" is not the
 #: date of service, "Emergency contact" is not the call's contact).
 _GENERIC = frozenset({"date", "time", "period", "reason", "result", "results", "subject", "re", "who", "party",
@@ -520,8 +522,9 @@ class MissingRequiredElement(Rule):
                 continue
             # The label's words: back to the line start or the last boundary before the separator.
             segment_start = max(pos, soft_boundary)
+            boundary = ""
             for b in _BOUNDARY.finditer(text, segment_start, sep.start()):
-                segment_start = b.end()
+                segment_start, boundary = b.end(), b.group()
             if not colon and segment_start != pos:
                 continue  # dot leaders and pipes separate a label that opens its line
             segment = text[segment_start:sep.start()]
@@ -547,8 +550,11 @@ class MissingRequiredElement(Rule):
                 if colon:
                     soft_boundary = sep.end()  # "ADDENDUM 03/06/2026: Work status: ..."
                 continue
-            if segment_start != pos and len(normalize(text[start:sep.start()])) == 1:
-                continue  # "S:" or "A:" inside a sentence is not a SOAP label
+            # "S:" or "A:" inside a sentence is not a SOAP label; after a pipe or a run-together period
+            # ("...|S:IW reported", "...as needed.O:Turns head") it is.
+            if segment_start != pos and len(normalize(text[start:sep.start()])) == 1 \
+                    and not ("|" in boundary or boundary in (".", ";", "!", "?")):
+                continue
             if found and found[-1].value_end > start:
                 found[-1].value_end = start
             found.append(LabelHit(own, shared, start, sep.start(), sep.end(), line_end,
