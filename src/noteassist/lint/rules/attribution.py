@@ -248,6 +248,19 @@ def _expletive_passive(token) -> bool:
     return "agent" not in deps and ("ccomp" in deps or (nxt is not None and nxt.lower_ == "that"))
 
 
+#: What an examiner sees as such: "appears normal", "appears his stated age", "appears well developed" ("appears
+#: comfortable" is an impression the labelled notes want described).
+_SEEN_AS_SUCH = {"normal", "unremarkable", "intact", "age", "stated", "symmetric", "symmetrical", "developed",
+                 "nourished"}
+
+
+def _observation_itself(token) -> bool:
+    """ "Appears normal on inspection", "appears his stated age": the appearance is the finding, nothing to
+    describe instead."""
+    window = token.doc[token.i + 1:min(len(token.doc), token.i + 5)]
+    return any(t.lower_ in _SEEN_AS_SUCH for t in window)
+
+
 class _SentenceFacts:
     """What NA601 asks of a verb's sentence, worked out once per sentence instead of once per verb."""
 
@@ -305,7 +318,10 @@ class AgentlessReporting(Rule):
                                    f'"{idiom.group(0)}" passes on hearsay without its source; say who said it',
                                    ["[name] told me that", "per [name]"])
             for token in sentence:
-                if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced:
+                # Hearsay markers are a case-management standard (domain guide 2.4); a clinician's history
+                # ("reportedly caused shortness of breath") is the patient's account by convention.
+                known = doc._.note is not None and doc._.note.note_type is not None
+                if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced and known:
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
                         f'"{token.text}" passes on an account without its source; say who reported it',
@@ -314,7 +330,8 @@ class AgentlessReporting(Rule):
                 # In a procedure the writer performed, "it was felt that another suture should be placed" is
                 # the operator's own judgement.
                 if token.pos_ in ("VERB", "AUX", "ADJ") and _participle_of(token) in _EXPLETIVE_VERBS and \
-                        _expletive_passive(token) and not facts.sourced and not _in_procedure(doc, token.idx):
+                        _expletive_passive(token) and not facts.sourced and not _in_procedure(doc, token.idx) \
+                        and doc._.note is not None and doc._.note.note_type is not None:
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
                         f'"It was {token.text}" hides who {token.text} it; name the person or the record',
@@ -467,7 +484,7 @@ class UncertaintyInObjective(Rule):
             section = structure.section_at(token.idx)
             in_section = section is not None and _objective(section.label)
             in_field = any(b.value_start <= token.idx < b.end for b in fields)
-            if (in_section or in_field) and not _imaging(doc, token):
+            if (in_section or in_field) and not _imaging(doc, token) and not _observation_itself(token):
                 yield self.finding(doc, token.idx, token.idx + len(token.text),
                                    f'"{token.text}" in an objective section; describe what was observed',
                                    ["describe the observed behaviour", "move the impression to the assessment"])

@@ -36,6 +36,18 @@ def _prose_blocks(doc: Doc) -> list[Block]:
     return metrics.prose_blocks(note.body, note.structure) if note is not None else []
 
 
+# Steps of a procedure, told in the passive: "the wound was irrigated ... and closed", "fragments were drilled".
+_PROCEDURE_STEP = re.compile(
+    r"(?i)\b(?:was|were)\s+(?:\w+ly\s+)?(?:irrigated|closed|incised|removed|drilled|placed|dissected|retracted|"
+    r"sutured|excised|cauterized|opened|prepped|draped|exposed|achieved|inspected|approximated|injected|harvested|"
+    r"inserted|advanced|identified)\b")
+_ENUMERATOR = re.compile(r"(?:^|\s|,)\(?\d{1,2}\)")
+
+
+def _procedure_steps(text: str) -> bool:
+    return len(_PROCEDURE_STEP.findall(text)) >= 2
+
+
 # A dose with its unit: "ibuprofen 800 mg", "0.5 mL", "2 tabs".
 _DOSE = re.compile(r"(?i)(?<![\w.])\d+(?:\.\d+)?[ \t]*(?:mg|mcg|\u00b5g|g|ml|units?|iu|meq|tabs?|tablets?|caps?|puffs?)\b")
 # A count spelled out, as dictation writes it: "two tablets", "one capsule", "half a tab".
@@ -150,6 +162,10 @@ class _DocumentScoreRule(_AudienceRule):
         raise NotImplementedError
 
     def check(self, doc: Doc) -> Iterable[Finding]:
+        # A whole-note score has a target only for a known audience; text that is not recognisably a
+        # case-management note (no note type) has none (domain guide 4.2: clinical notes, no official target).
+        if doc._.note is not None and doc._.note.note_type is None:
+            return
         found = self._prose(doc)
         if found is None:
             return
@@ -283,8 +299,10 @@ class LongSentence(_AudienceRule):
                     continue
                 # Text that is not recognisably a case-management note (no note type: a discharge summary, an
                 # operative report) is written by and for clinicians: only a run-on far over the limit counts.
-                if not far_over and doc._.note is not None and doc._.note.note_type is None:
-                    continue
+                if doc._.note is not None and doc._.note.note_type is None and (
+                        not far_over or _procedure_steps(text) or len(_ENUMERATOR.findall(text)) >= 2
+                        or (structure is not None and procedure_narrative(structure, start))):
+                    continue  # and never an operative step or a numbered list of findings
                 yield self.finding(
                     doc, start, end,
                     f"sentence has {words} words; keep {audience} sentences to {limit} or fewer"
