@@ -64,17 +64,18 @@ _DEFERRED_VALUE = re.compile(
 )
 _NONE_VALUE = re.compile(r"^\W*(?:none|nil|n/?a)\b", re.I)
 # A value that opens with another field's label: the first label is empty.
-_NEXT_LABEL = re.compile(r"^[ \t*_]*([A-Z][A-Za-z/ ]{1,30}?)[ \t]*:[ \t]")
+_NEXT_LABEL = re.compile(r"^[ \t*_]*([A-Z][A-Za-z/ ]{1,30}?)(?:[ \t]*\([^)\n]{0,60}\))?[ \t]*:(?:\*\*)?[ \t]")
 #: Section words of call logs and exports that name no element but open another field.
 _SECTION_WORDS = frozenset({"discussion", "details", "detail", "notes", "note", "summary", "comments", "comment",
-                            "narrative", "description", "history", "background", "interventions", "actions"})
+                            "narrative", "description", "history", "background", "interventions", "actions",
+                            "time", "billing", "units", "signed", "signature", "last filed by", "addendum"})
 # A signature standing where a value should be ("Plan:" then "Lucia Ferraro, BA - signed 10/13/2026 08:45",
 # "Marcus Delaney — 11/02/2026 15:40"): the author's name and a date, which state nothing.
 _SIGNATURE_LINE = re.compile(
     r"^[ \t*_>]*(?:(?:electronically[ \t]+|digitally[ \t]+|e-?)?signed\b|signature\b"
     # an author signs with a name, not a title: "Dr. Constantin, 11/10/2026 at 2:30 PM." is an appointment
     r"|(?!(?:Dr|Doctor|Mr|Ms|Mrs|Mx)\b)[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}(?:,[ \t]*[A-Za-z][A-Za-z./-]*(?:[ \t]+[A-Za-z][A-Za-z./-]*){0,3}){0,3}"
-    r"[ \t]*(?:[-\u2013\u2014|,][ \t]*)?(?:(?:electronically[ \t]+|e-?)?signed\b"
+    r"[ \t]*(?:[-\u2013\u2014|,\u00b7][ \t]*)?(?:(?:electronically[ \t]+|e-?)?signed\b"
     # a name and a date: only a time may follow ("Dr. Patel, 09/16/2026 at 9:00, to review the MRI" is a value)
     r"|" + DATE_PATTERN + r"(?:[ \t,]*(?:at[ \t]*)?\d{1,2}:?\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?)?[ \t*_]*$))"
 )
@@ -689,8 +690,9 @@ class MissingRequiredElement(Rule):
         if (m := _NEXT_LABEL.match(value)) and (any(self._elements_for(m.group(1)))
                                                 or normalize(m.group(1)) in _SECTION_WORDS):
             return False
+        # What follows a signature (an addendum, a billing line) is not the field's content either.
         lines = [line for line in value.splitlines() if line.strip(" \t*_")]
-        if lines and all(_SIGNATURE_LINE.match(line) and len(line.split()) <= 14 for line in lines):
+        if lines and _SIGNATURE_LINE.match(lines[0]) and len(lines[0].split()) <= 16:
             return False
         value = value.strip(" \t\r\n*,")
         if self.specs[element].allow_none and _NONE_VALUE.match(value):
