@@ -276,7 +276,7 @@ def _names_a_claim(tok: Token) -> bool:
 
 
 #: Words that make "relapse" a disease course, not a return to substance use.
-_DISEASE_COURSE = {"remitting", "ms", "sclerosis", "symptom", "symptoms", "pain", "cancer", "leukemia", "lymphoma",
+_DISEASE_COURSE = {"remitting", "ms", "sclerosis", "polychondritis", "pancreatitis", "fever", "course", "form", "symptom", "symptoms", "pain", "cancer", "leukemia", "lymphoma",
                    "disease", "condition", "infection", "depression", "depressive", "flare", "tendinitis"}
 
 
