@@ -232,3 +232,20 @@ def test_help_and_templates_do_not_import_spacy():
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "noteassist", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "noteassist" in out.stdout
+
+
+def test_draft_to_docx_writes_a_word_document(tmp_path):
+    import zipfile
+
+    out = tmp_path / "note.docx"
+    result = CliRunner().invoke(main, ["draft", str(VISIT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(out)  # a real .docx, not Markdown under a .docx name
+    with zipfile.ZipFile(out) as docx:
+        assert "Dr. Lee" in docx.read("word/document.xml").decode("utf-8")
+
+
+def test_draft_to_an_unknown_output_type_is_a_usage_error(tmp_path):
+    out = tmp_path / "note.pdf"
+    result = CliRunner().invoke(main, ["draft", str(VISIT), "-o", str(out)])
+    assert result.exit_code == 2 and "expected .md, .txt or .docx" in result.output and not out.exists()

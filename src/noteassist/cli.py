@@ -56,16 +56,28 @@ def main() -> None:
 @click.option("-t", "--template", help="Template name (default: the facts' note type).")
 @templates_option
 @click.option("-o", "--out", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Write the note here (.md keeps front matter; .txt is plain text). Default: stdout.")
+              help="Write the note here (.md keeps front matter; .txt is plain text; .docx is a Word document). "
+                   "Default: stdout.")
 @force_option
 @_handle_errors
 def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, force: bool) -> None:
     """Render visit facts (YAML or JSON, `-` for stdin) into a note."""
-    from .app.draft import draft_note
+    from .app.draft import draft_note, note_document
     from .facts import load_facts
 
-    note = draft_note(load_facts(facts), template, template_dirs, plain=out.lower().endswith(".txt"))
-    _write(out, note, force)
+    suffix = Path(out).suffix.lower() if out != "-" else ""
+    if suffix not in ("", ".md", ".markdown", ".txt", ".docx"):
+        raise NoteassistError(f"{out}: unknown output type {suffix!r}; expected .md, .txt or .docx")
+    visit = load_facts(facts)
+    if suffix == ".docx":
+        # A .docx is a Word document, never Markdown under a .docx name.
+        from .io import write_atomic
+
+        if Path(out).exists() and not force:
+            _confirm_overwrite(out)
+        write_atomic(out, note_document(visit, template=template, template_dirs=template_dirs), overwrite=True)
+    else:
+        _write(out, draft_note(visit, template, template_dirs, plain=suffix == ".txt"), force)
     if out != "-":
         click.echo(f"wrote {out}", err=True)
 
