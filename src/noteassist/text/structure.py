@@ -76,6 +76,18 @@ class NoteStructure:
                 found = section
         return found
 
+    def label_at(self, offset: int) -> str:
+        """The label the text at `offset` is written under: the nearest heading or "LABEL: value" field before
+        it. Exports and transcriptions open a section with a field ("PROCEDURE: The patient was...") and go on
+        in paragraphs below it, which belong to that label until the next one."""
+        label = ""
+        for block in self.blocks:
+            if block.start > offset:
+                break
+            if block.kind in ("heading", "field"):
+                label = block.label
+        return label
+
     def prose_blocks(self) -> list[Block]:
         """Paragraphs only (not headings, "Label: value" fields, list items or tables): what readability scores."""
         return [b for b in self.blocks if b.kind == "paragraph"]

@@ -154,15 +154,7 @@ def _topic(doc, offset: int) -> str:
     Transcriptions and exports often open a section with a field ("PROCEDURE: The patient was...") and go on
     in paragraphs below it, which belong to that label until the next one."""
     structure = doc._.note.structure if doc._.note is not None else None
-    if structure is None:
-        return ""
-    label = ""
-    for block in structure.blocks:
-        if block.start > offset:
-            break
-        if block.kind in ("heading", "field"):
-            label = block.label
-    return label
+    return structure.label_at(offset) if structure is not None else ""
 
 
 def _in_findings(doc, offset: int) -> bool:

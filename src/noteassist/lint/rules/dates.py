@@ -17,7 +17,7 @@ a next appointment; a date of birth is not a date of injury.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -92,6 +92,21 @@ def _dates_after(dates: list[tuple[int, int, date]], sentences: Sentences, pos: 
                 return None
             return start, end, value
     return None
+
+
+def _reversed_ranges(doc: Doc) -> Iterator[tuple[tuple[int, int, date], tuple[int, int, date], bool]]:
+    """Explicit date ranges ("11/20/2026 through 11/06/2026") whose end is before their start, with whether the
+    range is a work status's (its sentence or section speaks of duty, restrictions, being off work)."""
+    ctx = doc._.note
+    text = ctx.body
+    dates = _explicit_dates(doc)
+    for (s1, e1, d1), (s2, e2, d2) in zip(dates, dates[1:]):
+        if d2 >= d1 or not _RANGE_JOIN.match(text[e1:s2]):
+            continue
+        start, end = ctx.sentences.around(s1, e2)
+        section = ctx.structure.section_at(s1)
+        of_work = bool(_WORK_WORDS.search(text, start, end)) or bool(section and "work" in section.label)
+        yield (s1, e1, d1), (s2, e2, d2), of_work
 
 
 def _at(when: When, fallback: When | None = None) -> tuple[int, int]:
@@ -322,14 +337,8 @@ class WorkStatusEndsBeforeStart(Rule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         ctx = doc._.note
-        text = ctx.body
-        dates = _explicit_dates(doc)
-        for (s1, e1, d1), (s2, e2, d2) in zip(dates, dates[1:]):
-            if d2 >= d1 or not _RANGE_JOIN.match(text[e1:s2]):
-                continue
-            start, end = ctx.sentences.around(s1, e2)
-            section = ctx.structure.section_at(s1)
-            if _WORK_WORDS.search(text, start, end) or (section and "work" in section.label):
+        for (s1, e1, d1), (s2, e2, d2), of_work in _reversed_ranges(doc):
+            if of_work:
                 yield self.finding(doc, s2, e2, f"work status ends {_fmt(d2)}, before it starts ({_fmt(d1)})")
         status = ctx.facts.work_status if ctx.facts is not None else None
         if status is not None and status.effective and status.expires and status.expires < status.effective:
@@ -358,18 +367,11 @@ class PeriodEndsBeforeStart(Rule):
     source = "domain.md section 5.2 (dates in order)"
 
     def check(self, doc: Doc) -> Iterable[Finding]:
-        ctx = doc._.note
-        text = ctx.body
-        dates = _explicit_dates(doc)
-        for (s1, e1, d1), (s2, e2, d2) in zip(dates, dates[1:]):
-            if d2 >= d1 or not _RANGE_JOIN.match(text[e1:s2]):
-                continue
-            start, end = ctx.sentences.around(s1, e2)
-            section = ctx.structure.section_at(s1)
-            if _WORK_WORDS.search(text, start, end) or (section and "work" in section.label):
-                continue  # NA805 reports a reversed work status
-            yield self.finding(doc, s1, e2, f"the period {text[s1:e2]!r} ends {_fmt(d2)}, before it starts "
-                                             f"({_fmt(d1)}); check the dates")
+        text = doc._.note.body
+        for (s1, _, d1), (_, e2, d2), of_work in _reversed_ranges(doc):
+            if not of_work:  # NA805 reports a reversed work status
+                yield self.finding(doc, s1, e2, f"the period {text[s1:e2]!r} ends {_fmt(d2)}, before it starts "
+                                                 f"({_fmt(d1)}); check the dates")
 
 
 # A date that cannot exist: "09/31/2026", "2026-02-30", "13/05/2026" read month first.

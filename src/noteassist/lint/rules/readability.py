@@ -86,12 +86,7 @@ def procedure_narrative(structure, offset: int) -> bool:
     """Whether `offset` is under a label that names a procedure narrative: the nearest heading or field label
     before it ("DESCRIPTION OF PROCEDURE: The patient was brought ...", and the paragraphs after it up to the
     next label)."""
-    label = ""
-    for block in structure.blocks:
-        if block.start > offset:
-            break
-        if block.kind in ("heading", "field"):
-            label = block.label
+    label = structure.label_at(offset)
     return bool(_PROCEDURE_LABEL.search(label)) and not _NOT_NARRATIVE_LABEL.search(label)
 
 
