@@ -110,7 +110,7 @@ def test_no_front_matter():
 def test_physician_visit_prose():
     text = render_note(load_facts(ROOT / "examples" / "physician-visit-modified-duty.yaml"))
     assert "Date of service: November 20, 2026, 9:30 AM to 10:15 AM at Austin Orthopedic" in text
-    assert "Dr. Lee placed Maria Diaz on modified duty effective November 20, 2026 through December 18, 2026" in text
+    assert "Dr. Lee placed Maria Diaz on modified duty effective November 23, 2026 through December 16, 2026" in text
     assert "Per Dr. Lee's examination" in text
     assert "Owner: Jordan Patel; due November 21, 2026" in text
 
