@@ -101,22 +101,26 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
 @click.option("--diff", is_flag=True, help="Show the safe fixes as a unified diff; write nothing.")
 @click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
               help="Write a copy of a .docx note with each finding as a Word comment (one note only).")
+@templates_option
 @force_option
 @config_option
 @_handle_errors
 def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
          select: str | None, ignore: str | None, columns: tuple[str, ...], previous: tuple[str, ...],
-         fix: bool, fix_to: str | None, diff: bool, annotate: str | None, force: bool,
-         config_path: str | None) -> None:
-    """Lint notes (.txt, .md, .docx; `-` for stdin) and exports (.csv, .jsonl: one note per row).
+         fix: bool, fix_to: str | None, diff: bool, annotate: str | None, template_dirs: tuple[str, ...],
+         force: bool, config_path: str | None) -> None:
+    """Lint notes (.txt, .md, .docx; `-` for stdin), exports (.csv, .jsonl: one note per row) and visit
+    facts (.yaml, .json: the note `draft` writes from them is linted, under the facts file's name).
 
     Settings come from --config, else the nearest noteassist.toml or pyproject.toml [tool.noteassist]
     above the first note (or the current directory for stdin); --select replaces the configured
-    selection and --ignore adds to it. Export columns are recognised by common names (text, note, body;
-    claim_number; date_of_service...) unless `columns` in the config or --column name them. A note or
-    row that cannot be read is reported on stderr and the others are still linted (exit 2 at the end).
+    selection and --ignore adds to it. Export columns are recognised by common names ("Note Text",
+    "Claim #", "Date of Service", "Date Signed"...) unless `columns` in the config or --column name them;
+    a column that looks like a date or a note's text but is not read is named on stderr. A note or row
+    that cannot be read is reported on stderr and the others are still linted (exit 2 at the end). A file
+    given twice (under any spelling or link) is linted, and fixed, once.
     """
-    from .app.lint import LintGate, LintTally, lint_sources
+    from .app.lint import LintGate, LintTally, lint_sources, unique_sources
     from .lint import Linter
     from .lint.fix import safe_edits
     from .lint.model import LintError
@@ -124,6 +128,13 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
     from .notetypes import NOTE_TYPES, resolve_note_type
     from .settings import load_settings
 
+    notes, repeats = map(tuple, unique_sources(notes))
+    for repeat, first in repeats:
+        click.echo(f"noteassist: {repeat}: the same file as {first}; "
+                   f"{'fixed' if fix or fix_to or diff else 'linted'} once", err=True)
+    for option, value in (("--select", select), ("--ignore", ignore)):
+        if value is not None and not _split(value):
+            raise NoteassistError(f"{option}: no rule code, prefix or category given (see `noteassist rules`)")
     if (fix_to or annotate) and len(notes) != 1:
         raise NoteassistError(f"{'--fix-to' if fix_to else '--annotate'} takes exactly one note; got {len(notes)}")
     if annotate and not notes[0].lower().endswith(".docx"):
@@ -142,7 +153,9 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
     linter = Linter(settings.lint, model=settings.model)
     tally = LintTally()
     results = tally.count(lint_sources(linter, notes, note_type=note_type, previous=previous,
-                                       columns=settings.lint.columns, batch_size=settings.batch_size))
+                                       columns=settings.lint.columns, batch_size=settings.batch_size,
+                                       template_dirs=template_dirs,
+                                       on_warning=lambda line: click.echo(f"noteassist: {line}", err=True)))
 
     def report_error(item) -> None:
         click.echo(f"noteassist: {item.message}", err=True)
@@ -339,6 +352,9 @@ def _fix_diff(path: str, edits) -> str:
 
 
 def _check_fixable(path: str) -> None:
+    if path.lower().endswith(FACTS_SUFFIXES):
+        raise NoteassistError(f"{path}: fixes apply to note files, not to the visit facts a note is drafted from; "
+                              "correct the facts and draft the note again")
     if path == "-" or path.lower().endswith((".csv", ".jsonl", ".ndjson")):
         raise NoteassistError(f"{'<stdin>' if path == '-' else path}: fixes apply to .txt, .md and .docx note files; "
                               "use --diff with a file, or fix the note in the case-management system")

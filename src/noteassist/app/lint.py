@@ -9,9 +9,11 @@ and `LintGate` turns the tally into the exit decision (CONTRACT.md: 0 clean, 1 f
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import NoteassistError
@@ -19,21 +21,69 @@ from ..io import RecordError, iter_records, read_note
 from ..lint.model import LintError, LintResult, NoteInput, severity_rank
 
 if TYPE_CHECKING:
+    from ..facts.models import VisitFacts
     from ..lint import Linter
     from ..lint.fingerprints import Fingerprint
+
+#: Inputs read as visit facts: `lint` lints the note they draft.
+FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def lint_sources(linter: Linter, sources: Sequence[str], *, note_type: str | None = None,
                  previous: Sequence[str] = (), columns: dict[str, str] | None = None,
-                 batch_size: int = 32) -> Iterator[LintResult | LintError]:
+                 batch_size: int = 32, on_warning: Callable[[str], None] | None = None,
+                 template_dirs: Sequence[str | Path] = ()) -> Iterator[LintResult | LintError]:
     """A result or an error row for every note of every source, streaming, in input order.
 
-    `previous` names earlier notes on the same claim to check each note against for copied-forward text;
-    they are read once and kept as fingerprints only.
+    Visit facts (.yaml, .yml, .json) are drafted with their note type's template (from `template_dirs`
+    too) and the drafted note is linted under the facts file's name. `previous` names earlier notes on the
+    same claim to check each note against for copied-forward text; they are read once and kept as
+    fingerprints only. `on_warning` gets a line for each export column that looks useful but is not read.
+    A result whose type the user did not give carries `note_type_reason` (see `_reason`).
     """
     earlier = earlier_notes(linter, previous)
-    records = (_note_input(item, note_type, earlier) for source in sources for item in _read(source, columns))
-    yield from linter.lint_records(records, batch_size=batch_size)
+    # The inputs the linter holds, oldest first: it yields one item per input, in order.
+    pending: deque[NoteInput | LintError] = deque()
+
+    def inputs() -> Iterator[NoteInput | LintError]:
+        for source in sources:
+            for item in _read(source, columns, on_warning, template_dirs):
+                note = _note_input(item, note_type, earlier)
+                pending.append(note)
+                yield note
+
+    for result in linter.lint_records(inputs(), batch_size=batch_size):
+        note = pending.popleft()
+        if isinstance(result, LintResult) and isinstance(note, NoteInput):
+            result.note_type_reason = _reason(result, note)
+        yield result
+
+
+def unique_sources(sources: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(the sources with each file once, in order; (repeat, first spelling) for each one dropped).
+
+    `n.txt`, `./n.txt`, a symlink to it and a hard link are one file: linted (and fixed) once, as fixing a
+    note twice applies its edits to text they were not computed for."""
+    seen: dict[object, str] = {}
+    unique, repeats = [], []
+    for source in sources:
+        key = _identity(source)
+        if key in seen:
+            repeats.append((source, seen[key]))
+            continue
+        seen[key] = source
+        unique.append(source)
+    return unique, repeats
+
+
+def _identity(source: str) -> object:
+    if source == "-":
+        return "-"
+    try:
+        stat = os.stat(source)
+    except OSError:  # missing or unreadable: reported when read; its spelling is the best key there is
+        return os.path.normcase(os.path.abspath(source))
+    return (stat.st_dev, stat.st_ino)
 
 
 def earlier_notes(linter: Linter, paths: Sequence[str]) -> tuple[Fingerprint, ...]:
@@ -41,10 +91,60 @@ def earlier_notes(linter: Linter, paths: Sequence[str]) -> tuple[Fingerprint, ..
     return linter.fingerprints_of([(path, read_note(path)) for path in paths])
 
 
-def _read(source: str, columns: dict[str, str] | None) -> Iterator[object]:
+def is_facts_path(source: str) -> bool:
+    return source != "-" and source.lower().endswith(FACTS_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class DraftedNote:
+    """The note drafted from a visit-facts file, to lint under the file's name."""
+
+    text: str
+    path: str
+    facts: VisitFacts
+    template: str
+
+
+def draft_for_lint(source: str, template_dirs: Sequence[str | Path] = ()) -> DraftedNote:
+    """Draft the note of a visit-facts file; a YAML or JSON file that is not visit facts is refused."""
+    from ..facts.load import read_facts_data, validate_facts
+    from ..text.frontmatter import split_front_matter
+    from .draft import draft_note
+
+    name, data = read_facts_data(source)
+    if "encounter" not in data:
+        raise NoteassistError(_not_visit_facts(name, data))
+    visit = validate_facts(data, name)
+    text = draft_note(visit, None, template_dirs)
+    template = split_front_matter(text)[0].get("template") or visit.note_type
+    return DraftedNote(text, name, visit, str(template))
+
+
+_LINT_READS = "lint reads notes (.txt, .md, .docx), exports (.csv, .jsonl) and visit facts (.yaml, .json)"
+
+
+def _not_visit_facts(name: str, data: dict) -> str:
+    """What a YAML or JSON file without an encounter is, and what to do with it: one line."""
+    from ..lint.config import CONFIG_KEYS
+
+    if data.keys() & {"claim", "claimant"}:
+        return (f"{name}: a claim file, not visit facts: it has no encounter (`noteassist report` reads claim "
+                f"files); {_LINT_READS}")
+    if data.keys() & set(CONFIG_KEYS):
+        return (f"{name}: a noteassist configuration, not visit facts; configurations are TOML (noteassist.toml, "
+                "or pyproject.toml [tool.noteassist]), given with --config")
+    return (f"{name}: not visit facts: no encounter (visit facts have claim, claimant, case_manager and "
+            f"encounter); {_LINT_READS}")
+
+
+def _read(source: str, columns: dict[str, str] | None, on_warning: Callable[[str], None] | None,
+          template_dirs: Sequence[str | Path]) -> Iterator[object]:
     """The source's records; a source that cannot be opened at all is one error row."""
     try:
-        yield from iter_records(source, columns or {})
+        if is_facts_path(source):
+            yield draft_for_lint(source, template_dirs)
+        else:
+            yield from iter_records(source, columns or {}, on_warning=on_warning)
     except NoteassistError as exc:  # its message names the file already
         yield LintError("<stdin>" if source == "-" else source, exc.message)
 
@@ -55,7 +155,27 @@ def _note_input(item: object, note_type: str | None, earlier: tuple[Fingerprint,
     if isinstance(item, RecordError):
         record = {"source": item.path.split("#", 1)[0], "line": item.line} if item.line is not None else {}
         return LintError(item.path, str(item), record)
+    if isinstance(item, DraftedNote):
+        return NoteInput(text=item.text, path=item.path, note_type=note_type, facts=item.facts,
+                         meta={"template": item.template}, previous=earlier)
     return NoteInput(text=item.text, path=item.path, note_type=note_type, meta=item.meta, previous=earlier)
+
+
+def _reason(result: LintResult, note: NoteInput) -> str | None:
+    """Why the note has its type, when the user did not say: the words an inferred type was guessed from, or
+    the template a facts file was drafted with."""
+    if result.note_type_source == "facts" and note.facts is not None:
+        return f"drafted from visit facts with template {note.meta.get('template', result.note_type)}"
+    if result.note_type_source != "inferred" or result.note_type is None:
+        return None
+    from ..text.frontmatter import split_front_matter
+    from ..text.infer import explain_note_type
+    from ..text.structure import parse_structure
+
+    # The engine inferred the type from the body after any front matter; explain the same text.
+    body = note.text[split_front_matter(note.text, path=note.path)[1]:]
+    inferred, cue = explain_note_type(body, parse_structure(body))
+    return cue if inferred == result.note_type and cue else None
 
 
 @dataclass

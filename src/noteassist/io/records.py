@@ -22,9 +22,11 @@ Reading is strict where the csv and json modules are lenient, because leniency l
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,20 +40,34 @@ from .notes import read_note
 RECORD_KEYS = ("id", "author", "claim_number", "carrier", "note_type",
                "date_of_service", "date_written", "date_of_injury")
 
-#: Column names recognised without configuration (compared case-insensitively, ignoring spaces,
-#: underscores, hyphens and "#"). Config `[tool.noteassist.columns]` or `--column KEY=NAME` override.
+#: Column names recognised without configuration, most likely first. A name matches however the export spells
+#: it: case, spaces, underscores, hyphens, punctuation and camelCase do not count, nor do the words of/on/at/the
+#: or their order ("Date Signed", "date_signed", "DateSigned", "Signed Date", "Signed On" are one name).
+#: Config `[tool.noteassist.columns]` or `--column KEY=NAME` override.
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "note", "notetext", "casenote", "body", "narrative", "content", "notebody"),
-    "id": ("id", "noteid", "recordid"),
-    "author": ("author", "writer", "casemanager", "enteredby", "createdby", "user"),
-    "claim_number": ("claimnumber", "claim", "claimno", "claimnum", "claimid"),
-    "carrier": ("carrier", "insurer", "tpa"),
-    "note_type": ("notetype", "type", "contacttype"),
-    "date_of_service": ("dateofservice", "servicedate", "dos", "visitdate", "contactdate"),
-    "date_written": ("datewritten", "written", "writtenat", "entered", "enteredat", "enteredon",
-                     "created", "createdat", "signed", "signedat", "signeddate", "datesigned", "signedon",
-                     "dateentered", "datedocumented"),
-    "date_of_injury": ("dateofinjury", "doi", "injurydate"),
+    "text": ("text", "note text", "note", "notes", "case note", "note body", "body", "narrative", "content",
+             "note content", "progress note", "contact note", "activity note", "note narrative", "entry text",
+             "comments", "comment", "description", "details", "remarks"),
+    "id": ("id", "note id", "record id", "entry id", "activity id", "note number", "note no", "row id"),
+    "author": ("author", "writer", "case manager", "entered by", "created by", "written by", "signed by",
+               "documented by", "authored by", "user", "user name", "staff", "nurse", "ncm", "cm", "author name",
+               "case manager name"),
+    "claim_number": ("claim number", "claim", "claim no", "claimno", "claim num", "claim id", "claim ref",
+                     "claim reference", "wc claim number"),
+    "carrier": ("carrier", "insurer", "tpa", "insurance carrier", "insurance company", "payer", "payor"),
+    # Only names whose values are note types: a row with an unknown type is an error row.
+    "note_type": ("note type", "type", "contact type", "visit type", "encounter type", "note category"),
+    "date_of_service": ("date of service", "dos", "service date", "visit date", "date of visit", "contact date",
+                        "date of contact", "encounter date", "activity date", "appointment date", "note date",
+                        "date"),
+    "date_written": ("date written", "written", "written date", "writtendate", "entered", "entered date",
+                     "entereddate", "date entered", "entry date", "entrydate", "date of entry", "created",
+                     "created date", "createddate", "date created", "signed", "signed date", "signeddate",
+                     "date signed", "signature date", "date time signed", "signed date time", "documented",
+                     "date documented", "documented date", "authored", "authored date", "finalized",
+                     "date finalized", "timestamp", "entry timestamp"),
+    "date_of_injury": ("date of injury", "doi", "injury date", "date injured", "date of loss", "dol", "loss date",
+                       "date of accident", "accident date"),
 }
 
 RECORD_SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -97,11 +113,13 @@ def read_records(source: str | Path, columns: Mapping[str, str] | None = None) -
 
 
 def iter_records(source: str | Path, columns: Mapping[str, str] | None = None, *,
-                 limit: int = MAX_FILE_BYTES) -> Iterator[NoteRecord | RecordError]:
+                 limit: int = MAX_FILE_BYTES,
+                 on_warning: Callable[[str], None] | None = None) -> Iterator[NoteRecord | RecordError]:
     """Each note of `source` as a NoteRecord, and each unreadable export row as a RecordError.
 
     Raises NoteInputError for the file as a whole: unreadable, empty, no header, no note-text column,
-    duplicate column names, a configured column that is missing.
+    duplicate column names, a configured column that is missing. `on_warning` gets one line, once per file,
+    for each column that looks like a date or a note's text but is not read (see `unread_columns`).
     """
     name = str(source)
     suffix = Path(name).suffix.lower()
@@ -114,7 +132,7 @@ def iter_records(source: str | Path, columns: Mapping[str, str] | None = None, *
             raise NoteInputError(f"columns.{key}: unknown key; expected one of text, {', '.join(RECORD_KEYS)}")
     text = read_text(source, expected=EXPORT_EXPECTED, limit=limit)
     rows = _csv_rows(name, text, configured) if suffix == ".csv" else _jsonl_rows(name, text)
-    if not (yield from _records(name, rows, configured)):
+    if not (yield from _records(name, rows, configured, on_warning)):
         raise NoteInputError(f"{name}: no notes in the export")
 
 
@@ -256,12 +274,21 @@ def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]] | R
 # --- Rows to records ----------------------------------------------------------------------------
 
 def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]] | RecordError],
-             columns: Mapping[str, str]) -> Iterator[NoteRecord | RecordError]:
+             columns: Mapping[str, str],
+             on_warning: Callable[[str], None] | None = None) -> Iterator[NoteRecord | RecordError]:
     """Records for the rows; returns (as the generator's value) how many rows there were."""
     # CSV rows share the header; JSONL objects may each carry different keys.
     mappings: dict[tuple[str, ...], dict[str, str] | NoteInputError] = {}
+    rows = iter(rows)
+    # The first rows are looked at before any is yielded, so a column left unread is reported before the
+    # findings it would have changed.
+    sample = list(itertools.islice(rows, SURVEY_ROWS))
+    if on_warning is not None:
+        for line in unread_columns(name, [row for item in sample if not isinstance(item, RecordError)
+                                          for row in (item[1],)], columns):
+            on_warning(line)
     count = 0
-    for item in rows:
+    for item in itertools.chain(sample, rows):
         count += 1
         if isinstance(item, RecordError):
             yield item
@@ -283,6 +310,94 @@ def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]] | RecordError]
     return count
 
 
+# --- Columns nothing reads ----------------------------------------------------------------------
+
+#: Rows looked at to tell a date column or a text column by its values.
+SURVEY_ROWS = 20
+_DATE_KEYS = ("date_written", "date_of_service", "date_of_injury")
+#: Words in a column name that make it a date column of one key.
+_DATE_WORDS: dict[str, str] = {
+    "signed": "date_written", "entered": "date_written", "entry": "date_written", "created": "date_written",
+    "written": "date_written", "documented": "date_written", "authored": "date_written",
+    "finalized": "date_written", "timestamp": "date_written",
+    "service": "date_of_service", "visit": "date_of_service", "contact": "date_of_service",
+    "encounter": "date_of_service", "dos": "date_of_service",
+    "injury": "date_of_injury", "injured": "date_of_injury", "loss": "date_of_injury",
+    "accident": "date_of_injury", "doi": "date_of_injury",
+}
+#: Words that make a column a date of no particular key; "on" and "time" only with date values ("Completed
+#: On": 11/25/2026), as "Time" alone is often a clock time.
+_SOME_DATE = {"date", "dated", "datetime"}
+#: Words that make a column about a person, a duration or a date other than the note's own ("Entered By",
+#: "Date of Birth", "Next Appointment Date", "Time Spent").
+_NOT_A_NOTE_DATE = {"by", "name", "birth", "dob", "modified", "updated", "exported", "imported", "printed",
+                    "spent", "duration", "minutes", "mins", "hours", "next", "due"}
+_PURPOSE = {
+    "date_written": "when the note was written or signed, for the late-entry check",
+    "date_of_service": "the contact's date, for the date checks",
+    "date_of_injury": "the injury's date, for the date checks",
+}
+#: A column whose values run this long (median, in characters) holds a note's text.
+_TEXT_LENGTH = 80
+
+
+def unread_columns(name: str, rows: list[dict[str, Any]], columns: Mapping[str, str]) -> list[str]:
+    """One line for each column of `rows` that looks like a date the linter could use, or a note's text,
+    but maps to no key: named by its header, with the `--column` that would read it.
+
+    A date column is told by its name (signed, entered, service, date...) or by its values (most of them
+    dates); it is reported while a date key it could fill is still unread. A text column is told by long
+    values. Rows whose columns no mapping accepts (no text column) are left to the error they raise."""
+    mapped: set[str] = set()
+    read_keys: set[str] = set()
+    present: list[str] = []
+    text_column = None
+    for keys in dict.fromkeys(tuple(row) for row in rows):
+        try:
+            mapping = _column_mapping(name, list(keys), columns)
+        except NoteInputError:
+            continue
+        mapped |= set(mapping.values())
+        read_keys |= set(mapping)
+        text_column = text_column or mapping["text"]
+        present += [k for k in keys if k not in present]
+    lines = []
+    for column in present:
+        words = _words(str(column))
+        if column in mapped or not words or set(words) & _NOT_A_NOTE_DATE:
+            continue
+        values = [v.strip() for row in rows if isinstance(v := row.get(column), str) and v.strip()]
+        named = [_DATE_WORDS[w] for w in words if w in _DATE_WORDS]
+        free = [k for k in _DATE_KEYS if k not in read_keys]
+        if named or set(words) & _SOME_DATE or (values and sum(map(_is_date, values)) * 2 > len(values)):
+            if not free:
+                continue
+            if key := next((k for k in named if k in free), None):
+                lines.append(f"{name}: column {column!r} looks like a date but is not read; it could be {key} "
+                             f"({_PURPOSE[key]}): give --column {key}=\"{column}\" (or columns.{key} in the config)")
+            elif own := [k for k in free if k != "date_of_injury"]:
+                # A date named for nothing in particular is more likely the note's own than the injury's.
+                choices = " or ".join(f"--column {k}=\"{column}\" ({_PURPOSE[k].split(',')[0]})" for k in own)
+                lines.append(f"{name}: column {column!r} looks like a date but is not read; if it is one the checks "
+                             f"need, give {choices}")
+        elif values and sorted(map(len, values))[len(values) // 2] >= _TEXT_LENGTH:
+            lines.append(f"{name}: column {column!r} holds long text but is not read; only {text_column!r} is "
+                         f"linted (give --column text=\"{column}\" to lint it instead)")
+    return lines
+
+
+def _is_date(value: str) -> bool:
+    from ..text.dates import parse_meta_date
+
+    for day_first in (False, True):
+        try:
+            parse_meta_date(value, "", "", day_first=day_first)
+            return True
+        except NoteInputError:
+            continue
+    return False
+
+
 def _record(name: str, line: int, count: int, row: dict[str, Any], mapping: dict[str, str]) -> NoteRecord:
     text = row.get(mapping["text"])
     if not isinstance(text, str):
@@ -301,19 +416,21 @@ def _column_mapping(name: str, present: list[str], configured: Mapping[str, str]
         if column not in present:
             raise NoteInputError(f"{name}: no column {column!r} (configured for {key}); "
                                  f"columns are: {', '.join(present)}")
-    normalised: dict[str, list[str]] = {}
-    for column in present:
-        if column.strip():
-            normalised.setdefault(_normalise(column), []).append(column)
+    used = set(configured.values())
     mapping = {}
     for key, candidates in DEFAULT_COLUMNS.items():
         if key in configured:
             mapping[key] = configured[key]
-        elif found := next((normalised[c] for c in candidates if c in normalised), None):
+            continue
+        for candidate in candidates:
+            found = [c for c in present if c.strip() and c not in used and _column_names(c) & _column_names(candidate)]
             if len(found) > 1:
                 raise NoteInputError(f"{name}: columns {' and '.join(map(repr, found))} both look like the {key} "
                                      f"column; name the one to read with --column {key}=NAME")
-            mapping[key] = found[0]
+            if found:
+                mapping[key] = found[0]
+                used.add(found[0])
+                break
     if "text" not in mapping:
         raise NoteInputError(f"{name}: no note-text column; expected one named text, note or body, or set "
                              f"columns.text in the config (or --column text=NAME); columns are: {', '.join(present)}")
@@ -331,8 +448,21 @@ def _note_type(name: str, line: int, column: str, value: Any) -> str:
                          f"{', '.join(NOTE_TYPES)}")
 
 
-def _normalise(column: str) -> str:
-    return "".join(ch for ch in column.lower() if ch.isalnum())
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_FILLER = {"of", "on", "at", "the"}
+
+
+def _words(column: str) -> list[str]:
+    """'DateSigned' / 'Date_Signed' / 'Claim #' -> ['date', 'signed'] / ['date', 'signed'] / ['claim']."""
+    return re.findall(r"[a-z0-9]+", _CAMEL.sub(" ", column).lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_names(column: str) -> frozenset[str]:
+    """The forms a column name is compared in: its letters and digits run together ("datesigned"), and its
+    words without filler, in alphabetical order ("Signed On" -> "signed", "Service Date" = "Date of Service")."""
+    words = _words(column)
+    return frozenset({"".join(words), "".join(sorted(w for w in words if w not in _FILLER))}) - {""}
 
 
 def _cell(value: Any) -> Any:

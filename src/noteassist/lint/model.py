@@ -86,6 +86,11 @@ class NoteMeta:
     date_of_service: When | None = None
     date_written: When | None = None
     date_of_injury: When | None = None
+    #: The claimant's name and date of birth as the note states them (metadata, facts, or a "Claimant:" /
+    #: "DOB:" label), for comparing notes of one claim; `claimant_span` is where the name is in the body.
+    claimant: str | None = None
+    claimant_span: tuple[int, int] = (0, 0)
+    date_of_birth: When | None = None
     #: Every claim-number label found in the text: (start, end, value), body offsets.
     labelled_claims: list[tuple[int, int, str]] = field(default_factory=list)
     #: A human-services agency's case number ("Case #: CF-26-30918", `case_number` in metadata), when the
@@ -185,12 +190,16 @@ class LintResult:
     findings: list[Finding]
     #: For a row of a CSV/JSONL export: where it came from (source file, line, and the row's id and author).
     record: dict[str, Any] = field(default_factory=dict)
+    #: Why the note has its type, when the user did not say: the words an inferred type was guessed from, or
+    #: the template a note drafted from visit facts was rendered with (set by `app.lint`).
+    note_type_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {
             "path": self.path,
             "note_type": self.note_type,
             "note_type_source": self.note_type_source,
+            **({"note_type_reason": self.note_type_reason} if self.note_type_reason else {}),
             "metrics": self.metrics,
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -13,8 +13,15 @@ JSON_VERSION = 1
 
 
 def text_lines(result: LintResult) -> list[str]:
-    """One line per finding of a result."""
+    """One line per finding of a result, after a line saying where its note type came from when the user did
+    not give it (inferred, or drafted from visit facts)."""
     lines = []
+    if result.note_type_reason and result.note_type_source == "inferred":
+        lines.append(f"{result.path}: note type {result.note_type} inferred from {result.note_type_reason}; "
+                     "give --type to change it")
+    elif result.note_type_reason and result.note_type_source == "facts":
+        lines.append(f"{result.path}: linted the {result.note_type} note {result.note_type_reason}; line numbers "
+                     f"are the drafted note's (`noteassist draft {result.path}` prints it)")
     for f in result.findings:
         hint = f" (try: {', '.join(f.suggestions[:3])})" if f.suggestions else ""
         lines.append(f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}{hint}")

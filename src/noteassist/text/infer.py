@@ -114,8 +114,15 @@ _LEAD = re.compile(r"^(?:\d{1,2}[.)]|[a-z][.)]|[a-z]\s*[\u2014\u2013-])\s+")
 
 def infer_note_type(text: str, structure: NoteStructure) -> str | None:
     """The most likely note type, or None when the text is not recognisably a case-management note of a type."""
+    return explain_note_type(text, structure)[0]
+
+
+def explain_note_type(text: str, structure: NoteStructure) -> tuple[str | None, str]:
+    """(the inferred note type, the cue that decided it), e.g. ("telephonic", '"called the adjuster" (line 4)'),
+    for telling the user why a type was guessed; (None, "") when no type is inferred. `infer_note_type` is
+    this function's first half, so the explanation is always the reason the linter used."""
     if not is_case_management(text, structure):
-        return None
+        return None, ""
     labels = _labels(structure)
     for note_type, cues, need in _FORMATS:
         # A SOAP or DAP note has its Assessment; Subjective/Objective/Plan alone is how physician-visit notes
@@ -123,19 +130,31 @@ def infer_note_type(text: str, structure: NoteStructure) -> str | None:
         if note_type in ("soap", "dap") and not labels & {"assessment", "a"}:
             continue
         if len(labels & cues) >= need:
-            return note_type
+            return note_type, f"its {note_type.upper()} section labels ({', '.join(sorted(labels & cues))})"
     head = "\n".join(b.text for b in structure.blocks[:4])
     for candidate in (head, text[:2000]):
         for note_type, pattern in _TITLES.items():
-            if pattern.search(candidate) or NOTE_TYPES[note_type].title.lower() in candidate.lower():
-                return note_type
-    if _CALL_WORDS.search(text[:3000]):
-        return "telephonic"
+            title = NOTE_TYPES[note_type].title
+            if m := pattern.search(candidate):
+                return note_type, _quoted(text, m.group(0))
+            if title.lower() in candidate.lower():
+                return note_type, _quoted(text, title)
+    if m := _CALL_WORDS.search(text[:3000]):
+        return "telephonic", _quoted(text, m.group(0), m.start())
     # A physician's own report (an ER note, an IME) talks of exams and work status too; a case manager's note
     # of a visit names the case manager.
-    if _VISIT_WORDS.search(text[:5000]) and _CASE_MANAGER.search(text):
-        return "physician-visit"
-    return None
+    if (m := _VISIT_WORDS.search(text[:5000])) and _CASE_MANAGER.search(text):
+        return "physician-visit", (f"{_quoted(text, m.group(1), m.start(1))} and "
+                                   f"{_quoted(text, m.group(3), m.start(3))}")
+    return None, ""
+
+
+def _quoted(text: str, words: str, at: int | None = None) -> str:
+    """'"progress report" (line 3)': the words as the note has them, and the line they are on."""
+    words = " ".join(words.split())
+    if at is None:
+        at = text.lower().find(words.lower())
+    return f'"{words}"' + (f" (line {text.count(chr(10), 0, at) + 1})" if at >= 0 else "")
 
 
 # An export's own note-type field in its first lines: "Note Type: Telephonic", "note_type=closure-report",
