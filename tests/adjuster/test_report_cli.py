@@ -18,7 +18,7 @@ from noteassist.export import read_docx_text
 from .helpers import EXAMPLE_CLAIM, contact, write_claim
 
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
-SECTIONS = ["Executive summary", "Medical status", "Work status and return to work", "MMI and impairment",
+SECTIONS = ["Executive summary", "Clinical status this period", "Medical status", "Work status and return to work", "MMI and impairment",
             "Barriers and actions", "Authorizations and utilization review", "Recommendations and decisions needed",
             "Plan for the next period", "Contact log", "Time log"]
 
@@ -42,7 +42,9 @@ def test_example_report_has_the_sections_in_the_domain_guide_order(november):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert headings == SECTIONS
     subheadings = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
-    assert subheadings[:3] == ["Diagnoses", "Treatment plan", "Upcoming appointments"]
+    visits = [h for h in subheadings if h.startswith("November ")]  # the clinical status: one per visit
+    assert any("physician visit with" in h for h in visits)
+    assert subheadings[len(visits):len(visits) + 3] == ["Diagnoses", "Treatment plan", "Upcoming appointments"]
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "Case Management Progress Report No. 2"
 

@@ -19,14 +19,20 @@ guide's section order (1.4):
   `period_end`, `report_date`, `report_number`, `next_report_due` (None for closure), `cadence_days`;
 - `executive_summary`: 3-6 sentences, bottom line first (work status and RTW forecast, changes,
   decisions needed, what happens next); `changes`: what changed in the period, one sentence each;
-- medical: `diagnoses` [DiagnosisEntry], `treatment` (Treatment: `visits`, `plan`, `therapy`
+- medical: `clinical` [ClinicalEntry, one per contact of the period with clinical facts, by date: what
+  the worker reported, findings, procedures, therapy visits, diagnosis changes; a procedure dated in
+  the period that only an appointment records is an entry of its own], `diagnoses` [DiagnosisEntry], `treatment` (Treatment: `visits`, `plan`, `therapy`
   [TherapyCount used/authorized/remaining], `medications`), `upcoming_appointments` [AppointmentEntry];
 - work: `work_status` (current WorkStatusEntry), `work_status_history` (period, `changed` and
   `previous` flag a change), `restrictions` [Restriction], `return_to_work` (ReturnToWorkForecast);
 - `mmi` (MMIEntry), `barriers` [BarrierEntry with dated `actions`], `authorizations`
   [AuthorizationEntry: latest `status`, `reference`, `history` of AuthorizationEvent];
   `assemble.ur_phrase(entry)` words a UR status ("certified on appeal on November 9, 2026 (reference X)");
-- `recommendations` [str], `decisions_needed` [DecisionEntry], `goals` [GoalEntry], `plan` [TaskEntry];
+- `recommendations` [str], `decisions_needed` [DecisionEntry], `goals` [GoalEntry], `plan` [TaskEntry]
+  (one line per open task: repeats merged, a task done by a later contact dropped, and a task to send
+  this very report left out);
+- `stated_none`: the lists a contact of the period recorded as explicitly empty (`barriers: []`); the
+  templates say "none" only for those, and say nothing false about the rest;
 - `contacts` [ContactEntry] for the contact log; `is_empty` / `empty_notice` when there are none;
 - `time_log` (TimeLog: `rows` [TimeRow with `hours` per activity and `total`], `totals` per
   activity in ACTIVITIES order, `total_hours`, `mileage`), all Decimal hours in 0.1 steps;
@@ -50,6 +56,7 @@ from .model import (
     AuthorizationEntry,
     AuthorizationEvent,
     BarrierEntry,
+    ClinicalEntry,
     ClosureInfo,
     ContactEntry,
     DecisionEntry,
@@ -81,6 +88,7 @@ __all__ = [
     "ClaimData",
     "ClaimRecord",
     "ClaimSource",
+    "ClinicalEntry",
     "ClosureInfo",
     "Contact",
     "ContactEntry",

@@ -22,7 +22,13 @@ Rules, so a reader can predict what the report says:
   one); without one, the cadences elapsed since the referral date (at least 1); else 1. The next
   report is due `cadence` days after the period end (none for a closure report).
 - **Plan**: tasks not marked `done` (by their own contact or a later one repeating the task)
-  that are due after the period end, or have no due date and were set in the period.
+  that are due after the period end, or have no due date and were set in the period; repeats merged
+  and a task to send this report left out (plan.py).
+- **Clinical status**: per contact of the period, what the worker reported, findings, procedures,
+  therapy visits, diagnosis changes (clinical.py).
+- **"None" only when recorded**: the report says there are no barriers, decisions or tasks only when
+  a contact of the period wrote that list down empty (`barriers: []`, `Report.stated_none`); a list
+  no contact mentions is simply not reported (and named in `Report.missing` when the contract needs it).
 
 Assembly reads only the parsed facts: no spaCy, no template, so it is fast on a 200-contact claim.
 """
@@ -38,9 +44,12 @@ from decimal import Decimal
 from ..errors import ReportError
 from ..facts.models import VisitFacts
 from .claim import Contact
+from .clinical import clinical_status, is_procedure
+from .plan import open_tasks
 from .source import ClaimData
 from .model import (
     ACTIVITIES,
+    NOTE_TYPE_WORDS,
     AppointmentEntry,
     AuthorizationEntry,
     AuthorizationEvent,
@@ -56,7 +65,6 @@ from .model import (
     ReportKind,
     Restriction,
     ReturnToWorkForecast,
-    TaskEntry,
     TherapyCount,
     TimeLog,
     TimeRow,
@@ -66,10 +74,6 @@ from .model import (
 
 WORK_STATUS_WORDS = {"full-duty": "full duty", "modified-duty": "modified duty", "off-work": "off work"}
 OPEN_UR = ("requested", "pending", "appealed", "delayed", "non-certified", "partially-certified")
-NOTE_TYPE_WORDS = {
-    "physician-visit": "physician visit", "telephonic": "telephone call", "initial-assessment": "initial assessment",
-    "soap": "SOAP note", "dap": "DAP note", "birp": "BIRP note", None: "note",
-}
 CLOSURE_WORDS = {
     "goals-met": "case management goals met",
     "rtw-full-duty": "returned to work at full duty",
@@ -105,6 +109,7 @@ def assemble_report(folder: ClaimData, start: date, end: date, kind: ReportKind 
     ctx = _Context(folder, start, end)
     record = folder.record
     current, history = _work_status(ctx)
+    next_due = None if kind == "closure" else end + timedelta(days=record.report_cadence_days)
     report = Report(
         kind=kind,
         claim=record.claim,
@@ -115,7 +120,7 @@ def assemble_report(folder: ClaimData, start: date, end: date, kind: ReportKind 
         period_end=end,
         report_date=today or date.today(),
         report_number=_report_number(folder, end),
-        next_report_due=None if kind == "closure" else end + timedelta(days=record.report_cadence_days),
+        next_report_due=next_due,
         cadence_days=record.report_cadence_days,
         claim_label=folder.label,
         executive_summary=[],
@@ -134,10 +139,12 @@ def assemble_report(folder: ClaimData, start: date, end: date, kind: ReportKind 
         goals=_goals(ctx),
         recommendations=_unique(item for c in ctx.period_facts for item in c.facts.recommendations),
         decisions_needed=_decisions(ctx),
-        plan=_plan(ctx),
+        plan=open_tasks(ctx.history_facts, start, end, next_due),
         time_log=_time_log(ctx),
         missing=[],
         contradictions=_contradictions(ctx),
+        clinical=clinical_status(ctx.history_facts, start, end, record.claimant.name),
+        stated_none=_stated_none(ctx),
     )
     report.changes = _changes(report)
     if kind == "closure":
@@ -336,10 +343,26 @@ def _barriers(ctx: _Context) -> list[BarrierEntry]:
 
 
 def _mmi(ctx: _Context) -> MMIEntry | None:
+    """The latest MMI status stated; "not-addressed" only when no contact states anything else, so the
+    report says the provider has not addressed MMI only when a contact recorded that."""
+    unaddressed = None
     for c in reversed(ctx.history_facts):
         if (m := c.facts.mmi) and m.status.value != "not-addressed":
             return MMIEntry(m.status.value, m.anticipated_date, m.date, m.impairment_rating, c.date, c.name)
-    return None
+        if m and unaddressed is None:
+            unaddressed = MMIEntry(m.status.value, None, None, None, c.date, c.name)
+    return unaddressed
+
+
+#: Lists a contact may write down empty to say "none" (`barriers: []`).
+NONE_FIELDS = ("barriers", "decisions_requested", "recommendations", "follow_up", "appointments", "referrals")
+
+
+def _stated_none(ctx: _Context) -> frozenset[str]:
+    """The lists some contact of the period wrote down explicitly empty (a key present in the file, with no
+    items); pydantic's `model_fields_set` tells `barriers: []` from a file that never mentions barriers."""
+    return frozenset(name for name in NONE_FIELDS for c in ctx.period_facts
+                     if name in c.facts.model_fields_set and not getattr(c.facts, name))
 
 
 def _goals(ctx: _Context) -> list[GoalEntry]:
@@ -363,20 +386,6 @@ def _decisions(ctx: _Context) -> list[DecisionEntry]:
             elif ctx.in_period(c):
                 found[key] = DecisionEntry(d.decision, d.rationale, d.requested_from, d.due, c.date, c.name)
     return [d for d in found.values() if d is not None]
-
-
-def _plan(ctx: _Context) -> list[TaskEntry]:
-    found: dict[str, TaskEntry | None] = {}
-    for c in ctx.history_facts:
-        for t in c.facts.follow_up:
-            key = t.task.casefold().rstrip(".")
-            if t.done:
-                found[key] = None
-            elif (t.due and t.due > ctx.end) or (t.due is None and ctx.in_period(c)):
-                found[key] = TaskEntry(t.task, t.owner, t.due, c.date, c.name)
-            else:
-                found.pop(key, None)
-    return sorted((t for t in found.values() if t), key=lambda t: (t.due or date.max, t.set_on))
 
 
 # --- Time log ---------------------------------------------------------------------------------
@@ -430,6 +439,8 @@ def _contradictions(ctx: _Context) -> list[str]:
         if not here:
             continue
         for a in ([f.next_appointment] if f.next_appointment else []) + list(f.appointments):
+            if a is not f.next_appointment and is_procedure(a.purpose):
+                continue  # a past procedure the contact reports (the clinical status lists it), not a slip
             if a.date and a.date < c.date:
                 found.append(f"{c.name}: the appointment{_with(a.provider)} is dated {_d(a.date)}, before the "
                              f"{NOTE_TYPE_WORDS.get(c.note_type, 'contact')} of {_d(c.date)} that set it.")
@@ -564,8 +575,10 @@ def _missing(report: Report) -> list[MissingElement]:
         "treatment_plan": None if (t.plan or t.visits or t.therapy) else "no treatment plan, visit or therapy in the period",
         "next_appointment": None if any(a.upcoming for a in report.upcoming_appointments)
         else "no appointment after the period end is recorded",
-        "barriers": None if report.barriers else "no barriers were recorded in the period",
-        "recommendations": None if (report.recommendations or report.decisions_needed)
+        "barriers": None if report.barriers or "barriers" in report.stated_none
+        else "no barriers were recorded in the period",
+        "recommendations": None if (report.recommendations or report.decisions_needed
+                                    or report.stated_none & {"recommendations", "decisions_requested"})
         else "no recommendations or decisions requested in the period",
     }
     if report.closure is not None:
@@ -601,15 +614,15 @@ def _summary(report: Report) -> list[str]:
         if short := _short_changes(report):
             # one short sentence per change keeps the summary readable for a non-clinical reader
             bullets.append(" ".join([f"Changes this period: {short[0]}."] + [f"{_cap(x)}." for x in short[1:]]))
-        elif not report.is_empty:
-            bullets.append("No change in work status or authorizations this period.")
+        elif unchanged := _unchanged(report):
+            bullets.append(unchanged)
     if report.decisions_needed:
         asks = [f"Decision needed from the {d.requested_from}{f' by {_d(d.due)}' if d.due else ''}: "
                 f"{d.decision.rstrip('.')}." for d in report.decisions_needed[:2]]
         if (more := len(report.decisions_needed) - 2) > 0:
             asks.append(f"{more} more decision{'s are' if more > 1 else ' is'} listed under Recommendations.")
         bullets.append(" ".join(asks))
-    elif report.kind == "progress":
+    elif report.kind == "progress" and "decisions_requested" in report.stated_none:
         bullets.append("No decisions are needed from the adjuster at this time.")
     if report.kind == "closure" and report.closure:
         bullets.extend(_closure_bullets(report.closure))
@@ -623,7 +636,7 @@ def _summary(report: Report) -> list[str]:
     if parts:
         bullets.append("Next: " + " ".join(parts) + f" Next report due {_d(report.next_report_due)}.")
     else:
-        bullets.append(f"No appointment is scheduled after {_d(report.period_end)}; "
+        bullets.append(f"No appointment after {_d(report.period_end)} is recorded; "
                        f"next report due {_d(report.next_report_due)}.")
     return bullets[:6]
 
@@ -647,8 +660,19 @@ def _closure_bullets(c: ClosureInfo) -> list[str]:
     if c.outstanding:
         bullets.append("Outstanding at closure: " + "; ".join(c.outstanding[:3]) + ".")
     else:
-        bullets.append("Nothing is outstanding at closure.")
+        bullets.append("No open authorization, appointment or decision is recorded at closure.")
     return bullets
+
+
+def _unchanged(report: Report) -> str | None:
+    """'No change' only for what a contact of the period restated: silence is not a statement that nothing
+    changed."""
+    said = []
+    if report.work_status and report.period_start <= report.work_status.as_of:
+        said.append("work status")
+    if report.authorizations and any(report.period_start <= e.date for a in report.authorizations for e in a.history):
+        said.append("authorizations")
+    return f"No change in {' or '.join(said)} this period." if said else None
 
 
 def _short_changes(report: Report) -> list[str]:

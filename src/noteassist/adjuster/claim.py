@@ -10,7 +10,11 @@ report. Every other file is a contact:
 - a note that exists only as text (`.md`, `.txt`, `.docx`). Its date and type
   come from front matter (`date_of_service`, `note_type`) or from a file name
   that starts with `YYYY-MM-DD` (`2026-11-06-telephonic-worker.md`). It appears
-  in the contact log only: no facts are read out of its prose.
+  in the contact log only: no facts are read out of its prose. Who the contact
+  was with and what it was for come from front matter (`contact`/`party`,
+  `purpose`), else from the note's own labels, read by the linter's structure
+  reader: a "Contact:" or "Party:" field, a "Purpose:" field or the first
+  sentence under a "Purpose" heading.
 
 Sub-folders, hidden files, Word lock files and other suffixes are ignored, and
 so are notes whose type is a report (`progress-report`, `closure-report`): a
@@ -52,6 +56,8 @@ from ..io.records import read_note
 from ..notetypes import CONTACT_TYPES, NOTE_TYPES, REPORT_TYPES, resolve_note_type
 from ..text.dates import parse_meta_date
 from ..text.frontmatter import split_front_matter
+from ..text.sentences import split_sentences
+from ..text.structure import parse_structure
 
 CLAIM_FILES = ("claim.yaml", "claim.yml")
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -59,6 +65,10 @@ NOTE_SUFFIXES = (".md", ".txt", ".docx")
 
 _LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+#: Labels (as `normalize_label` gives them) under which a note says who the contact was with, and why.
+PARTY_LABELS = ("contact", "party", "contact with", "spoke with", "call with", "participants", "attendees")
+PURPOSE_LABELS = ("purpose", "purpose of call", "purpose of the call", "purpose of contact", "purpose of visit",
+                  "reason for call", "reason for contact", "reason for visit")
 
 
 class Recipient(Model):
@@ -206,9 +216,13 @@ def _facts_contact(path: Path) -> Contact:
     party = None
     if call is not None:
         party = ", ".join(p for p in (call.party.name, call.party.role, call.party.organization) if p)
-    elif facts.providers:
+    elif facts.providers and facts.note_type == "physician-visit":
         p = facts.providers[0]
         party = ", ".join(x for x in (p.name + (f", {p.credentials}" if p.credentials else ""), p.specialty) if x)
+    elif facts.participants:
+        # Any other contact is with the people who took part; the treating provider listed in its facts was
+        # not there (an initial assessment at the worker's home is not a visit with the surgeon).
+        party = "; ".join(", ".join(x for x in (p.name, p.role, p.organization) if x) for p in facts.participants)
     return Contact(name=path.name, label=str(path), date=facts.encounter.date, note_type=facts.note_type, facts=facts,
                    start_time=facts.encounter.start_time, party=party, purpose=facts.encounter.purpose,
                    claim_number=facts.claim.claim_number)
@@ -216,7 +230,7 @@ def _facts_contact(path: Path) -> Contact:
 
 def _note_contact(path: Path) -> Contact | None:
     text = read_note(path, root=path.parent, error=ReportError)
-    meta, _ = split_front_matter(text, str(path))  # as `lint` reads it: the same note, the same metadata
+    meta, offset = split_front_matter(text, str(path))  # as `lint` reads it: the same note, the same metadata
     note_type = _note_type(meta.get("note_type"), path) if meta.get("note_type") else _type_from_name(path)
     if note_type in REPORT_TYPES:
         return None
@@ -228,10 +242,43 @@ def _note_contact(path: Path) -> Contact | None:
         start = _time(meta["start_time"])
     heading = _HEADING.search(text)
     stated = meta.get("claim_number")
+    party, purpose = _party_and_purpose(text[offset:])
     return Contact(name=path.name, label=str(path), date=when, note_type=note_type, start_time=start,
                    title=heading.group(1).strip("* ") if heading else None,
-                   party=_text(meta.get("contact") or meta.get("party")), purpose=_text(meta.get("purpose")),
+                   party=_text(meta.get("contact") or meta.get("party")) or party,
+                   purpose=_text(meta.get("purpose")) or purpose,
                    claim_number=str(stated).strip() if stated is not None else None)
+
+
+def _party_and_purpose(body: str) -> tuple[str | None, str | None]:
+    """Who a note's contact was with and what it was for, from its labelled fields or its Purpose section.
+
+    "Contact: Maria Diaz, injured worker; Jordan Patel called Ms. Diaz." gives "Maria Diaz, injured worker"
+    (the clause before the semicolon says who; the rest says how). Only the first sentence of a purpose
+    is taken: the contact log gives one line per contact."""
+    structure = parse_structure(body)
+    party = purpose = None
+    for block in structure.fields():
+        value = body[block.value_start:block.end].strip()
+        if party is None and block.label in PARTY_LABELS:
+            party = value.split(";")[0]
+        elif purpose is None and block.label in PURPOSE_LABELS:
+            purpose = value
+    if purpose is None:
+        section = next((s for s in structure.sections if s.label in PURPOSE_LABELS), None)
+        block = section and next((b for b in structure.blocks if section.start <= b.start < section.end
+                                  and b.kind in ("paragraph", "list_item")), None)
+        if block:
+            purpose = body[block.value_start or block.start:block.end].strip()
+    return _first_sentence(party), _first_sentence(purpose)
+
+
+def _first_sentence(text: str | None) -> str | None:
+    if not text:
+        return None
+    spans = split_sentences(text)
+    first = text[spans[0][0]:spans[0][1]] if spans else text
+    return first.strip().rstrip(".").strip() or None
 
 
 def _note_type(value: Any, path: Path) -> str:

@@ -24,6 +24,11 @@ ACTIVITIES = ("face_to_face", "telephonic", "travel", "wait", "documentation")
 #: Column headings for the time log.
 ACTIVITY_WORDS = {"face_to_face": "Face-to-face", "telephonic": "Telephonic", "travel": "Travel", "wait": "Wait",
                   "documentation": "Documentation"}
+#: A contact's note type in words, for the time log and the clinical status.
+NOTE_TYPE_WORDS = {
+    "physician-visit": "physician visit", "telephonic": "telephone call", "initial-assessment": "initial assessment",
+    "soap": "SOAP note", "dap": "DAP note", "birp": "BIRP note", None: "note",
+}
 
 
 @dataclass
@@ -103,6 +108,30 @@ class Treatment:
 
 
 @dataclass
+class ClinicalEntry:
+    """What one contact of the period says about the worker's clinical picture, or a procedure dated in it.
+
+    Every line keeps the source its facts give: `reported` is the worker's own account (`subjective`),
+    `findings` are the contact's `objective` items as written (each names its own source), `discussed` are
+    clinical points of the contact's `discussion` (each names its speaker). `heading` names the contact
+    and its party, never a provider the facts do not name.
+    """
+
+    date: date
+    heading: str  # "physician visit with Alan Lee, MD, orthopedic surgery"
+    source: str
+    reported: str | None = None
+    reported_by: str | None = None  # the worker, by name
+    findings: list[str] = field(default_factory=list)
+    discussed: list[str] = field(default_factory=list)
+    procedures: list[str] = field(default_factory=list)  # done in the period, as the contact records them
+    therapy: list[TherapyCount] = field(default_factory=list)  # visits used of authorized, as this contact states
+    diagnosis_changes: list[str] = field(default_factory=list)  # "New diagnosis: ...", as sentences without a period
+    scheduled_by: str | None = None  # a procedure known only from an appointment: the contact that set it, in words
+    scheduled_on: date | None = None
+
+
+@dataclass
 class AppointmentEntry:
     date: date | None
     time: time | None
@@ -171,9 +200,10 @@ class DecisionEntry:
 class TaskEntry:
     task: str
     owner: str
-    due: date | None
+    due: date | None  # the current due date: the latest contact's that states the task
     set_on: date
     source: str
+    earlier_due: date | None = None  # the due date an earlier contact gave, when the task was moved
 
 
 @dataclass
@@ -232,7 +262,7 @@ class Report:
     """Everything an update (or closure) report says, ready for a template.
 
     Ordered as the domain guide's report table (1.4): header facts, `executive_summary`,
-    medical status (`diagnoses`, `treatment`, `upcoming_appointments`), `work_status` and
+    medical status (`clinical` per visit, `diagnoses`, `treatment`, `upcoming_appointments`), `work_status` and
     `work_status_history`, `mmi`, `barriers`, `authorizations`, `recommendations` and
     `decisions_needed`, `plan`, `contacts`, `time_log`. `missing` and `contradictions` are
     for the case manager before it is sent.
@@ -271,6 +301,10 @@ class Report:
     contradictions: list[str]
     closure: ClosureInfo | None = None
     changes: list[str] = field(default_factory=list)  # what changed in the period, one sentence each
+    clinical: list[ClinicalEntry] = field(default_factory=list)  # per contact of the period, by date
+    #: Lists a contact in the period wrote down as explicitly empty (`barriers: []`), by field name: only then
+    #: may the report say "none" ("No barriers identified"); an absent key says nothing.
+    stated_none: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:
