@@ -232,8 +232,10 @@ def _diagnoses(ctx: _Context) -> list[DiagnosisEntry]:
     for c in ctx.history_facts:
         for d in c.facts.diagnoses:
             key = (d.icd10 or d.description).casefold()
-            first = found[key].first_documented if key in found else c.date
-            found[key] = DiagnosisEntry(d.description, d.icd10, d.per, first)  # latest wording, first date
+            old = found.get(key)
+            first = old.first_documented if old else c.date
+            # latest wording, first date; who documented it stays known when a later contact omits it
+            found[key] = DiagnosisEntry(d.description, d.icd10, d.per or (old.per if old else None), first)
     return list(found.values())
 
 

@@ -15,7 +15,8 @@ A procedure counts as done in the period when
 - an `appointments` entry whose purpose is a procedure is dated in the period and on or before the
   contact that records it (the contact reports it as past); or
 - such an entry is dated in the period and only earlier contacts record it: the report lists it as
-  scheduled for that date, naming the contact that set it, and does not claim it took place.
+  scheduled for that date, naming the contact that set it, and does not claim it took place (unless a
+  contact on or after that date reports a procedure of the same kind, which is then the entry).
 
 The words that mark a procedure and "it happened" are small closed lists (below); a procedure said
 some other way is still in the contact's discussion or treatment plan, just not under Procedures.
@@ -102,8 +103,14 @@ def clinical_status(history: list[Contact], start: date, end: date, worker: str)
         if c.note_type == "physician-visit" or any((entry.reported, entry.findings, entry.discussed, entry.procedures,
                                                      entry.therapy, changes)):
             entries.append(entry)
-    entries += [e for key, e in scheduled.items() if key not in reported_procedures]
+    reported = [(e.date, _procedure_words(p)) for e in entries for p in e.procedures]
+    entries += [e for key, e in scheduled.items() if key not in reported_procedures
+                and not any(day >= e.date and words & _procedure_words(e.heading) for day, words in reported)]
     return sorted(entries, key=lambda e: (e.date, e.scheduled_by is None))
+
+
+def _procedure_words(text: str) -> set[str]:
+    return {w.casefold() for w in PROCEDURE.findall(text)}
 
 
 def _key(a: Appointment) -> tuple[date, str]:
