@@ -343,3 +343,11 @@ def test_a_note_given_twice_with_fix_to_is_one_note(runner, tmp_path, monkeypatc
     assert (tmp_path / "fixed.txt").read_text(encoding="utf-8") == NOTE_TO_FIX.replace("QD", "daily")
     assert (tmp_path / "n.txt").read_text(encoding="utf-8") == NOTE_TO_FIX
     assert "takes exactly one note" not in result.stderr
+
+
+def test_a_facts_file_linted_with_a_given_type_still_says_it_was_drafted(runner):
+    result = run(runner, "lint", VISIT, "--type", "soap", "--format", "json")
+    [entry] = json.loads(result.stdout)["files"]
+    assert entry["note_type"] == "soap" and entry["note_type_source"] == "given"
+    assert entry["note_type_reason"].startswith("drafted from visit facts with template physician-visit")
+    assert "drafted from visit facts" in run(runner, "lint", VISIT, "--type", "soap").stdout.splitlines()[0]

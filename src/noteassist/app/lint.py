@@ -162,9 +162,8 @@ def _note_input(item: object, note_type: str | None, earlier: tuple[Fingerprint,
 
 
 def _reason(result: LintResult, note: NoteInput) -> str | None:
-    """Why the note has its type, when the user did not say: the words an inferred type was guessed from, or
-    the template a facts file was drafted with."""
-    if result.note_type_source == "facts" and note.facts is not None:
+    """The words an inferred type was guessed from, or the template a visit-facts file was drafted with."""
+    if note.facts is not None:  # said even when --type overrides the facts' type: the findings are the draft's
         return f"drafted from visit facts with template {note.meta.get('template', result.note_type)}"
     if result.note_type_source != "inferred" or result.note_type is None:
         return None

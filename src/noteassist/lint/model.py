@@ -190,8 +190,8 @@ class LintResult:
     findings: list[Finding]
     #: For a row of a CSV/JSONL export: where it came from (source file, line, and the row's id and author).
     record: dict[str, Any] = field(default_factory=dict)
-    #: Why the note has its type, when the user did not say: the words an inferred type was guessed from, or
-    #: the template a note drafted from visit facts was rendered with (set by `app.lint`).
+    #: The words an inferred type was guessed from, or the template a note `lint` drafted from visit facts
+    #: was rendered with (set by `app.lint`); None otherwise.
     note_type_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

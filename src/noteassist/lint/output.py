@@ -19,7 +19,7 @@ def text_lines(result: LintResult) -> list[str]:
     if result.note_type_reason and result.note_type_source == "inferred":
         lines.append(f"{result.path}: note type {result.note_type} inferred from {result.note_type_reason}; "
                      "give --type to change it")
-    elif result.note_type_reason and result.note_type_source == "facts":
+    elif result.note_type_reason:  # a note drafted from a visit-facts file
         lines.append(f"{result.path}: linted the {result.note_type} note {result.note_type_reason}; line numbers "
                      f"are the drafted note's (`noteassist draft {result.path}` prints it)")
     for f in result.findings:
