@@ -351,3 +351,8 @@ def test_a_facts_file_linted_with_a_given_type_still_says_it_was_drafted(runner)
     assert entry["note_type"] == "soap" and entry["note_type_source"] == "given"
     assert entry["note_type_reason"].startswith("drafted from visit facts with template physician-visit")
     assert "drafted from visit facts" in run(runner, "lint", VISIT, "--type", "soap").stdout.splitlines()[0]
+
+
+def test_a_time_column_of_clock_times_is_not_called_a_date(runner, tmp_path):
+    path = write_csv(tmp_path / "x.csv", ["Body", "Date of Service", "Entry Time"], [[TEXT, "11/20/2026", "14:30"]])
+    assert err_lines(run(runner, "lint", path, "--type", "telephonic")) == []

@@ -345,9 +345,9 @@ def unread_columns(name: str, rows: list[dict[str, Any]], columns: Mapping[str, 
     """One line for each column of `rows` that looks like a date the linter could use, or a note's text,
     but maps to no key: named by its header, with the `--column` that would read it.
 
-    A date column is told by its name (signed, entered, service, date...) or by its values (most of them
-    dates); it is reported while a date key it could fill is still unread. A text column is told by long
-    values. Rows whose columns no mapping accepts (no text column) are left to the error they raise."""
+    A date column is told by its values (most of them dates), or by its name (signed, entered, service,
+    date...) when it has no values; it is reported while a date key it could fill is still unread. A text
+    column is told by long values. Rows whose columns no mapping accepts are left to the error they raise."""
     mapped: set[str] = set()
     read_keys: set[str] = set()
     present: list[str] = []
@@ -369,7 +369,12 @@ def unread_columns(name: str, rows: list[dict[str, Any]], columns: Mapping[str, 
         values = [v.strip() for row in rows if isinstance(v := row.get(column), str) and v.strip()]
         named = [_DATE_WORDS[w] for w in words if w in _DATE_WORDS]
         free = [k for k in _DATE_KEYS if k not in read_keys]
-        if named or set(words) & _SOME_DATE or (values and sum(map(_is_date, values)) * 2 > len(values)):
+        # By its values when it has any ("Entry Time" holding 14:30 is no date to read), else by its name.
+        if values:
+            looks_like_date = sum(map(_is_date, values)) * 2 > len(values)
+        else:
+            looks_like_date = bool(named or set(words) & _SOME_DATE)
+        if looks_like_date:
             if not free:
                 continue
             if key := next((k for k in named if k in free), None):
