@@ -154,6 +154,8 @@ def _quoted(text: str, words: str, at: int | None = None) -> str:
     words = " ".join(words.split())
     if at is None:
         at = text.lower().find(words.lower())
+        if at >= 0:  # as the note spells it, not as the pattern or the type's title does
+            words = text[at:at + len(words)]
     return f'"{words}"' + (f" (line {text.count(chr(10), 0, at) + 1})" if at >= 0 else "")
 
 
