@@ -1,8 +1,9 @@
 """Lint records: the use case behind `noteassist lint`, the service's lint endpoint and batch QA.
 
-`lint_sources` reads every note of every source (note files, CSV/JSONL exports) as a stream and yields a
-result or an error row for each, in order: a file that cannot be read, or a row of an export that cannot
-be used, becomes a `LintError` and every other note is still linted. `LintTally` counts what came out,
+`lint_sources` reads every note of every source (note files, CSV/JSONL exports, and visit facts, whose
+drafted note is linted) as a stream and yields a result or an error row for each, in order: a file that
+cannot be read, or a row of an export that cannot be used, becomes a `LintError` and every other note is
+still linted. `unique_sources` drops a file given twice. `LintTally` counts what came out,
 and `LintGate` turns the tally into the exit decision (CONTRACT.md: 0 clean, 1 findings at or above
 `--fail-on`, 2 when any input could not be read). Nothing here prints or exits: the CLI does.
 """
