@@ -144,11 +144,18 @@ class Linter:
         return ctx
 
     @staticmethod
-    def _fingerprint(ctx: NoteContext, position: int) -> Fingerprint:
+    def _fingerprint(ctx: NoteContext, position: int = -1, given: bool = False) -> Fingerprint:
+        """What later notes are compared with: shingles for copy-forward, the stated claim facts for the
+        claim-consistency rules; never the text."""
         info = ctx.meta_info
+
+        def day(when):
+            return when.date if when else None
+
         return fingerprint(ctx.body, path=ctx.path, claim_number=info.record_key,
-                           date_of_service=info.date_of_service.date if info.date_of_service else None,
-                           position=position)
+                           date_of_service=day(info.date_of_service), position=position, given=given,
+                           date_of_injury=day(info.date_of_injury), date_of_birth=day(info.date_of_birth),
+                           claimant=info.claimant)
 
     def fingerprints_of(self, previous: Sequence[tuple[str, str] | Fingerprint]) -> tuple[Fingerprint, ...]:
         """Fingerprints of earlier notes given as (label, text) (or already as fingerprints), to check notes
@@ -165,9 +172,7 @@ class Linter:
                 meta, offset = split_front_matter(text)
                 ctx = NoteContext(label, text, offset, {}, parse_structure(text[offset:]), None, "inferred",
                                   day_first=self.config.day_first)
-            found.append(fingerprint(ctx.body, path=label, claim_number=ctx.meta_info.record_key,
-                                     date_of_service=ctx.meta_info.date_of_service.date
-                                     if ctx.meta_info.date_of_service else None, given=True))
+            found.append(self._fingerprint(ctx, given=True))
         return tuple(found)
 
     def _check(self, ctx: NoteContext, doc) -> LintResult | LintError:

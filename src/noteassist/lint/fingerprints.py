@@ -5,6 +5,9 @@ placeholder, so a clone with only its dates changed still matches), each hashed 
 the same note gives the same fingerprint in every process, so fingerprints can be stored (a batch
 worker's checkpoint, the service's database) and compared later. The note's text is never kept.
 
+A fingerprint also carries the claim facts the note states (date of injury, date of birth, claimant's name,
+from notemeta.py), which the claim-consistency rules compare between notes of one claim: the values only.
+
 `FingerprintIndex` holds the fingerprints of notes seen so far, by claim. The engine adds each note's
 fingerprint before the rules run, so notes in the same batch see each other; a caller that has earlier
 notes elsewhere (a database, a previous run) supplies its own index with the same methods.
@@ -76,13 +79,19 @@ class Fingerprint:
     position: int = -1
     #: Given by the caller as an earlier note (`--previous`), rather than seen in the stream.
     given: bool = False
+    #: The claim facts the note states, for the claim-consistency rules (NA703, NA808).
+    date_of_injury: date | None = None
+    date_of_birth: date | None = None
+    claimant: str | None = None
 
 
 def fingerprint(body: str, *, path: str, claim_number: str | None, date_of_service: date | None,
-                position: int = -1, given: bool = False) -> Fingerprint:
+                position: int = -1, given: bool = False, date_of_injury: date | None = None,
+                date_of_birth: date | None = None, claimant: str | None = None) -> Fingerprint:
     words, hashed = shingles(body)
     digest = hashlib.blake2b(body.strip().encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return Fingerprint(path, claim_key(claim_number), date_of_service, words, hashed, digest, position, given)
+    return Fingerprint(path, claim_key(claim_number), date_of_service, words, hashed, digest, position, given,
+                       date_of_injury, date_of_birth, claimant)
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:

@@ -13,6 +13,14 @@ key from the first source that has it:
    "DOI: 03/02/2026", "Date of injury:", "Date of service:", "DOS:", a bare
    "Date:" in the first lines, and the note's written/signed stamps (below).
 
+The claimant's name and date of birth, which the claim-consistency rules compare
+between notes of one claim, come the same way: the `claimant` and `date_of_birth`
+keys (front matter of a drafted note, export columns), the visit facts, or a label
+where a label stands ("Claimant: Maria Diaz", "Worker: Ms. Diaz", "IW: ...",
+"Patient name: ...", "DOB: 03/22/1984", "Date of birth:"). A labelled name is the
+capitalised words after the label (initials and a title allowed); a lower-case word,
+a pronoun or a separator ends it, and a single word with no title is not a name.
+
 The date written is the latest stamp of the note's own authentication (`written_stamps`):
 a signature or e-signature line ("Signed: J. Ortiz RN 11/01/2026", "e-signed 09/21/2026
 08:05", "Electronically signed by J. Ortiz, RN on 11/25/2026 16:02", "J. Ortiz, RN - signed
@@ -51,6 +59,8 @@ if TYPE_CHECKING:
 META_KEYS = ("id", "author", "claim_number", "carrier", "note_type", "date_of_service", "date_written",
              "date_of_injury", "case_number")
 DATE_KEYS = ("date_of_service", "date_written", "date_of_injury")
+#: Metadata keys for the claimant, read besides META_KEYS (the front matter of a drafted note writes them).
+CLAIMANT_KEY, DOB_KEY = "claimant", "date_of_birth"
 
 _CLAIM_ID = r"(?P<id>[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){3,29})(?![\w-])"
 # "Claim #: X", "Claim No. X", "Claim number: X", "Claim: X" -- a label, not "on claim X" in prose.
@@ -72,6 +82,29 @@ _DOI_LABEL = re.compile(
     r"(?i)\b(?:date[ \t]+of[ \t]+injury|injury[ \t]+date|(?-i:DOI|D/I)|doi(?=[ \t]*[=;]))(?:\*\*)?[ \t]*[:|=;\-]?(?:\*\*)?[ \t]*"
     r"(?:(?:of|on|was|is)[ \t]+)?(?=\S)"
 )
+# "DOB: 03/22/1984", "D.O.B. 3/22/84", "Date of birth: March 22, 1984", "Birth date |".
+_DOB_LABEL = re.compile(
+    r"(?i)(?:(?<![\w.])(?-i:DOB|D\.O\.B\.?)(?![\w])|\b(?:date[ \t]+of[ \t]+birth|birth[ \t]*date))(?:\*\*)?[ \t]*"
+    r"[:|=;\-]?(?:\*\*)?[ \t]*(?=\S)"
+)
+# "Claimant: Maria Diaz", "Worker: Ms. Diaz", "IW: ...", "Patient name: ...": a label where a label stands (a line
+# start, a separator, a run of spaces, or after a sentence's full stop), never "the worker: she ...".
+_CLAIMANT_LABEL = re.compile(
+    r"(?im)(?:^|[|\u00b7;]|[ \t]{2}|(?<=\.)[ \t])[ \t>*_#\u2022-]*(?:\*\*)?"
+    r"(?:claimant|injured[ \t]+worker|worker|(?-i:IW)|patient|client)(?:[ \t]+name)?"
+    r"(?:\*\*)?[ \t]*[:|][ \t]*(?:\*\*)?[ \t]*(?=\S)"
+)
+# One word of a name: capitalised letters with inner ' or - ("O'Neil", "Diaz-Lopez", "DIAZ", "María"), or an
+# initial ("J."); a title ("Ms.") may come first. Words are separated by one space or tab.
+_NAME_WORD = re.compile(r"(?:[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*)\.?")
+NAME_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sr", "sra", "srta", "mme", "mlle", "prof"})
+# Words that start a sentence, not a name: "Worker: He said ...", "Patient: Not seen".
+_NOT_NAME = frozenset({"he", "she", "they", "the", "this", "that", "his", "her", "their", "not", "none", "no", "n",
+                       "unknown", "same", "see", "called", "seen", "spoke", "left", "reports", "states", "said",
+                       "injured", "worker", "claimant", "patient", "client", "name"})
+_NAME_WORDS = 5
+
+
 # --- written/signed stamps (see the module docstring) ---
 _STAMP_CUE = re.compile(
     r"(?i)(?<![\w-])(?:(?P<esign>(?:e-?|electronically[ \t]+|digitally[ \t]+)signed|e-?sig(?:nature)?(?![\w-]))"
@@ -192,9 +225,64 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
     # Year-less dates are not trusted here: "DOI: March 2" could be either year.
     if info.date_of_injury is None:
         info.date_of_injury = _labelled_date(_DOI_LABEL, body, day_first)
+    _read_claimant(info, meta, facts, body, path, day_first)
     if info.date_written is None:
         info.date_written = date_written_in(body, day_first)
     return info
+
+
+def _read_claimant(info: NoteMeta, meta: dict, facts: Any, body: str, path: str, day_first: bool) -> None:
+    """The claimant's name and date of birth: metadata, then facts, then the first label in the text."""
+    info.claimant = _text_of(meta.get(CLAIMANT_KEY))
+    value = meta.get(DOB_KEY)
+    if value is not None and str(value).strip():
+        info.date_of_birth = parse_meta_date(value, path, DOB_KEY, day_first=day_first)
+    if facts is not None:
+        info.claimant = info.claimant or _text_of(facts.claimant.name)
+        if info.date_of_birth is None and facts.claimant.date_of_birth:
+            info.date_of_birth = When(facts.claimant.date_of_birth, source="facts")
+    if info.claimant is None:
+        for m in _CLAIMANT_LABEL.finditer(body):
+            found = labelled_name(body, m.end())
+            if found is not None:
+                info.claimant, info.claimant_span = found[2], found[:2]
+                break
+    elif (at := body.find(info.claimant)) >= 0:  # a drafted note prints the name its front matter gives
+        info.claimant_span = (at, at + len(info.claimant))
+    if info.date_of_birth is None:
+        info.date_of_birth = _labelled_date(_DOB_LABEL, body, day_first)
+
+
+def labelled_name(text: str, pos: int) -> tuple[int, int, str] | None:
+    """(start, end, name) of the person's name starting at `pos`, after a label; None when what follows is no
+    name (a lower-case word, a pronoun, a single word with no title)."""
+    words: list[str] = []
+    end = pos
+    while len(words) < _NAME_WORDS:
+        m = _NAME_WORD.match(text, end)
+        if m is None or not m.group()[0].isupper():
+            break
+        word = m.group()
+        bare = word.rstrip(".").lower()
+        if not words and bare in _NOT_NAME:
+            return None
+        words.append(word)
+        end = m.end()
+        # A full stop ends the name unless the word is an initial or a title ("J.", "Ms.").
+        if word.endswith(".") and len(bare) > 1 and bare not in NAME_TITLES:
+            end -= 1
+            words[-1] = word[:-1]
+            break
+        gap = re.match(r"[ \t](?=\S)", text[end:end + 2])
+        if gap is None:
+            break
+        end += 1
+    while words and text[pos:end].endswith((" ", "\t")):
+        end -= 1
+    names = [w for w in words if w.rstrip(".").lower() not in NAME_TITLES]
+    if not names or (len(names) == 1 and len(names) == len(words)):
+        return None
+    return pos, end, text[pos:end].rstrip()
 
 
 # Words that make a date on a call note's first line something else than the call's date.

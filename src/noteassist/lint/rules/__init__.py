@@ -11,9 +11,11 @@ One module per family, each citing its source in ../shared/domain.md:
 - `dates`: date-of-injury, service, next-appointment, MMI and work-status date logic (NA80x, date-logic)
 - `timeliness`: late entries without a label (NA81x, timeliness)
 - `copy_forward`: notes cloned from an earlier note on the same claim (NA82x, copy-forward)
+- `claim_consistency`: a claimant's name (NA703, claim-number), date of injury or birth (NA808, date-logic)
+  that differs from an earlier note on the same claim
 - `privacy`: Social Security numbers and other identifiers (NA901, privacy)
 - `sensitive`: psychotherapy content and unrelated sensitive conditions in adjuster documents (NA902-NA903)
 """
 
 from . import abbreviations, attribution, elements, privacy, readability, sensitive, stigma, verbs  # noqa: F401
-from . import claim_number, copy_forward, dates, timeliness  # noqa: F401
+from . import claim_consistency, claim_number, copy_forward, dates, timeliness  # noqa: F401
