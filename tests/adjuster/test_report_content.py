@@ -85,15 +85,15 @@ def test_clinical_status_per_visit_in_date_order(after_surgery):
                              "November 26, 2026: telephone call with Ana Lopez, injured worker"]
     assert [e.date for e in report.clinical] == sorted(e.date for e in report.clinical)
     visit, call = entries.values()
-    assert "Reported by Ana Lopez: She rated her right shoulder pain 5/10" in visit
+    assert "Worker's account (Ana Lopez): She rated her right shoulder pain 5/10" in visit
     assert "- Finding: The incision was clean and dry on Dr. Lee's examination." in visit
-    assert "Reported by Ana Lopez: She rated her pain 3/10 at rest" in call
+    assert "Worker's account (Ana Lopez): She rated her pain 3/10 at rest" in call
     assert "Therapy: Post-operative physical therapy, 2 of 12 authorized visits used." in call
     assert "New diagnosis: adhesive capsulitis, right shoulder (M75.01), per Dr. Lee." in call
     # the diagnosis restated without change is no change
     assert "S46.011A" not in call
     # the worker's account order within an entry: reported, findings, procedures, therapy, diagnoses
-    assert call.index("Reported by") < call.index("Therapy:") < call.index("New diagnosis")
+    assert call.index("Worker's account") < call.index("Therapy:") < call.index("New diagnosis")
 
 
 def test_a_procedure_done_in_the_period_is_in_the_clinical_status(after_surgery):
@@ -150,7 +150,7 @@ def test_symptoms_in_a_call_without_the_worker_are_not_the_workers_account(tmp_p
     write_contact(folder, "a.yaml", contact("2026-11-05", "telephonic",
                                             discussion=["Ms. Whitfield said the pain medication claim was paid"]))
     _, text = _report(folder)
-    assert "Discussed" not in text
+    assert "Discussion" not in text
     assert "No symptoms, findings, procedures or therapy visits are recorded for the period." in text
 
 
@@ -163,7 +163,7 @@ def test_example_clinical_status_has_every_visit_of_the_period():
             heading = next(h for h in entries if h.startswith(f"{c.date:%B} {c.date.day}, {c.date.year}:"))
             body = entries[heading]
             if c.facts.subjective:
-                assert f"Reported by {claim.record.claimant.name}: " in body
+                assert f"Worker's account ({claim.record.claimant.name}): " in body
             for finding in c.facts.objective:
                 assert finding[1:] in body
 
@@ -380,3 +380,11 @@ def test_a_past_appointment_is_not_called_upcoming(after_surgery):
 def test_who_documented_a_diagnosis_stays_when_a_later_contact_omits_it(after_surgery):
     report, _ = _report(after_surgery)
     assert [(d.icd10, d.per) for d in report.diagnoses] == [("S46.011A", "Dr. Lee"), ("M75.01", "Dr. Lee")]
+
+
+def test_a_procedure_of_the_period_leads_the_summary_changes(after_surgery):
+    report, text = _report(after_surgery)
+    summary = _section(text, "Executive summary")
+    assert ("- Changes this period: She is status post arthroscopic rotator cuff repair on November 12, 2026."
+            in summary)
+    assert "Procedure: She is status post arthroscopic rotator cuff repair on November 12, 2026." in report.changes

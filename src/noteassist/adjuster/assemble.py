@@ -513,8 +513,13 @@ def _mmi_conflicts(ctx: _Context) -> list[str]:
 # --- Changes, closure, missing elements, summary ----------------------------------------------
 
 
+def _procedures(report: Report) -> list[str]:
+    """Procedures a contact of the period reports done (not those only scheduled), as the contact words them."""
+    return [p.rstrip(".") for e in report.clinical for p in e.procedures]
+
+
 def _changes(report: Report) -> list[str]:
-    changes: list[str] = []
+    changes: list[str] = [f"Procedure: {_cap(p)}." for p in _procedures(report)]
     for e in report.work_status_history:
         if e.changed:
             changes.append(f"Work status changed from {WORK_STATUS_WORDS[e.previous]} to {WORK_STATUS_WORDS[e.status]}"
@@ -679,8 +684,10 @@ def _unchanged(report: Report) -> str | None:
 
 def _short_changes(report: Report) -> list[str]:
     """What changed, in a few words each, for the summary (the full sentences are `Report.changes`)."""
-    short = [f"work status from {WORK_STATUS_WORDS[e.previous]} to {WORK_STATUS_WORDS[e.status]}{_effective(e)}"
-             for e in report.work_status_history if e.changed]
+    # a procedure first: a surgery in the period is the news an adjuster must not miss
+    short = [_cap(p) for p in _procedures(report)[:1]]
+    short += [f"work status from {WORK_STATUS_WORDS[e.previous]} to {WORK_STATUS_WORDS[e.status]}{_effective(e)}"
+              for e in report.work_status_history if e.changed]
     short += [f"{a.service}: {ur_phrase(a, reference=False)}" for a in report.authorizations if a.changed_in_period]
     if (m := report.mmi) and report.period_start <= m.as_of and m.status == "at-mmi":
         short.append("maximum medical improvement (MMI) reached")
