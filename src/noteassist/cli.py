@@ -8,6 +8,7 @@ no traceback). Heavy libraries load inside the commands that need them.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -45,7 +46,20 @@ templates_option = click.option(
 force_option = click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group. Ctrl-C anywhere in a command (or at an overwrite prompt) is one line and exit
+    130, as for any program stopped by SIGINT; every writer leaves the old file or the new one whole."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+            # A prompt's Abort leaves the cursor after "Overwrite? [y/N]:": end that line first.
+            click.echo(("\n" if isinstance(exc, click.exceptions.Abort) else "") + "noteassist: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="noteassist")
 def main() -> None:
     """Draft, lint and export case-management notes. Runs offline."""
@@ -71,13 +85,9 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
     visit = load_facts(facts)
     if suffix == ".docx":
         # A .docx is a Word document, never Markdown under a .docx name.
-        from .io import write_atomic
-
-        if Path(out).exists() and not force:
-            _confirm_overwrite(out)
-        write_atomic(out, note_document(visit, template=template, template_dirs=template_dirs), overwrite=True)
+        _write(out, note_document(visit, template=template, template_dirs=template_dirs), force, source=facts)
     else:
-        _write(out, draft_note(visit, template, template_dirs, plain=suffix == ".txt"), force)
+        _write(out, draft_note(visit, template, template_dirs, plain=suffix == ".txt"), force, source=facts)
     if out != "-":
         click.echo(f"wrote {out}", err=True)
 
@@ -200,11 +210,8 @@ def _annotate(note: str, result, annotate: str, force: bool) -> None:
     from .io.files import read_bytes
 
     data, count = annotate_docx(read_bytes(note, expected="a .docx note"), result.findings, label=note)
-    if Path(annotate).exists() and not force:
-        _confirm_overwrite(annotate)
-    if Path(annotate).resolve() == Path(note).resolve():
-        raise NoteassistError(f"{annotate}: the annotated copy must be a new file, not the note itself")
-    write_atomic(annotate, data, overwrite=True)
+    _check_output(annotate, force, [note], same=f"{annotate}: the annotated copy must be a new file, not the note itself")
+    write_atomic(annotate, data, overwrite=True, source=note)
     click.echo(f"wrote {annotate} ({count} comment{'s' if count != 1 else ''})", err=True)
 
 
@@ -222,11 +229,9 @@ def export(input_path: str, out: str, template: str | None, template_dirs: tuple
 
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the output must be a .docx file")
-    if not force and Path(out).exists():
-        _confirm_overwrite(out)
-        force = True
+    _check_output(out, force, [input_path])
     document = note_document(_note_from_input(input_path, template, template_dirs))
-    write_atomic(out, document, overwrite=force)
+    write_atomic(out, document, overwrite=True, source=input_path)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -264,11 +269,12 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     if not out.lower().endswith(".docx"):
         raise NoteassistError(f"{out}: the report must be a .docx file")
     pdf_out = Path(out).with_suffix(".pdf")
-    for target in (Path(out), *((pdf_out,) if pdf else ())):
-        if target.exists() and not force:
-            _confirm_overwrite(str(target))
+    outputs = (out, *((str(pdf_out),) if pdf else ()))
+    for target in outputs:
+        _check_output(target, force, [letterhead])
     base = read_bytes(letterhead, expected="a .docx letterhead") if letterhead else None
-    run = build_report(FolderClaimSource(claim_dir), start.date(), end.date(), kind=kind,
+    source = FolderClaimSource(claim_dir)
+    run = build_report(source, start.date(), end.date(), kind=kind,
                        config=_config(config_path, claim_dir), template_dirs=template_dirs, label=out)
     for finding in run.findings:
         click.echo(f"noteassist: report: {finding.rule} [{finding.severity}] {finding.message}: "
@@ -281,6 +287,8 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     if not decision.write:
         click.echo(f"noteassist: --strict: {out} not written ({', '.join(decision.reasons)})", err=True)
         sys.exit(decision.exit_code)
+    for target in outputs:  # never over a contact or claim.yaml the report was made from
+        _check_output(target, True, _claim_inputs(source))
     document = report_document(run, base, letterhead_label=letterhead or "letterhead")
     write_atomic(out, document, overwrite=True)
     built = run.report
@@ -290,6 +298,12 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
         write_atomic(pdf_out, report_pdf(document, label=out), overwrite=True)
         click.echo(f"wrote {pdf_out}", err=True)
     sys.exit(decision.exit_code)
+
+
+def _claim_inputs(source) -> list[Path]:
+    """The files of a claim folder a report read: all but hidden ones and those it ignored (a scan)."""
+    return [path for path in source.folder.iterdir()
+            if path.is_file() and not path.name.startswith((".", "~$")) and path.name not in source.ignored]
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -361,45 +375,40 @@ def _check_fixable(path: str) -> None:
 
 
 def _apply_fixes(path: str, label: str, edits, fix_to: str | None, force: bool) -> None:
-    """Write the fixed note to `fix_to`, or in place after keeping the original as a numbered backup."""
+    """Write the fixed note to `fix_to`, or in place after keeping the original as NOTE.bak (NOTE.bak1...).
+
+    The note keeps its encoding: the edits are made on the text as read, so CRLF line ends stay, and a
+    UTF-8 BOM is put back. In place, the complete backup is on disk before the note is touched, and the
+    note keeps its mode, owner, hard links and symlink (the real note is fixed; see `io.write`).
+    """
+    import codecs
+
+    from .io.files import read_bytes
+    from .io.write import write_atomic, write_backup
     from .lint.fix import apply_edits
 
-    from .io import write_atomic
-    from .io.files import read_bytes
-
     _check_fixable(path)
-    target = Path(fix_to) if fix_to else Path(path)
     is_docx = path.lower().endswith(".docx")
     if fix_to:
-        if target.exists() and not force:
-            _confirm_overwrite(fix_to)
-        if target.resolve() == Path(path).resolve():
-            raise NoteassistError(f"{fix_to}: --fix-to must name a new file; use --fix to fix in place")
-        if is_docx and target.suffix.lower() != ".docx":
+        if is_docx and Path(fix_to).suffix.lower() != ".docx":
             raise NoteassistError(f"{fix_to}: the fixed copy of a .docx note must be a .docx file")
+        _check_output(fix_to, force, [path], same=f"{fix_to}: --fix-to must name a new file; use --fix to fix in place")
     original = read_bytes(path, expected="a .txt, .md or .docx note")
     if is_docx:
         from .export import fix_docx
 
-        fixed: bytes | str = fix_docx(original, [(e.start, e.end, e.replacement) for e in edits], label=path)
+        fixed = fix_docx(original, [(e.start, e.end, e.replacement) for e in edits], label=path)
     else:
-        fixed = apply_edits(original.decode("utf-8-sig"), edits)
-    if not fix_to:
-        backup = _backup_path(Path(path))
-        write_atomic(backup, original, overwrite=False)
-    write_atomic(target, fixed, overwrite=True)
-    where = f"to {fix_to}" if fix_to else f"in place; original kept as {backup}"
+        bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
+        fixed = bom + apply_edits(original.decode("utf-8-sig"), edits).encode("utf-8")
+    if fix_to:
+        write_atomic(fix_to, fixed, overwrite=True, source=path)
+        where = f"to {fix_to}"
+    else:
+        backup = write_backup(path, original)
+        write_atomic(path, fixed, overwrite=True)
+        where = f"in place; original kept as {backup}"
     click.echo(f"{label}: fixed {len(edits)} problem{'s' if len(edits) != 1 else ''} {where}", err=True)
-
-
-def _backup_path(path: Path) -> Path:
-    """NOTE.bak, or NOTE.bak1, NOTE.bak2... so an earlier backup is never overwritten."""
-    candidate = path.with_name(path.name + ".bak")
-    number = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak{number}")
-        number += 1
-    return candidate
 
 
 def _note_from_input(input_path: str, template: str | None, template_dirs: tuple[str, ...]) -> str:
@@ -414,15 +423,34 @@ def _note_from_input(input_path: str, template: str | None, template_dirs: tuple
     return read_note(input_path)
 
 
-def _write(out: str, text: str, force: bool) -> None:
+def _write(out: str, data: str | bytes, force: bool, *, source: str) -> None:
+    """Text to stdout for `-`; else a file made from `source`, checked by `_check_output` first."""
     if out == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(data, nl=not data.endswith("\n"))
         return
     from .io import write_atomic
 
-    if Path(out).exists() and not force:
+    _check_output(out, force, [source])
+    write_atomic(out, data, overwrite=True, source=source)
+
+
+def _check_output(out: str, force: bool, inputs=(), *, same: str | None = None) -> None:
+    """Refuse an output that is one of the command's inputs (also through a symlink, a hard link or
+    another spelling of the path), then ask before replacing an existing file unless --force."""
+    for source in inputs:
+        if _same_file(out, source):
+            raise NoteassistError(same or f"{out}: is the input {source}; write the output to a new file")
+    if os.path.lexists(out) and not force:
         _confirm_overwrite(out)
-    write_atomic(out, text, overwrite=True)
+
+
+def _same_file(one: str | Path | None, other: str | Path | None) -> bool:
+    if not one or not other or "-" in (str(one), str(other)):
+        return False
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them does not exist (yet), so it cannot be the other
+        return False
 
 
 def _confirm_overwrite(out: str) -> None:
@@ -430,6 +458,18 @@ def _confirm_overwrite(out: str) -> None:
     if sys.stdin.isatty() and click.confirm(f"{out} exists. Overwrite?", default=False, err=True):
         return
     raise NoteassistError(f"{out}: already exists; use --force to overwrite")
+
+
+def _time_format() -> str:
+    """The time style drafts use when --time-format is not given: NOTEASSIST_TIME_FORMAT, else 12h."""
+    from pydantic import ValidationError
+
+    from .settings import Settings
+
+    try:
+        return Settings().time_format
+    except ValidationError:
+        raise NoteassistError("NOTEASSIST_TIME_FORMAT: expected 12h or 24h") from None
 
 
 def _config(config_path: str | None, near: str):
