@@ -114,8 +114,8 @@ def test_a_procedure_only_scheduled_is_said_to_be_scheduled(tmp_path):
     write_contact(folder, "b.yaml", contact("2026-11-20", "telephonic"))
     _, text = _report(folder)
     entry = _entries(text)["November 12, 2026: right shoulder arthroscopic rotator cuff repair, Dr. Lee"]
-    assert ("Scheduled for this date, as recorded in the telephone call with Karen Whitfield, adjuster on "
-            "October 28, 2026. No later contact records that it took place.") in entry
+    assert ("Scheduled for this date (recorded on October 28, 2026, in the telephone call with Karen Whitfield, "
+            "adjuster). No later contact records that it took place.") in entry
 
 
 def test_a_past_appointment_a_contact_reports_is_a_procedure_not_a_contradiction(tmp_path):
@@ -198,6 +198,15 @@ def test_explicit_empty_lists_are_reported_as_none(tmp_path):
     assert "No decisions are needed from the adjuster at this time." in _section(text, "Executive summary")
     assert "MMI not addressed by the treating provider yet (as of November 5, 2026)." in text
     assert not {"barriers", "recommendations"} & {m.element for m in report.missing}
+
+
+def test_no_recommendations_recorded_is_not_no_decisions_needed(tmp_path):
+    folder = write_claim(tmp_path / "c")
+    write_contact(folder, "a.yaml", contact("2026-11-05", "telephonic", recommendations=[]))
+    report, text = _report(folder)
+    section = _section(text, "Recommendations and decisions needed")
+    assert "No new recommendations this period." in section
+    assert "No decisions are needed" not in text
 
 
 def test_an_empty_list_outside_the_period_says_nothing_about_it(tmp_path):

@@ -8,7 +8,8 @@ Rules, so a reader can predict what the report says:
 - **Latest statement wins**: the current work status, MMI status, goal status and UR status of
   a service are those of the latest contact (by date, then time) that states them.
 - **Conflicts are reported, never resolved**: two work statuses effective the same day, an
-  appointment dated before the contact that set it, a UR decision dated before its request, an
+  appointment dated before the contact that set it (a past procedure a contact reports in its
+  `appointments` is a record, not a conflict), a UR decision dated before its request, an
   MMI status that goes back from at-MMI, a contact before the date of injury, a date of injury
   or birth that differs from claim.yaml, one reference number for two services. Each becomes a
   plain sentence in `Report.contradictions` naming the files; a conflict is listed when at
@@ -357,7 +358,7 @@ def _mmi(ctx: _Context) -> MMIEntry | None:
 
 
 #: Lists a contact may write down empty to say "none" (`barriers: []`).
-NONE_FIELDS = ("barriers", "decisions_requested", "recommendations", "follow_up", "appointments", "referrals")
+NONE_FIELDS = ("barriers", "decisions_requested", "recommendations")
 
 
 def _stated_none(ctx: _Context) -> frozenset[str]:
