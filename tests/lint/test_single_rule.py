@@ -48,7 +48,7 @@ def full_run(corpus, linter):
 class _ParseOnce:
     """A linter's pipeline that parses each text once per set of components and hands the same Docs to the
     next linter with the same components: a parse depends on its components only, never on the rules, and
-    the 28 rules need only five sets, so the corpus is parsed five times instead of 28."""
+    the rules need only a few sets, so the corpus is parsed a few times instead of once per rule."""
 
     docs: ClassVar[dict[tuple[tuple[str, ...], str], object]] = {}
 

@@ -199,3 +199,35 @@ def test_the_rules_are_documented():
     assert result.exit_code == 0 and "conflicting-claim-dates" in result.stdout and "Bad:" in result.stdout
     listing = CliRunner().invoke(main, ["rules"]).stdout
     assert "NA703" in listing and "conflicting-claimant-name" in listing and "NA808" in listing
+
+
+# --- what the note states: metadata, facts, labels ---
+
+@pytest.mark.parametrize(("text", "name", "dob"), [
+    ("Claimant: Maria Diaz    DOB: 03/22/1984\n", "Maria Diaz", date(1984, 3, 22)),
+    ("Worker: Marco Antonio Ibarra DOB 04/02/1979\n", "Marco Antonio Ibarra", date(1979, 4, 2)),
+    ("Claim: WC-2231-0457. Worker: Ms. Diaz. Date of birth: March 22, 1984.\n", "Ms. Diaz", date(1984, 3, 22)),
+    ("| IW | J. Mercado | D.O.B. | 1984-03-22 |\n", "J. Mercado", date(1984, 3, 22)),
+    ("Patient name: María Díaz-López, seen today.\n", "María Díaz-López", None),
+    ("Called the worker: she said her DOB is on file.\n", None, None),
+    ("Worker: Diaz\n", None, None),
+])
+def test_claimant_and_birth_date_read_from_labels(cc, text, name, dob):
+    info = cc.prepare(NoteInput(text)).meta_info
+    assert (info.claimant, info.date_of_birth.date if info.date_of_birth else None) == (name, dob)
+
+
+def test_claimant_and_birth_date_from_front_matter_and_facts(cc):
+    meta = cc.prepare(NoteInput("---\nclaimant: Maria Diaz\ndate_of_birth: 1984-03-22\n---\nSeen. Maria Diaz said ...\n"))
+    assert (meta.meta_info.claimant, meta.meta_info.date_of_birth.date) == ("Maria Diaz", date(1984, 3, 22))
+    assert meta.body[slice(*meta.meta_info.claimant_span)] == "Maria Diaz"
+    facts = load_facts(EXAMPLES / "initial-assessment.yaml")
+    drafted = cc.prepare(NoteInput("Seen.", facts=facts)).meta_info
+    assert (drafted.claimant, drafted.date_of_birth.date) == ("Daniel Nguyen", date(1979, 6, 11))
+
+
+def test_an_unreadable_birth_date_in_front_matter_is_an_input_error(cc):
+    from noteassist.errors import NoteInputError
+
+    with pytest.raises(NoteInputError, match=r"n\.md: date_of_birth: expected a date"):
+        cc.lint(NoteInput("---\nclaim_number: WC-2231-0457\ndate_of_birth: sometime in 1984\n---\nSeen.\n", path="n.md"))

@@ -102,6 +102,9 @@ NAME_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sr", "sra", "sr
 _NOT_NAME = frozenset({"he", "she", "they", "the", "this", "that", "his", "her", "their", "not", "none", "no", "n",
                        "unknown", "same", "see", "called", "seen", "spoke", "left", "reports", "states", "said",
                        "injured", "worker", "claimant", "patient", "client", "name"})
+# Words that end a name: the next field of a header line run together with it ("Marco Ibarra DOB 04/02/1979").
+_AFTER_NAME = frozenset({"dob", "doi", "dos", "ssn", "mrn", "id", "claim", "clm", "date", "age", "sex", "phone", "tel",
+                         "employer", "carrier", "adjuster", "case", "member", "record", "policy", "file", "re"})
 _NAME_WORDS = 5
 
 
@@ -266,6 +269,8 @@ def labelled_name(text: str, pos: int) -> tuple[int, int, str] | None:
         bare = word.rstrip(".").lower()
         if not words and bare in _NOT_NAME:
             return None
+        if words and bare in _AFTER_NAME:
+            break
         words.append(word)
         end = m.end()
         # A full stop ends the name unless the word is an initial or a title ("J.", "Ms.").
@@ -277,8 +282,7 @@ def labelled_name(text: str, pos: int) -> tuple[int, int, str] | None:
         if gap is None:
             break
         end += 1
-    while words and text[pos:end].endswith((" ", "\t")):
-        end -= 1
+    end = pos + len(text[pos:end].rstrip())
     names = [w for w in words if w.rstrip(".").lower() not in NAME_TITLES]
     if not names or (len(names) == 1 and len(names) == len(words)):
         return None
