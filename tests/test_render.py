@@ -111,7 +111,8 @@ def test_physician_visit_prose():
     text = render_note(load_facts(ROOT / "examples" / "physician-visit-modified-duty.yaml"))
     assert "Date of service: November 20, 2026, 9:30 AM to 10:15 AM at Austin Orthopedic" in text
     assert "Dr. Lee placed Maria Diaz on modified duty effective November 23, 2026 through December 16, 2026" in text
-    assert "Per Dr. Lee's examination" in text
+    assert "Per Dr. Lee's examination" not in text  # the facts credit no one with the findings
+    assert "on Dr. Lee's examination" in text  # the finding names its own source
     assert "Owner: Jordan Patel; due November 21, 2026" in text
 
 
@@ -132,10 +133,10 @@ def test_unknown_template_lists_available():
 def test_undefined_variable_in_user_template(tmp_path):
     (tmp_path / "broken.md.j2").write_text("# Broken\n\n{{ claimant.nickname }} and {{ mystery }}\n")
     facts = load_facts(ROOT / "examples" / "physician-visit-modified-duty.yaml")
-    with pytest.raises(TemplateError, match=r"template broken: undefined variable 'nickname'"):
+    with pytest.raises(TemplateError, match=r"template broken, line 3: undefined variable 'nickname'"):
         render_note(facts, "broken", template_dirs=[tmp_path])
     (tmp_path / "broken2.md.j2").write_text("# Broken\n\n{{ mystery }}\n")
-    with pytest.raises(TemplateError, match=r"template broken2: undefined variable 'mystery'"):
+    with pytest.raises(TemplateError, match=r"template broken2, line 3: undefined variable 'mystery'"):
         render_note(facts, "broken2", template_dirs=[tmp_path])
 
 

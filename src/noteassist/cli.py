@@ -72,22 +72,40 @@ def main() -> None:
 @click.option("-o", "--out", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write the note here (.md keeps front matter; .txt is plain text; .docx is a Word document). "
                    "Default: stdout.")
+@click.option("--strict", is_flag=True,
+              help="Write nothing and exit 1 when the template did not print a field the facts set.")
+@click.option("--time-format", type=click.Choice(["12h", "24h"]), default=None,
+              help="Times as 9:30 AM (12h) or 09:30 (24h). Default: NOTEASSIST_TIME_FORMAT, else 12h.")
 @force_option
 @_handle_errors
-def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, force: bool) -> None:
-    """Render visit facts (YAML or JSON, `-` for stdin) into a note."""
-    from .app.draft import draft_note, note_document
+def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, strict: bool,
+          time_format: str | None, force: bool) -> None:
+    """Render visit facts (YAML or JSON, `-` for stdin) into a note.
+
+    Each field the facts set that the template did not print is named on stderr; with --strict nothing
+    is written and the exit code is 1 (as `report --strict`: the facts are valid, the draft falls short).
+    """
+    from .app.draft import draft_rendered, note_document
     from .facts import load_facts
 
     suffix = Path(out).suffix.lower() if out != "-" else ""
     if suffix not in ("", ".md", ".markdown", ".txt", ".docx"):
         raise NoteassistError(f"{out}: unknown output type {suffix!r}; expected .md, .txt or .docx")
     visit = load_facts(facts)
+    note = draft_rendered(visit, template, template_dirs, plain=suffix == ".txt",
+                          time_format=time_format or _time_format())
+    for path in note.unused:  # from the render's own record of what it printed
+        click.echo(f"noteassist: draft: template {note.template} did not print {path}", err=True)
+    if strict and note.unused:
+        count = f"{len(note.unused)} field{'s' if len(note.unused) != 1 else ''}"
+        click.echo(f"noteassist: --strict: {'nothing' if out == '-' else out + ' not'} written ({count} of the "
+                   f"facts not printed by template {note.template})", err=True)
+        sys.exit(1)
     if suffix == ".docx":
         # A .docx is a Word document, never Markdown under a .docx name.
-        _write(out, note_document(visit, template=template, template_dirs=template_dirs), force, source=facts)
+        _write(out, note_document(note.text), force, source=facts)
     else:
-        _write(out, draft_note(visit, template, template_dirs, plain=suffix == ".txt"), force, source=facts)
+        _write(out, note.text, force, source=facts)
     if out != "-":
         click.echo(f"wrote {out}", err=True)
 
@@ -313,11 +331,20 @@ def _excerpt(text: str, width: int = 60) -> str:
 
 @main.command()
 @templates_option
+@click.option("--fields", "fields_of", metavar="TEMPLATE",
+              help="List the facts fields TEMPLATE prints, and the set fields it leaves out.")
 @_handle_errors
-def templates(template_dirs: tuple[str, ...]) -> None:
+def templates(template_dirs: tuple[str, ...], fields_of: str | None) -> None:
     """List templates with their note type and required facts."""
-    from .render import list_templates
+    from .render import list_templates, template_fields
 
+    if fields_of:
+        printed, dropped = template_fields(fields_of, template_dirs)
+        for path in printed:
+            click.echo(path)
+        for path in dropped:
+            click.echo(f"{path}  (not printed)")
+        return
     for info in list_templates(template_dirs):
         click.echo(f"{info.name}  [{info.note_type}]  {info.description}")
         click.echo(f"    requires: {', '.join(info.requires) or '-'}")

@@ -9,7 +9,7 @@ The result is frozen: the CLI, the service and batch workers build engines from 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=4096)
     #: Read 03/04/2026 as 3 April; overrides the config file's `day_first` when set.
     day_first: bool | None = None
+    #: The one style a drafted note writes times in: "12h" (9:30 AM) or "24h" (09:30). Read by `draft`.
+    time_format: Literal["12h", "24h"] = "12h"
     #: Rules, severities, options, export columns, required elements: the config file and the flags.
     lint: LintConfig = LintConfig()
 

@@ -5,35 +5,51 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..facts.models import VisitFacts
 
-__all__ = ["draft_note", "markdown_to_plain", "note_document"]
+if TYPE_CHECKING:
+    from ..render import RenderedNote
+
+__all__ = ["draft_note", "draft_rendered", "markdown_to_plain", "note_document"]
 
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 
 
 def draft_note(facts: VisitFacts, template: str | None = None, template_dirs: Sequence[str | Path] = (),
-               plain: bool = False) -> str:
+               plain: bool = False, time_format: str = "12h") -> str:
     """The note for `facts` from `template` (default: the facts' note type).
 
     Markdown with YAML front matter (note type, claim number, dates...), which `lint` and `export` read
     back; with `plain`, text to paste into a case-management system: no front matter, no markup.
     """
-    from ..render import render_note
+    return draft_rendered(facts, template, template_dirs, plain, time_format).text
 
-    note = render_note(facts, template, template_dirs, front_matter=not plain)
-    return markdown_to_plain(note) if plain else note
+
+def draft_rendered(facts: VisitFacts, template: str | None = None, template_dirs: Sequence[str | Path] = (),
+                   plain: bool = False, time_format: str = "12h") -> RenderedNote:
+    """The draft with its provenance: which facts it printed (`used`), which set facts it did not
+    (`unused`, what `draft` warns about) and where each fact is in the text (`spans`, for the Markdown
+    form; the plain form has no spans, its offsets differ)."""
+    from ..render import render_with_provenance
+
+    note = render_with_provenance(facts, template, template_dirs, front_matter=not plain, time_format=time_format)
+    if plain:
+        note = replace(note, text=markdown_to_plain(note.text), spans=[])
+    return note
 
 
 def note_document(source: str | VisitFacts, *, template: str | None = None,
-                  template_dirs: Sequence[str | Path] = ()) -> bytes:
+                  template_dirs: Sequence[str | Path] = (), time_format: str = "12h") -> bytes:
     """The DOCX bytes of a note: `source` is the note's text (front matter fills the claim header) or
     visit facts, drafted first with `template`."""
     from ..export import note_docx
 
-    text = source if isinstance(source, str) else draft_note(source, template, template_dirs)
+    text = source if isinstance(source, str) else draft_note(source, template, template_dirs,
+                                                              time_format=time_format)
     return note_docx(text)
 
 

@@ -3,10 +3,12 @@
     from noteassist.render import render_note
     text = render_note(facts)                      # template = facts.note_type
     text = render_note(facts, "soap", template_dirs=["my-templates"])
+    note = render_with_provenance(facts)           # note.text, note.used, note.unused, note.spans
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,10 @@ from ..io.data import load_yaml
 from ..io.files import MAX_DATA_BYTES, read_text
 from ..facts.models import VisitFacts
 from .environment import TEMPLATE_SUFFIX, build_environment, pronoun, search_path, short_name
+from .provenance import CURRENT, METADATA, Provenance, RenderedNote, normalise, set_leaves, tag, wrap
 
-__all__ = ["TemplateInfo", "list_templates", "render_note", "template_info"]
+__all__ = ["RenderedNote", "TemplateInfo", "list_templates", "render_note", "render_with_provenance",
+           "template_fields", "template_info"]
 
 _META = re.compile(r"\A\s*\{#---[ \t]*\r?\n(.*?)\r?\n---[ \t]*#\}", re.S)
 
@@ -104,32 +108,91 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
-def _context(facts: VisitFacts) -> dict[str, Any]:
-    context: dict[str, Any] = {name: getattr(facts, name) for name in type(facts).model_fields}
-    claimant = facts.claimant
-    provider = facts.providers[0] if facts.providers else None
+def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
+    root = wrap(facts, "", recorder)
+    context: dict[str, Any] = {name: getattr(root, name) for name in type(facts).model_fields}
+    recorder.reads.clear()  # building the context is not the template reading a field
+    claimant = root.claimant
+    provider = root.providers[0] if facts.providers else None
+    pronoun_paths = ["claimant.pronouns"] if facts.claimant.pronouns else []
     context.update(
-        facts=facts,
+        facts=root,
         header=facts.header(),
         note_type=facts.note_type,
         worker=claimant.name,
-        they=pronoun(claimant, "subject"),
-        them=pronoun(claimant, "object"),
-        their=pronoun(claimant, "possessive"),
+        they=pronoun(facts.claimant, "subject"),
+        them=pronoun(facts.claimant, "object"),
+        their=pronoun(facts.claimant, "possessive"),
         provider=provider,
-        doctor=short_name(provider) if provider else "the provider",
-        cm=facts.case_manager,
+        doctor=tag(short_name(facts.providers[0]), ["providers[0].name"]) if provider else "the provider",
+        cm=root.case_manager,
+        said_none=lambda name: _said_none(facts, name),
     )
+    if pronoun_paths:
+        for form in ("they", "them", "their"):
+            context[form] = tag(context[form], pronoun_paths)
     return context
 
 
-def render_note(
-    facts: VisitFacts,
-    template: str | None = None,
-    template_dirs: Sequence[str | Path] = (),
-    front_matter: bool = True,
-) -> str:
-    """Render `facts` with `template` (default: the facts' note type) to Markdown."""
+def _said_none(facts: VisitFacts, name: str) -> bool:
+    """True when the facts wrote the field and left it empty (`barriers: []`, `next_appointment: null`):
+    the case manager recorded that there is none, which a note may say. An absent key says nothing."""
+    return name in facts.model_fields_set and getattr(facts, name, None) in (None, [], "")
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an exception was raised at: Jinja rewrites the traceback so a
+    template's frame carries the template's own file name and line number."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX):
+            found = (Path(filename).name[: -len(TEMPLATE_SUFFIX)], tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "recursion too deep (a macro that calls itself?)"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(template_dirs: tuple[str, ...], time_format: str) -> jinja2.Environment:
+    """One environment per template search path and time style: templates compile once per process (the
+    loader still notices a template file that changed)."""
+    return build_environment(template_dirs, tracked=True, time_format=time_format)
+
+
+def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Path], time_format: str,
+                 recorder: Provenance) -> str:
+    env = _environment(tuple(str(Path(d).resolve()) for d in template_dirs), time_format)
+    token = CURRENT.set(recorder)
+    try:
+        return env.get_template(name + TEMPLATE_SUFFIX).render(_context(facts, recorder))
+    except TemplateError as exc:
+        where, line = _template_line(exc)
+        at = f"{where or name}, line {line}" if line else name
+        raise TemplateError(f"template {at}: {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = (exc.name or name).removesuffix(TEMPLATE_SUFFIX)
+        raise TemplateError(f"template {where}, line {exc.lineno}: {exc.message}") from None
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError,
+            RecursionError, MemoryError) as exc:
+        # A template's own mistake ({{ 1/0 }}, {{ 5 | longdate }}, a macro calling itself, range(10**9)):
+        # one line naming the template, its line and the problem.
+        where, line = _template_line(exc)
+        at = f"{where or name}, line {line}" if line else name
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else _problem(exc)
+        raise TemplateError(f"template {at}: {message}") from None
+    finally:
+        CURRENT.reset(token)
+
+
+def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
     name = template or facts.note_type
     if name.endswith(TEMPLATE_SUFFIX):
         name = name[: -len(TEMPLATE_SUFFIX)]
@@ -140,16 +203,63 @@ def render_note(
     missing = [path for path in info.requires if _missing(facts, path)]
     if missing:
         raise TemplateError(f"template {name} needs facts: {', '.join(missing)}")
-    env = build_environment(template_dirs)
-    try:
-        body = env.get_template(name + TEMPLATE_SUFFIX).render(_context(facts))
-    except TemplateError as exc:
-        raise TemplateError(f"template {name}: {exc.message}") from None
-    except jinja2.UndefinedError as exc:  # pragma: no cover - NoteUndefined raises TemplateError
-        raise TemplateError(f"template {name}: {exc.message}") from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template {exc.name or name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template {name}: {exc.message or exc}") from None
-    body = _tidy(body)
-    return (_front_matter(facts, name) + body) if front_matter else body
+    return name
+
+
+def render_with_provenance(
+    facts: VisitFacts,
+    template: str | None = None,
+    template_dirs: Sequence[str | Path] = (),
+    front_matter: bool = True,
+    time_format: str = "12h",
+) -> RenderedNote:
+    """Render `facts` and say which facts the note printed, where, and which set fields it left out.
+
+    Only the body counts: the front matter repeats header fields for `lint` and `export` to read back, but
+    a reader reads the body, so a field printed only in the front matter is reported unused.
+    """
+    name = _resolve(facts, template, template_dirs)
+    recorder = Provenance(time_format=time_format)
+    body, spans = recorder.strip(_tidy(_render_body(facts, name, template_dirs, time_format, recorder)))
+    used_indexed = recorder.used(spans)
+    unused: list[str] = []
+    for path in set_leaves(facts):
+        field = normalise(path)
+        if field in METADATA or path in used_indexed or field in unused:
+            continue
+        unused.append(field)
+    head = _front_matter(facts, name) if front_matter else ""
+    spans = [(start + len(head), end + len(head), paths) for start, end, paths in spans]
+    return RenderedNote(head + body, name, {normalise(p) for p in used_indexed}, unused, spans)
+
+
+def render_note(
+    facts: VisitFacts,
+    template: str | None = None,
+    template_dirs: Sequence[str | Path] = (),
+    front_matter: bool = True,
+    time_format: str = "12h",
+) -> str:
+    """Render `facts` with `template` (default: the facts' note type) to Markdown."""
+    return render_with_provenance(facts, template, template_dirs, front_matter, time_format).text
+
+
+def template_fields(template: str, template_dirs: Sequence[str | Path] = ()) -> tuple[list[str], list[str]]:
+    """(fields `template` prints, fields it leaves out), found by rendering facts with every field set
+    (render/sample.py), so the list cannot drift from the template. Metadata fields are in neither."""
+    from ..facts.models import NOTE_TYPES
+    from .sample import full_facts
+
+    name = template.removesuffix(TEMPLATE_SUFFIX)
+    info = _templates(template_dirs).get(name)
+    if info is None:
+        _resolve(full_facts(NOTE_TYPES[0]), name, template_dirs)  # the unknown-template error
+    note_type = next((t for t in (info.note_type, name) if t in NOTE_TYPES), NOTE_TYPES[0])
+    facts = full_facts(note_type)
+    note = render_with_provenance(facts, name, template_dirs)
+    fields: list[str] = []
+    for path in set_leaves(facts):
+        field = normalise(path)
+        if field not in METADATA and field not in fields:
+            fields.append(field)
+    return [f for f in fields if f not in note.unused], note.unused

@@ -6,6 +6,7 @@ are searched first, so a user template overrides a built-in one of the same name
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -63,23 +64,68 @@ def search_path(template_dirs: Iterable[str | Path] = (), kind: str = "notes") -
 
 # ---------------------------------------------------------------- filters
 
+def _as(value: Any, kind: type, parse: Any, filter_name: str) -> Any:
+    """`value` as a date or time, or a TypeError a template author can act on (never a traceback)."""
+    if isinstance(value, str):
+        try:
+            return parse(value)
+        except ValueError:
+            raise TypeError(f"{filter_name} expects {kind.__name__} or an ISO string, got {value!r}") from None
+    if not isinstance(value, kind):
+        raise TypeError(f"{filter_name} expects a {kind.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
 def longdate(value: date | datetime | None) -> str:
     """2026-11-20 -> 'November 20, 2026'."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
+    value = _as(value, date, date.fromisoformat, "longdate")
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def clock(value: time | datetime | None) -> str:
-    """09:30 -> '9:30 AM'."""
+#: Time styles a note is written in (`time_format` setting): one style per note.
+TIME_FORMATS = ("12h", "24h")
+
+
+def clock(value: time | datetime | None, style: str = "12h") -> str:
+    """09:30 -> '9:30 AM' (12h) or '09:30' (24h)."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        value = time.fromisoformat(value)
+    value = _as(value, time, time.fromisoformat, "clock")
+    if style == "24h":
+        return f"{value.hour:02d}:{value.minute:02d}"
     hour = value.hour % 12 or 12
     return f"{hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
+_TWELVE_HOUR = re.compile(r"\b(1[0-2]|0?[1-9]):([0-5]\d)\s*([AaPp])\.?\s?[Mm]\b\.?")
+# A clock time that can only be 24-hour: 13:00-23:59, 00:xx, or a leading zero (09:30); '10:00' is left alone.
+_TWENTY_FOUR_HOUR = re.compile(r"(?<![\dT:.])(?:(1[3-9]|2[0-3]|00)|0([1-9])):([0-5]\d)(?![\d:]|\s*[AaPp]\.?[Mm]\b)")
+
+
+def restyle_times(text: str, style: str = "12h") -> str:
+    """Clock times in free text (a communication line: 'told him at 14:30') in the note's one style."""
+    if style == "24h":
+        def to_24(m: re.Match[str]) -> str:
+            hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+            return f"{hour:02d}:{m.group(2)}"
+
+        return _TWELVE_HOUR.sub(to_24, text)
+
+    def to_12(m: re.Match[str]) -> str:
+        return clock(time(int(m.group(1) or m.group(2)), int(m.group(3))))
+
+    return _TWENTY_FOUR_HOUR.sub(to_12, text)
+
+
+def number(value: Any) -> str:
+    """A measured number as people write it: 42.0 -> '42', 18.50 -> '18.5'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"number expects a number, got {type(value).__name__} {value!r}")
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
 def join_and(items: Iterable[Any] | None, conjunction: str = "and") -> str:
@@ -172,8 +218,7 @@ def usdate(value: date | datetime | None) -> str:
     """2026-11-20 -> '11/20/2026', the short form for table cells."""
     if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
+    value = _as(value, date, date.fromisoformat, "usdate")
     return f"{value.month:02d}/{value.day:02d}/{value.year}"
 
 
@@ -202,6 +247,7 @@ FILTERS = {
     "capfirst": capfirst,
     "enum_text": enum_text,
     "minutes": minutes,
+    "number": number,
     "usdate": usdate,
     "hours": hours,
 }
@@ -228,8 +274,18 @@ class ContainedLoader(FileSystemLoader):
         raise TemplateNotFound(template)
 
 
-def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes") -> SandboxedEnvironment:
-    """The sandboxed environment for note templates (kind "notes") or report templates ("reports")."""
+def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes", *,
+                      tracked: bool = False, time_format: str = "12h") -> SandboxedEnvironment:
+    """The sandboxed environment for note templates (kind "notes") or report templates ("reports").
+
+    `tracked`: every filter passes on the facts paths of what it was given and the finalize hook marks
+    each printed value, for the render being recorded (see render/provenance.py).
+    `time_format` ("12h" or "24h") is the one style the `clock` filter writes times in.
+    """
+    from . import provenance
+
+    if time_format not in TIME_FORMATS:
+        raise TemplateError(f"time_format {time_format!r}: expected one of {', '.join(TIME_FORMATS)}")
     env = SandboxedEnvironment(
         loader=ContainedLoader([str(p) for p in search_path(template_dirs, kind)]),
         undefined=NoteUndefined,
@@ -237,6 +293,10 @@ def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "not
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **({"finalize": provenance.finalize} if tracked else {}),
     )
     env.filters.update(FILTERS)
+    env.filters["clock"] = functools.partial(clock, style=time_format)
+    if tracked:
+        env.filters = {name: provenance.track(func) for name, func in env.filters.items()}
     return env

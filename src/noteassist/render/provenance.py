@@ -1,0 +1,359 @@
+"""Which facts a rendered note printed, and where: provenance taken from the render itself.
+
+The facts are handed to the template as tracked proxies. Every leaf value (a string, date, time or
+number) carries the dotted path it came from (`work_status.restrictions[1]`, `call.party.phone`); the
+note filters pass those paths on to what they return (see `track_filters`), and the environment's
+`finalize` hook brackets each printed value with private-use marker characters. After rendering, the
+markers are stripped and their positions become spans: "characters 120-161 came from
+`follow_up[0].task`". Nothing is listed by hand, so a template cannot print a field without it being
+seen, or drop one without it being reported.
+
+Two kinds of leaf count when the template *reads* them, not only when it prints them: enum values
+(`work_status.status`, `call.direction`) and booleans (`modified_duty_available`). A template turns them
+into wording ("placed her on modified duty", "The employer has modified duty available") rather than
+printing them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import types
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+
+__all__ = ["Provenance", "RenderedNote", "normalise", "set_leaves", "wrap"]
+
+OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKERS = re.compile(f"{OPEN}(\\d+){MID}|{CLOSE}")
+_MARKER_CHARS = re.compile(f"[{OPEN}{MID}{CLOSE}]")
+_INDEX = re.compile(r"\[\d+\]")
+
+#: Fields that describe the file or steer the wording rather than state a fact about the case: never
+#: "unused". (The pronouns choose she/he/they; a template that never needs a pronoun has dropped nothing.)
+METADATA = frozenset({"schema_version", "encounter.note_type", "claimant.pronouns"})
+
+
+def normalise(path: str) -> str:
+    """'follow_up[0].due' -> 'follow_up.due': the field, whatever the list item."""
+    return _INDEX.sub("", path)
+
+
+class Tracked:
+    """Mixin of the tracked leaf types: `paths` are the facts paths the value was made from."""
+
+    paths: frozenset[str] = frozenset()
+
+
+class TStr(str, Tracked):
+    def __new__(cls, value: str, paths: Iterable[str]) -> TStr:
+        obj = super().__new__(cls, value)
+        obj.paths = frozenset(paths)
+        return obj
+
+
+def _keep_paths(name: str):
+    method = getattr(str, name)
+
+    def tracked(self: TStr, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        return TStr(result, self.paths) if isinstance(result, str) else result
+
+    tracked.__name__ = name
+    return tracked
+
+
+# String methods a template may call on a value ('{{ med.name[:1] | upper }}', '.rstrip(".")'): the result
+# still comes from the same fact.
+for _name in ("__getitem__", "__add__", "__mod__", "strip", "lstrip", "rstrip", "lower", "upper", "title",
+              "capitalize", "replace", "removeprefix", "removesuffix"):
+    setattr(TStr, _name, _keep_paths(_name))
+TStr.__radd__ = lambda self, other: TStr(str(other) + str(self), self.paths)  # type: ignore[method-assign]
+
+
+class TDate(date, Tracked):
+    def __new__(cls, value: date, paths: Iterable[str]) -> TDate:
+        obj = super().__new__(cls, value.year, value.month, value.day)
+        obj.paths = frozenset(paths)
+        return obj
+
+
+class TTime(time, Tracked):
+    def __new__(cls, value: time, paths: Iterable[str]) -> TTime:
+        obj = super().__new__(cls, value.hour, value.minute, value.second, value.microsecond, value.tzinfo)
+        obj.paths = frozenset(paths)
+        return obj
+
+
+class TInt(int, Tracked):
+    def __new__(cls, value: int, paths: Iterable[str]) -> TInt:
+        obj = super().__new__(cls, value)
+        obj.paths = frozenset(paths)
+        return obj
+
+
+class TFloat(float, Tracked):
+    def __new__(cls, value: float, paths: Iterable[str]) -> TFloat:
+        obj = super().__new__(cls, value)
+        obj.paths = frozenset(paths)
+        return obj
+
+
+class TList(list, Tracked):
+    """A facts list whose items are tracked; `paths` is the list field itself."""
+
+    def __init__(self, items: Iterable[Any], paths: Iterable[str]) -> None:
+        super().__init__(items)
+        self.paths = frozenset(paths)
+
+
+class TEnum(Tracked):
+    """An enum member: compares equal to the member or its value; `.value` is the tracked string."""
+
+    def __init__(self, member: Enum, paths: Iterable[str]) -> None:
+        self._member = member
+        self.paths = frozenset(paths)
+
+    @property
+    def value(self) -> TStr:
+        return TStr(str(self._member.value), self.paths)
+
+    @property
+    def name(self) -> str:
+        return self._member.name
+
+    def __eq__(self, other: object) -> bool:
+        other = other._member if isinstance(other, TEnum) else other
+        return self._member == other or self._member.value == other
+
+    def __hash__(self) -> int:
+        return hash(self._member)
+
+    def __str__(self) -> str:
+        return str(self._member.value)
+
+
+def tag(value: Any, paths: Iterable[str]) -> Any:
+    """`value` as a tracked value made from `paths` (str, date, time and numbers; anything else as is)."""
+    paths = frozenset(paths)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return TStr(value, paths)
+    if isinstance(value, int):
+        return TInt(value, paths)
+    if isinstance(value, float):
+        return TFloat(value, paths)
+    if isinstance(value, date):
+        return TDate(value, paths) if type(value) in (date, TDate) else value
+    if isinstance(value, time):
+        return TTime(value, paths)
+    return value
+
+
+class ModelProxy:
+    """A facts model as the template sees it: each field read returns a tracked value with its path."""
+
+    def __init__(self, model: BaseModel, path: str, recorder: Provenance) -> None:
+        self._model = model
+        self._path = path
+        self._recorder = recorder
+        self._children: dict[str, Any] = {}
+
+    def _child_path(self, name: str) -> str:
+        return f"{self._path}.{name}" if self._path else name
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        model = self.__dict__["_model"]
+        if name not in type(model).model_fields:
+            # Properties (time_spent.total_minutes, facts.note_type) and methods (facts.header()).
+            value = getattr(model, name)
+            return tag(value, [self._child_path(name)]) if not callable(value) else value
+        if name not in self._children:
+            self._children[name] = wrap(getattr(model, name), self._child_path(name), self._recorder)
+        child = self._children[name]
+        self._recorder.read(self._child_path(name), child)
+        return child
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return str(self._model)
+
+
+def wrap(value: Any, path: str, recorder: Provenance) -> Any:
+    """The tracked form of a facts value found at `path`."""
+    if isinstance(value, BaseModel):
+        return ModelProxy(value, path, recorder)
+    if isinstance(value, list):
+        return TList((wrap(item, f"{path}[{i}]", recorder) for i, item in enumerate(value)), [path])
+    if isinstance(value, Enum):
+        return TEnum(value, [path])
+    if isinstance(value, str):  # the markers are ours: a fact cannot forge a span
+        from .environment import restyle_times
+
+        value = restyle_times(_MARKER_CHARS.sub("", value), recorder.time_format)
+    return tag(value, [path])
+
+
+def _paths_in(values: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            found |= _paths_in(value)
+        elif isinstance(value, Tracked):
+            found |= value.paths
+    return found
+
+
+#: The render in progress. The environment is built once (compiling the templates is most of a render's
+#: time) and its finalize hook and filters find the current render's record here.
+CURRENT: ContextVar[Provenance | None] = ContextVar("noteassist_provenance", default=None)
+
+
+def finalize(value: Any) -> Any:
+    """The environment's finalize hook: marks a printed fact when a render is being recorded."""
+    recorder = CURRENT.get()
+    return recorder.finalize(value) if recorder is not None else value
+
+
+def track(func: Any) -> Any:
+    """A filter that passes the facts paths of what it was given on to what it returns."""
+
+    @functools.wraps(func)  # keeps Jinja's pass_context / pass_eval_context marks
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        recorder = CURRENT.get()
+        return recorder.call_filter(func, args, kwargs) if recorder is not None else func(*args, **kwargs)
+
+    return tracked
+
+
+@dataclass
+class Provenance:
+    """What one render read and printed. One per render; `finalize` is the environment's hook."""
+
+    #: The note's one time style ("12h"/"24h"): free-text times in the facts are written in it too.
+    time_format: str = "12h"
+    groups: list[frozenset[str]] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)
+    _collectors: list[set[str]] = field(default_factory=list)
+
+    def read(self, path: str, value: Any) -> None:
+        """A template (or a filter) read a field: enums and booleans count as used when read."""
+        if isinstance(value, (bool, TEnum)):
+            self.reads.add(path)
+        if isinstance(value, Tracked) and not isinstance(value, TList):
+            for collector in self._collectors:
+                collector |= value.paths
+        elif isinstance(value, bool):
+            for collector in self._collectors:
+                collector.add(path)
+
+    def finalize(self, value: Any) -> Any:
+        """Bracket a printed tracked value with markers naming its paths; everything else as Jinja prints it."""
+        if isinstance(value, Tracked) and value.paths:
+            text = str(value) if not isinstance(value, str) else str.__str__(value)
+            if text.strip():
+                self.groups.append(value.paths)
+                return f"{OPEN}{len(self.groups) - 1}{MID}{text}{CLOSE}"
+        return value
+
+    def call_filter(self, func: Any, args: tuple, kwargs: dict) -> Any:
+        """Run a filter; its result carries the paths of its arguments and of every field it read."""
+        collected: set[str] = set()
+        self._collectors.append(collected)
+        try:
+            # A generator argument ('x | select | join') is read here, so its items' paths are seen.
+            args = tuple(list(a) if isinstance(a, types.GeneratorType) else a for a in args)
+            result = func(*args, **kwargs)
+        finally:
+            self._collectors.pop()
+        if isinstance(result, (str, int, float)) and not isinstance(result, bool):
+            paths = collected | _paths_in(args) | _paths_in(kwargs.values())
+            if paths:
+                return tag(result, paths)
+        return result
+
+    def strip(self, text: str) -> tuple[str, list[tuple[int, int, tuple[str, ...]]]]:
+        """The text without markers, and the spans (start, end, paths) the markers bracketed."""
+        out: list[str] = []
+        spans: list[tuple[int, int, tuple[str, ...]]] = []
+        stack: list[tuple[int, int]] = []
+        length = last = 0
+        for match in _MARKERS.finditer(text):
+            piece = text[last:match.start()]
+            out.append(piece)
+            length += len(piece)
+            last = match.end()
+            if match.group(1) is not None:
+                stack.append((length, int(match.group(1))))
+            elif stack:
+                start, group = stack.pop()
+                if length > start:
+                    spans.append((start, length, tuple(sorted(self.groups[group]))))
+        out.append(text[last:])
+        spans.sort()
+        return "".join(out), spans
+
+    def used(self, spans: Iterable[tuple[int, int, tuple[str, ...]]]) -> set[str]:
+        """Indexed paths printed in `spans` or read as enum/boolean."""
+        printed = {path for _, _, paths in spans for path in paths}
+        return printed | self.reads
+
+
+def set_leaves(model: BaseModel, path: str = "") -> list[str]:
+    """Indexed paths of every leaf field given a value: not None, not empty and not a default left unsaid.
+
+    A field equal to its default counts only when the facts wrote it (`outcome: reached` given explicitly).
+    """
+    leaves: list[str] = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = f"{path}.{name}" if path else name
+        if value is None or value == "" or value == []:
+            continue
+        if name not in model.model_fields_set and not info.is_required() and value == info.get_default(
+                call_default_factory=True):
+            continue
+        if isinstance(value, BaseModel):
+            leaves += set_leaves(value, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                leaves += set_leaves(item, f"{here}[{i}]") if isinstance(item, BaseModel) else [f"{here}[{i}]"]
+        else:
+            leaves.append(here)
+    return leaves
+
+
+@dataclass
+class RenderedNote:
+    """A drafted note with its provenance.
+
+    `used`: facts fields (normalised: `follow_up.due`) the note's body printed; `unused`: fields set in the
+    facts that the body never printed, in the order of the schema; `spans`: (start, end, indexed paths) of
+    `text`, the characters each fact became.
+    """
+
+    text: str
+    template: str
+    used: set[str]
+    unused: list[str]
+    spans: list[tuple[int, int, tuple[str, ...]]]
+
+    def paths_at(self, offset: int) -> tuple[str, ...]:
+        """The facts paths of the innermost span holding character `offset` ('this sentence came from ...')."""
+        best: tuple[int, int, tuple[str, ...]] | None = None
+        for span in self.spans:
+            if span[0] <= offset < span[1] and (best is None or span[1] - span[0] < best[1] - best[0]):
+                best = span
+        return best[2] if best else ()
