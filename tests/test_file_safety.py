@@ -221,6 +221,27 @@ def test_while_the_data_is_written_no_named_copy_exists(tmp_path: Path, monkeypa
     assert seen == [["note.md"], ["note.md"]]
 
 
+@pytest.mark.parametrize("links", [1, 2], ids=["replaced-by-rename", "hard-linked-in-place"])
+def test_ctrl_c_while_a_file_is_moved_or_overwritten_waits_for_the_write(tmp_path: Path, monkeypatch, links) -> None:
+    out = tmp_path / "note.md"
+    out.write_text("original")
+    if links == 2:
+        os.link(out, tmp_path / "other.md")
+    step = "replace" if links == 1 else "pwrite"
+    real_step = getattr(os, step)
+
+    def pressed_ctrl_c_now(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the signal is delivered to this process meanwhile, and held
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(write_module.os, step, pressed_ctrl_c_now)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(out, "the whole new note", overwrite=True)
+    assert out.read_text() == "the whole new note"  # done first, then the interrupt
+    assert names(tmp_path) == (["note.md"] if links == 1 else ["note.md", "other.md"])
+
+
 def test_the_backup_is_complete_private_and_never_replaces_another(private_note: Path) -> None:
     folder = private_note.parent
     (folder / "note.txt.bak").symlink_to(folder / "elsewhere")  # a name in use, even by a dangling link
@@ -445,7 +466,10 @@ def test_ctrl_c_inside_a_write_is_one_line_exit_130_and_no_output(tmp_path: Path
     assert names(tmp_path) == ["note.txt"] and note.read_text() == NOTE  # not even a backup
 
 
-def test_sigint_during_a_long_fix_run_exits_130_and_every_note_is_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "line"), [(signal.SIGINT, 130, "noteassist: interrupted"),
+                                                     (signal.SIGTERM, 143, "noteassist: terminated")],
+                         ids=["ctrl-c", "kill"])
+def test_a_signal_during_a_long_fix_run_leaves_every_note_whole(tmp_path: Path, signum, code, line) -> None:
     notes = []
     for number in range(400):
         note = tmp_path / f"note-{number:03}.txt"
@@ -459,11 +483,11 @@ def test_sigint_during_a_long_fix_run_exits_130_and_every_note_is_whole(tmp_path
         if process.poll() is not None or time.monotonic() > deadline:
             break
         time.sleep(0.001)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
-    if process.returncode != 130:
+    if process.returncode in (0, 1):
         pytest.skip(f"the run ended before the signal arrived (exit {process.returncode})")
-    assert stderr.splitlines()[-1] == "noteassist: interrupted"
+    assert process.returncode == code and stderr.splitlines()[-1] == line
     assert "Traceback" not in stderr
     leftovers = [n for n in os.listdir(tmp_path) if not n.endswith((".txt", ".txt.bak"))]
     assert leftovers == []

@@ -46,17 +46,39 @@ templates_option = click.option(
 force_option = click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 
 
+class _Terminated(BaseException):
+    """SIGTERM (`kill PID`), raised so that every writer's cleanup runs before the process ends."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise _Terminated
+
+
 class _Commands(click.Group):
     """The command group. Ctrl-C anywhere in a command (or at an overwrite prompt) is one line and exit
-    130, as for any program stopped by SIGINT; every writer leaves the old file or the new one whole."""
+    130, `kill` one line and 143, as for any program stopped by SIGINT or SIGTERM; every writer leaves
+    the old file or the new one whole, and no temporary copy."""
 
     def invoke(self, ctx: click.Context):
+        import signal
+        import threading
+
+        previous = signal.getsignal(signal.SIGTERM)
+        catch_term = previous == signal.SIG_DFL and threading.current_thread() is threading.main_thread()
+        if catch_term:
+            signal.signal(signal.SIGTERM, _raise_terminated)
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, click.exceptions.Abort) as exc:
             # A prompt's Abort leaves the cursor after "Overwrite? [y/N]:": end that line first.
             click.echo(("\n" if isinstance(exc, click.exceptions.Abort) else "") + "noteassist: interrupted", err=True)
             sys.exit(130)
+        except _Terminated:
+            click.echo("noteassist: terminated", err=True)
+            sys.exit(143)
+        finally:
+            if catch_term:
+                signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
