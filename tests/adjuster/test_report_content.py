@@ -397,3 +397,19 @@ def test_a_procedure_of_the_period_leads_the_summary_changes(after_surgery):
     assert ("- Changes this period: She is status post arthroscopic rotator cuff repair on November 12, 2026."
             in summary)
     assert "Procedure: She is status post arthroscopic rotator cuff repair on November 12, 2026." in report.changes
+
+
+@pytest.mark.parametrize("text,done", [
+    ("she had the rotator cuff repair on November 12, 2026 and will start therapy next week", True),
+    ("status post arthroscopic rotator cuff repair on November 12, 2026", True),
+    ("Ms. Lopez said she underwent the surgery on November 12", True),
+    ("Dr. Lee recommends a right shoulder arthroscopic rotator cuff repair", False),
+    ("the surgery is scheduled and will be performed on December 17", False),
+    ("the request for the repair was completed on November 20", False),
+    ("the MRI was completed on October 2", False),
+    ("authorize 12 post-operative physical therapy visits if the surgery is certified", False),
+])
+def test_a_procedure_done_is_told_from_one_planned(text, done):
+    from noteassist.adjuster.clinical import says_done
+
+    assert says_done(text) is done

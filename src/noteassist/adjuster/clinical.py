@@ -59,9 +59,16 @@ def is_procedure(text: str | None) -> bool:
     return bool(text and PROCEDURE.search(text))
 
 
+#: Where one clause of a statement ends and the next begins: "she had the repair on November 12 and will
+#: start therapy" is a procedure done, then a plan.
+_CLAUSE = re.compile(r"[;,:]|\s(?:and|but|then|while)\s", re.I)
+
+
 def says_done(text: str) -> bool:
-    """A statement that a procedure happened: a procedure word, a 'done' word, and no 'not yet' word."""
-    return is_procedure(text) and bool(DONE.search(text)) and not NOT_YET.search(text)
+    """A statement that a procedure happened: one clause with a procedure word and a 'done' word, and no 'not
+    yet' word in that clause."""
+    return any(is_procedure(clause) and DONE.search(clause) and not NOT_YET.search(clause)
+               for clause in _CLAUSE.split(text))
 
 
 def clinical_status(history: list[Contact], start: date, end: date, worker: str) -> list[ClinicalEntry]:
