@@ -548,3 +548,15 @@ def test_an_existing_output_is_asked_about_on_a_terminal(tmp_path: Path, keys: b
     if code == 130:
         assert screen.rstrip().endswith("noteassist: interrupted")
     assert names(tmp_path) == ["note.md"]
+
+
+def test_a_report_of_a_private_claim_is_private(tmp_path: Path, claim_copy: Path) -> None:
+    (claim_copy / "claim.yaml").chmod(0o600)
+    out = tmp_path / "report.docx"
+    previous = os.umask(0o022)
+    try:
+        result = cli("report", str(claim_copy), "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(out))
+    finally:
+        os.umask(previous)
+    assert result.exit_code in (0, 1), result.output
+    assert mode_of(out) == 0o600

@@ -302,6 +302,7 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     contacts go to stderr.
     """
     from .adjuster import FolderClaimSource
+    from .adjuster.claim import CLAIM_FILES
     from .app.report import build_report, report_document, report_pdf
     from .io import write_atomic
     from .io.files import read_bytes
@@ -330,12 +331,13 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     for target in outputs:  # never over a contact or claim.yaml the report was made from
         _check_output(target, True, _claim_inputs(source))
     document = report_document(run, base, letterhead_label=letterhead or "letterhead")
-    write_atomic(out, document, overwrite=True)
+    private = next((p for p in _claim_inputs(source) if p.name in CLAIM_FILES), None)  # as private as the claim
+    write_atomic(out, document, overwrite=True, source=private)
     built = run.report
     click.echo(f"wrote {out} (report No. {built.report_number}, {len(built.contacts)} contacts, "
                f"{built.period_start} to {built.period_end})", err=True)
     if pdf:
-        write_atomic(pdf_out, report_pdf(document, label=out), overwrite=True)
+        write_atomic(pdf_out, report_pdf(document, label=out), overwrite=True, source=private)
         click.echo(f"wrote {pdf_out}", err=True)
     sys.exit(decision.exit_code)
 
