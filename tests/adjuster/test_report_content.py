@@ -413,3 +413,15 @@ def test_a_procedure_done_is_told_from_one_planned(text, done):
     from noteassist.adjuster.clinical import says_done
 
     assert says_done(text) is done
+
+
+def test_the_first_work_status_is_not_called_no_change(tmp_path):
+    folder = write_claim(tmp_path / "c")
+    write_contact(folder, "a.yaml", contact("2026-11-05", work_status={"status": "off-work", "effective": "2026-11-05"}))
+    write_contact(folder, "b.yaml", contact("2026-11-20", work_status={"status": "off-work", "effective": "2026-11-05",
+                                                                       "expires": "2026-12-20"}))
+    _, text = _report(folder)
+    rows = [line for line in _section(text, "Work status and return to work").splitlines()
+            if line.startswith("| 11/")]
+    assert rows == ["| 11/05/2026 | off work | - | first recorded |",
+                    "| 11/05/2026 | off work | - | same status; new dates or restrictions |"]

@@ -210,6 +210,7 @@ def _work_status(ctx: _Context) -> tuple[WorkStatusEntry | None, list[WorkStatus
             continue
         if previous is not None and _same_status(previous, entry):
             continue  # the same status restated: not a new line in the history
+        entry.first = previous is None
         entry.changed = previous is not None and previous.status != entry.status
         entry.previous = previous.status if entry.changed else None
         history.append(entry)

@@ -58,6 +58,7 @@ class WorkStatusEntry:
     source: str
     changed: bool = False  # differs from the status before it (in the period, or the last one before it)
     previous: str | None = None  # the status before it, when `changed`
+    first: bool = False  # no status is recorded before it: neither a change nor "no change"
 
 
 @dataclass
