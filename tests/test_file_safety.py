@@ -321,6 +321,14 @@ def test_fix_keeps_hard_links_mode_bom_and_crlf(tmp_path: Path) -> None:
     assert (tmp_path / "note.txt.bak").read_bytes() == BOM + NOTE.replace("\n", "\r\n").encode()
 
 
+@pytest.mark.skipif(IS_ROOT, reason="root may write any file")
+def test_fix_leaves_a_read_only_note_alone(private_note: Path) -> None:
+    private_note.chmod(0o400)
+    result = lint_fix(str(private_note), "--fix")
+    assert result.exit_code == 2 and "is read-only; make it writable, or write a fixed copy with --fix-to" in result.stderr
+    assert private_note.read_text() == NOTE and names(private_note.parent) == ["note.txt"]
+
+
 def test_fix_to_keeps_the_bom_and_is_no_more_readable_than_the_note(tmp_path: Path) -> None:
     note, out = tmp_path / "note.txt", tmp_path / "fixed.txt"
     note.write_bytes(BOM + NOTE.encode())

@@ -444,6 +444,8 @@ def _apply_fixes(path: str, label: str, edits, fix_to: str | None, force: bool) 
         if is_docx and Path(fix_to).suffix.lower() != ".docx":
             raise NoteassistError(f"{fix_to}: the fixed copy of a .docx note must be a .docx file")
         _check_output(fix_to, force, [path], same=f"{fix_to}: --fix-to must name a new file; use --fix to fix in place")
+    elif not os.access(path, os.W_OK):  # a rename could replace it anyway: respect what the mode says
+        raise NoteassistError(f"{path}: is read-only; make it writable, or write a fixed copy with --fix-to")
     original = read_bytes(path, expected="a .txt, .md or .docx note")
     if is_docx:
         from .export import fix_docx
