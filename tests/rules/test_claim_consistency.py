@@ -186,12 +186,14 @@ def test_an_example_changed_to_contradict_the_others_is_caught(cc):
     ]
 
 
-def test_the_claim_folder_report_finds_no_contradiction(tmp_path):
-    out = tmp_path / "r.docx"
-    result = CliRunner().invoke(main, ["report", str(EXAMPLES / "claims" / "WC-2231-0457"), "--from", "2026-10-01",
-                                       "--to", "2026-11-30", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "differs" not in result.stderr and "Two different" not in result.stderr
+@pytest.mark.parametrize(("start", "end", "kind"), [
+    (date(2026, 11, 1), date(2026, 11, 30), "progress"), (date(2026, 10, 1), date(2026, 11, 30), "progress"),
+    (date(2026, 10, 1), date(2026, 11, 30), "closure")])
+def test_the_claim_folder_report_finds_no_contradiction(start, end, kind):
+    from noteassist.app.report import build_report
+
+    run = build_report(EXAMPLES / "claims" / "WC-2231-0457", start, end, kind=kind)
+    assert run.contradictions == []
 
 
 def test_the_rules_are_documented():
@@ -231,3 +233,20 @@ def test_an_unreadable_birth_date_in_front_matter_is_an_input_error(cc):
 
     with pytest.raises(NoteInputError, match=r"n\.md: date_of_birth: expected a date"):
         cc.lint(NoteInput("---\nclaim_number: WC-2231-0457\ndate_of_birth: sometime in 1984\n---\nSeen.\n", path="n.md"))
+
+
+def test_lint_of_the_example_facts_files_together(tmp_path):
+    """The user's path: `noteassist lint` on visit-facts files lints the notes they draft, in one run."""
+    files = [*sorted(EXAMPLES.glob("*.yaml")), *sorted((EXAMPLES / "claims" / "WC-2231-0457").glob("2026-*"))]
+    quiet = CliRunner().invoke(main, ["lint", *map(str, files), "--select", "NA703,NA808"])
+    assert quiet.exit_code == 0 and "no findings" in quiet.output, quiet.output
+    changed = tmp_path / "2026-11-17-telephonic-surgery-coordinator.yaml"
+    original = (EXAMPLES / "claims" / "WC-2231-0457" / "2026-11-24-telephonic-surgery-coordinator.yaml").read_text()
+    changed.write_text(original.replace("date_of_injury: 2026-09-14", "date_of_injury: 2026-08-10"))
+    caught = CliRunner().invoke(main, ["lint", *map(str, files), str(changed), "--select", "NA703,NA808"])
+    assert caught.exit_code == 1
+    # Reported on the changed note, against the first note of the claim on the command line.
+    [line] = [line for line in caught.output.splitlines() if "NA808" in line]
+    assert line.startswith(f"{changed}:")
+    assert (f"NA808 [error] date of injury 08/10/2026 differs from 09/14/2026 in "
+            f"{EXAMPLES / 'physician-visit-modified-duty.yaml'} (same claim WC-2231-0457)") in line
