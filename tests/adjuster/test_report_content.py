@@ -425,3 +425,12 @@ def test_the_first_work_status_is_not_called_no_change(tmp_path):
             if line.startswith("| 11/")]
     assert rows == ["| 11/05/2026 | off work | - | first recorded |",
                     "| 11/05/2026 | off work | - | same status; new dates or restrictions |"]
+
+
+def test_a_therapy_count_never_prints_none(tmp_path):
+    folder = write_claim(tmp_path / "c")
+    write_contact(folder, "a.yaml", contact("2026-11-05", referrals=[
+        {"service": "physical therapy", "status": "certified", "visits_authorized": 12}]))
+    _, text = _report(folder)
+    assert "None" not in text
+    assert "Physical therapy: 12 visits authorized (visits used not recorded)." in _section(text, "Medical status")
