@@ -14,8 +14,8 @@ import pytest
 
 from noteassist.adjuster import assemble_report, load_claim
 from noteassist.adjuster.document import render_report
-from noteassist.adjuster.plan import is_this_report
 from noteassist.adjuster.model import TaskEntry
+from noteassist.adjuster.plan import is_this_report
 
 from .helpers import EXAMPLE_CLAIM, contact, write_claim, write_contact
 
@@ -29,7 +29,7 @@ def _report(folder, start=NOV[0], end=NOV[1], kind="progress"):
 
 def _section(text: str, heading: str) -> str:
     """The text under `## heading` up to the next `## ` heading."""
-    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
     assert match, f"no section {heading!r} in the report"
     return match.group(1)
 
@@ -37,7 +37,7 @@ def _section(text: str, heading: str) -> str:
 def _entries(text: str) -> dict[str, str]:
     """The clinical status's entries: '### date: heading' -> its text."""
     section = _section(text, "Clinical status this period")
-    parts = re.split(r"^### (.+)$", section, flags=re.M)
+    parts = re.split(r"^### (.+)$", section, flags=re.MULTILINE)
     return dict(zip(parts[1::2], parts[2::2]))
 
 
@@ -138,7 +138,7 @@ def test_no_provider_is_credited_that_the_facts_do_not_name(tmp_path):
                                                        "location": "the worker's home"},
         providers=[{"name": "Alan Lee", "credentials": "MD"}],
         objective=["the case manager observed that she holds the right arm at her side"]))
-    report, text = _report(folder)
+    _, text = _report(folder)
     assert list(_entries(text)) == ["November 5, 2026: initial assessment at the worker's home"]
     assert "Alan Lee" not in _section(text, "Clinical status this period")
     assert "Alan Lee" not in _section(text, "Contact log")
@@ -203,7 +203,7 @@ def test_explicit_empty_lists_are_reported_as_none(tmp_path):
 def test_no_recommendations_recorded_is_not_no_decisions_needed(tmp_path):
     folder = write_claim(tmp_path / "c")
     write_contact(folder, "a.yaml", contact("2026-11-05", "telephonic", recommendations=[]))
-    report, text = _report(folder)
+    _, text = _report(folder)
     section = _section(text, "Recommendations and decisions needed")
     assert "No new recommendations this period." in section
     assert "No decisions are needed" not in text

@@ -46,8 +46,6 @@ from ..errors import ReportError
 from ..facts.models import VisitFacts
 from .claim import Contact
 from .clinical import clinical_status, is_procedure
-from .plan import open_tasks
-from .source import ClaimData
 from .model import (
     ACTIVITIES,
     NOTE_TYPE_WORDS,
@@ -72,6 +70,8 @@ from .model import (
     Treatment,
     WorkStatusEntry,
 )
+from .plan import open_tasks
+from .source import ClaimData
 
 WORK_STATUS_WORDS = {"full-duty": "full duty", "modified-duty": "modified duty", "off-work": "off work"}
 OPEN_UR = ("requested", "pending", "appealed", "delayed", "non-certified", "partially-certified")

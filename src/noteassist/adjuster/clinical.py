@@ -61,7 +61,7 @@ def is_procedure(text: str | None) -> bool:
 
 #: Where one clause of a statement ends and the next begins: "she had the repair on November 12 and will
 #: start therapy" is a procedure done, then a plan.
-_CLAUSE = re.compile(r"[;,:]|\s(?:and|but|then|while)\s", re.I)
+_CLAUSE = re.compile(r"[;,:]|\s(?:and|but|then|while)\s", re.IGNORECASE)
 
 
 def says_done(text: str) -> bool:
