@@ -98,6 +98,22 @@ def test_a_csv_export_is_checked_across_its_rows(tmp_path):
     assert finding["message"] == f"date of injury 08/10/2026 differs from 09/14/2026 in {export}#N-1 (same claim WC-2231-0457)"
 
 
+def test_claimant_and_birth_date_columns_of_an_export(tmp_path):
+    export = tmp_path / "export.jsonl"
+    rows = [{"id": "N-1", "claim_number": "WC-2231-0457", "Claimant Name": "Maria Diaz", "DOB": "03/22/1984",
+             "text": "Called the worker about therapy."},
+            {"id": "N-2", "claim_number": "WC-2231-0457", "Claimant Name": "María Díaz", "DOB": "1984-03-22",
+             "text": "Called the worker again."},
+            {"id": "N-3", "claim_number": "WC-2231-0457", "Claimant Name": "Mario Diaz", "DOB": "1984-03-23",
+             "text": "Called the worker once more."}]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(export), "--select", "NA703,NA808", "--format", "json"])
+    found = {r["path"]: [(f["rule"], f["differs_from"]) for f in r["findings"]]
+             for r in json.loads(result.stdout)["files"]}
+    assert found == {f"{export}#N-1": [], f"{export}#N-2": [],
+                     f"{export}#N-3": [("NA703", f"{export}#N-1"), ("NA808", f"{export}#N-1")]}
+
+
 # --- and nothing else ---
 
 @pytest.mark.parametrize("same", ["9/14/2026", "September 14, 2026", "2026-09-14", "Sept. 14, 2026"])

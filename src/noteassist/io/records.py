@@ -38,7 +38,7 @@ from .notes import read_note
 
 #: Metadata keys a record may carry, besides its text; rules read them from `NoteInput.meta`.
 RECORD_KEYS = ("id", "author", "claim_number", "carrier", "note_type",
-               "date_of_service", "date_written", "date_of_injury")
+               "date_of_service", "date_written", "date_of_injury", "claimant", "date_of_birth")
 
 #: Column names recognised without configuration, most likely first. A name matches however the export spells
 #: it: case, spaces, underscores, hyphens, punctuation and camelCase do not count, nor do the words of/on/at/the
@@ -68,6 +68,10 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
                      "date finalized", "timestamp", "entry timestamp"),
     "date_of_injury": ("date of injury", "doi", "injury date", "date injured", "date of loss", "dol", "loss date",
                        "date of accident", "accident date"),
+    # The claim-consistency rules (NA703, NA808) compare these between rows of one claim.
+    "claimant": ("claimant", "claimant name", "injured worker", "injured worker name", "worker name",
+                 "patient name", "client name"),
+    "date_of_birth": ("date of birth", "dob", "birth date", "birthdate"),
 }
 
 RECORD_SUFFIXES = (".csv", ".jsonl", ".ndjson")
