@@ -136,6 +136,13 @@ def test_notes_with_no_claim_number_are_not_compared(cc):
         "n1.txt": [], "n2.txt": []}
 
 
+def test_notes_of_an_agency_case_are_not_compared(cc):
+    # A family's case number covers several clients, each with their own name and date of birth.
+    mother = "DAP NOTE\nCase #: CF-26-30918    Client: Jane Smith    DOB: 04/02/1988\nDate of service: 10/01/2026\n\nSeen."
+    child = mother.replace("Jane Smith", "Tommy Smith").replace("04/02/1988", "06/30/2019")
+    assert found(cc, mother, child) == {"n1.txt": [], "n2.txt": []}
+
+
 def test_a_note_is_not_compared_with_itself(cc):
     assert found(cc, note(doi="08/10/2026")) == {"n1.txt": []}
     # The same note twice in a run agrees with itself.

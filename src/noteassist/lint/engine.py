@@ -145,17 +145,19 @@ class Linter:
 
     @staticmethod
     def _fingerprint(ctx: NoteContext, position: int = -1, given: bool = False) -> Fingerprint:
-        """What later notes are compared with: shingles for copy-forward, the stated claim facts for the
-        claim-consistency rules; never the text."""
+        """What later notes are compared with: shingles for copy-forward, and the claim facts the note states
+        for the claim-consistency rules; never the text. Claim facts only under a claim number: an agency's
+        case number may cover a family, whose notes name different clients."""
         info = ctx.meta_info
+        claim = info.claim_number is not None
 
         def day(when):
-            return when.date if when else None
+            return when.date if when and claim else None
 
         return fingerprint(ctx.body, path=ctx.path, claim_number=info.record_key,
-                           date_of_service=day(info.date_of_service), position=position, given=given,
-                           date_of_injury=day(info.date_of_injury), date_of_birth=day(info.date_of_birth),
-                           claimant=info.claimant)
+                           date_of_service=info.date_of_service.date if info.date_of_service else None,
+                           position=position, given=given, date_of_injury=day(info.date_of_injury),
+                           date_of_birth=day(info.date_of_birth), claimant=info.claimant if claim else None)
 
     def fingerprints_of(self, previous: Sequence[tuple[str, str] | Fingerprint]) -> tuple[Fingerprint, ...]:
         """Fingerprints of earlier notes given as (label, text) (or already as fingerprints), to check notes

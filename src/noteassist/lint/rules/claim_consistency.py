@@ -9,8 +9,8 @@ metadata, the visit facts, or the "Claimant:", "DOB:", "DOI:" labels) with the F
 same claim that states it: a note the caller gave as earlier (`--previous`), then the notes before this
 one in the same run (`NoteContext.index`, the copy-forward fingerprints, which carry these values and
 never the text). Only the later note of a contradicting pair is reported, naming the first note, so a
-contradiction is one finding. Notes with no claim (or agency case) number are never compared, nor are
-notes of different claims.
+contradiction is one finding. Notes with no claim number are never compared, nor are notes of different
+claims; nor are notes keyed only by an agency's case number, which may cover a whole family.
 
 Dates are compared as dates, so 9/14/2026, September 14, 2026 and 2026-09-14 agree. Names are compared
 as people are named in notes: accents, case, titles (Ms., Mr., Dr.), middle initials and punctuation do
@@ -64,8 +64,7 @@ def earlier_stating(ctx: NoteContext, attr: str) -> Iterator[Fingerprint]:
 
 
 def _same_claim(ctx: NoteContext) -> str:
-    info = ctx.meta_info
-    return f"same claim {info.claim_number}" if info.claim_number else f"same case {info.record_key}"
+    return f"same claim {ctx.meta_info.claim_number}"
 
 
 def name_words(name: str) -> list[str]:
