@@ -140,6 +140,15 @@ def test_a_value_read_only_in_a_condition_is_not_printed(tmp_path):
     assert "work_status.status" in note.used  # an enum turned into wording
 
 
+def test_concatenated_and_sliced_values_keep_their_source(tmp_path):
+    (tmp_path / "cat.md.j2").write_text("# C\n\n{{ worker ~ ' seen ' ~ (encounter.date | longdate) }}\n"
+                                        "{{ claim.employer[:5] | upper }}\n")
+    note = render_with_provenance(load_facts(EXAMPLES / "physician-visit-modified-duty.yaml"), "cat", [tmp_path],
+                                  front_matter=False)
+    assert note.text == "# C\n\nMaria Diaz seen November 20, 2026\nBRAZO\n"
+    assert note.spans == [(5, 38, ("claimant.name", "encounter.date")), (39, 44, ("claim.employer",))]
+
+
 def test_draft_warns_per_field_and_strict_writes_nothing(tmp_path):
     (tmp_path / "short.md.j2").write_text("# Short\n\n{{ worker }}: {{ call.party.name }}\n")
     facts = EXAMPLES / "telephonic-surgery-coordinator.yaml"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -274,6 +275,17 @@ class ContainedLoader(FileSystemLoader):
         raise TemplateNotFound(template)
 
 
+class _TrackingCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` to a join that keeps the facts paths of its parts (Jinja's own str_join drops them)."""
+
+    def visit_Concat(self, node, frame):  # noqa: ANN001 - Jinja's signature
+        self.write("environment.tracked_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
 def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes", *,
                       tracked: bool = False, time_format: str = "12h") -> SandboxedEnvironment:
     """The sandboxed environment for note templates (kind "notes") or report templates ("reports").
@@ -295,6 +307,9 @@ def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "not
         keep_trailing_newline=True,
         **({"finalize": provenance.finalize} if tracked else {}),
     )
+    if tracked:
+        env.code_generator_class = _TrackingCodeGenerator
+        env.tracked_concat = provenance.track(lambda parts: "".join(str(part) for part in parts))
     env.filters.update(FILTERS)
     env.filters["clock"] = functools.partial(clock, style=time_format)
     if tracked:
