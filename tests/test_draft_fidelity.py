@@ -120,6 +120,16 @@ def test_spans_say_which_fact_each_piece_of_text_came_from():
     assert "\ue000" not in note.text and "\ue002" not in note.text
 
 
+def test_zero_minutes_is_no_time_to_print_but_zero_visits_is_a_fact():
+    facts = _facts("physician-visit-modified-duty.yaml")
+    facts.time_spent.travel = 0
+    facts.referrals[0].visits_used, facts.referrals[0].visits_authorized = 0, 8
+    note = render_with_provenance(facts)
+    assert note.unused == []
+    assert "travel" not in note.text.split("## Time")[1]
+    assert "Visits: 0 used of 8 authorized." in note.text
+
+
 def test_a_template_that_leaves_fields_out_is_told_which(tmp_path):
     (tmp_path / "short.md.j2").write_text("# Short\n\n{{ worker }} was seen on {{ encounter.date | longdate }}.\n")
     facts = load_facts(EXAMPLES / "physician-visit-modified-duty.yaml")

@@ -311,6 +311,11 @@ class Provenance:
         return printed | self.reads
 
 
+#: Where a zero is "none": 0 minutes of travel is no travel, which a note leaves out (0 therapy visits used
+#: of 8, on the other hand, is a fact to print).
+_ZERO_IS_NONE = ("time_spent.",)
+
+
 def set_leaves(model: BaseModel, path: str = "") -> list[str]:
     """Indexed paths of every leaf field given a value: not None, not empty and not a default left unsaid.
 
@@ -321,6 +326,8 @@ def set_leaves(model: BaseModel, path: str = "") -> list[str]:
         value = getattr(model, name)
         here = f"{path}.{name}" if path else name
         if value is None or value == "" or value == []:
+            continue
+        if value == 0 and not isinstance(value, bool) and here.startswith(_ZERO_IS_NONE):
             continue
         if name not in model.model_fields_set and not info.is_required() and value == info.get_default(
                 call_default_factory=True):
