@@ -21,7 +21,12 @@ from noteassist.errors import TemplateError
 from noteassist.facts import load_facts
 from noteassist.facts.load import read_facts_data, validate_facts
 from noteassist.facts.models import VisitFacts
-from noteassist.render import list_templates, render_note, render_with_provenance, template_fields
+from noteassist.render import (
+    list_templates,
+    render_note,
+    render_with_provenance,
+    template_fields,
+)
 from noteassist.render.provenance import METADATA, normalise, set_leaves
 from noteassist.render.sample import full_facts
 

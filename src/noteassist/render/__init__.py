@@ -19,16 +19,31 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
+from ..facts.models import VisitFacts
 from ..io.data import load_yaml
 from ..io.files import MAX_DATA_BYTES, read_text
-from ..facts.models import VisitFacts
-from .environment import TEMPLATE_SUFFIX, build_environment, pronoun, search_path, short_name
-from .provenance import CURRENT, METADATA, Provenance, RenderedNote, normalise, set_leaves, tag, wrap
+from .environment import (
+    TEMPLATE_SUFFIX,
+    build_environment,
+    pronoun,
+    search_path,
+    short_name,
+)
+from .provenance import (
+    CURRENT,
+    METADATA,
+    Provenance,
+    RenderedNote,
+    normalise,
+    set_leaves,
+    tag,
+    wrap,
+)
 
 __all__ = ["RenderedNote", "TemplateInfo", "list_templates", "render_note", "render_with_provenance",
            "template_fields", "template_info"]
 
-_META = re.compile(r"\A\s*\{#---[ \t]*\r?\n(.*?)\r?\n---[ \t]*#\}", re.S)
+_META = re.compile(r"\A\s*\{#---[ \t]*\r?\n(.*?)\r?\n---[ \t]*#\}", re.DOTALL)
 
 
 @dataclass
@@ -194,8 +209,7 @@ def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Pat
 
 def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
     name = template or facts.note_type
-    if name.endswith(TEMPLATE_SUFFIX):
-        name = name[: -len(TEMPLATE_SUFFIX)]
+    name = name.removesuffix(TEMPLATE_SUFFIX)
     available = _templates(template_dirs)
     info = available.get(name)
     if info is None:

@@ -24,10 +24,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel
-
 
 __all__ = ["Provenance", "RenderedNote", "normalise", "set_leaves", "wrap"]
 
@@ -53,7 +52,7 @@ class Tracked:
 
 
 class TStr(str, Tracked):
-    def __new__(cls, value: str, paths: Iterable[str]) -> TStr:
+    def __new__(cls, value: str, paths: Iterable[str]) -> Self:
         obj = super().__new__(cls, value)
         obj.paths = frozenset(paths)
         return obj
@@ -79,28 +78,28 @@ TStr.__radd__ = lambda self, other: TStr(str(other) + str(self), self.paths)  # 
 
 
 class TDate(date, Tracked):
-    def __new__(cls, value: date, paths: Iterable[str]) -> TDate:
+    def __new__(cls, value: date, paths: Iterable[str]) -> Self:
         obj = super().__new__(cls, value.year, value.month, value.day)
         obj.paths = frozenset(paths)
         return obj
 
 
 class TTime(time, Tracked):
-    def __new__(cls, value: time, paths: Iterable[str]) -> TTime:
+    def __new__(cls, value: time, paths: Iterable[str]) -> Self:
         obj = super().__new__(cls, value.hour, value.minute, value.second, value.microsecond, value.tzinfo)
         obj.paths = frozenset(paths)
         return obj
 
 
 class TInt(int, Tracked):
-    def __new__(cls, value: int, paths: Iterable[str]) -> TInt:
+    def __new__(cls, value: int, paths: Iterable[str]) -> Self:
         obj = super().__new__(cls, value)
         obj.paths = frozenset(paths)
         return obj
 
 
 class TFloat(float, Tracked):
-    def __new__(cls, value: float, paths: Iterable[str]) -> TFloat:
+    def __new__(cls, value: float, paths: Iterable[str]) -> Self:
         obj = super().__new__(cls, value)
         obj.paths = frozenset(paths)
         return obj
