@@ -434,3 +434,16 @@ def test_a_therapy_count_never_prints_none(tmp_path):
     _, text = _report(folder)
     assert "None" not in text
     assert "Physical therapy: 12 visits authorized (visits used not recorded)." in _section(text, "Medical status")
+
+
+def test_a_decision_made_in_the_period_is_reported_with_its_outcome(tmp_path):
+    folder = write_claim(tmp_path / "c")
+    write_contact(folder, "a.yaml", contact("2026-11-10", "telephonic", decisions_requested=[
+        {"decision": "extend case management services", "decided": "2026-11-10",
+         "outcome": "approved through January 31, 2027"}]))
+    report, text = _report(folder)
+    section = _section(text, "Recommendations and decisions needed")
+    assert ("- Extend case management services: approved through January 31, 2027 (the adjuster, November 10, "
+            "2026).") in section
+    assert report.decisions_needed == [] and "No decisions are needed" not in text
+    assert "recommendations" not in {m.element for m in report.missing}

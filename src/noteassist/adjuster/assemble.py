@@ -146,6 +146,7 @@ def assemble_report(folder: ClaimData, start: date, end: date, kind: ReportKind 
         contradictions=_contradictions(ctx),
         clinical=clinical_status(ctx.history_facts, start, end, record.claimant.name),
         stated_none=_stated_none(ctx),
+        decisions_made=_decisions_made(ctx),
     )
     report.changes = _changes(report)
     if kind == "closure":
@@ -392,6 +393,18 @@ def _decisions(ctx: _Context) -> list[DecisionEntry]:
     return [d for d in found.values() if d is not None]
 
 
+def _decisions_made(ctx: _Context) -> list[DecisionEntry]:
+    """Requests a contact of the period records as decided (the latest record of each), so the report keeps
+    what the adjuster answered as well as what is still asked."""
+    found: dict[str, DecisionEntry] = {}
+    for c in ctx.period_facts:
+        for d in c.facts.decisions_requested:
+            if d.decided is not None:
+                found[d.decision.casefold().rstrip(".")] = DecisionEntry(
+                    d.decision, d.rationale, d.requested_from, d.due, c.date, c.name, d.decided, d.outcome)
+    return list(found.values())
+
+
 # --- Time log ---------------------------------------------------------------------------------
 
 
@@ -586,7 +599,7 @@ def _missing(report: Report) -> list[MissingElement]:
         else "no appointment after the period end is recorded",
         "barriers": None if report.barriers or "barriers" in report.stated_none
         else "no barriers were recorded in the period",
-        "recommendations": None if (report.recommendations or report.decisions_needed
+        "recommendations": None if (report.recommendations or report.decisions_needed or report.decisions_made
                                     or report.stated_none & {"recommendations", "decisions_requested"})
         else "no recommendations or decisions requested in the period",
     }

@@ -195,6 +195,8 @@ class DecisionEntry:
     due: date | None
     requested_on: date
     source: str
+    decided: date | None = None  # for a decision made: when, and what was decided
+    outcome: str | None = None
 
 
 @dataclass
@@ -306,6 +308,7 @@ class Report:
     #: Lists a contact in the period wrote down as explicitly empty (`barriers: []`), by field name: only then
     #: may the report say "none" ("No barriers identified"); an absent key says nothing.
     stated_none: frozenset[str] = frozenset()
+    decisions_made: list[DecisionEntry] = field(default_factory=list)  # requests decided in the period
 
     @property
     def is_empty(self) -> bool:
