@@ -28,7 +28,9 @@ guide's section order (1.4):
 - `mmi` (MMIEntry), `barriers` [BarrierEntry with dated `actions`], `authorizations`
   [AuthorizationEntry: latest `status`, `reference`, `history` of AuthorizationEvent];
   `assemble.ur_phrase(entry)` words a UR status ("certified on appeal on November 9, 2026 (reference X)");
-- `recommendations` [str], `decisions_needed` [DecisionEntry], `goals` [GoalEntry], `plan` [TaskEntry]
+- `recommendations` [str], `decisions_needed` [DecisionEntry], `decisions_made` [DecisionEntry with
+  `decided` and `outcome`: requests a contact of the period records as decided], `goals` [GoalEntry],
+  `plan` [TaskEntry]
   (one line per open task: repeats merged, a task done by a later contact dropped, and a task to send
   this very report left out);
 - `stated_none`: the lists a contact of the period recorded as explicitly empty (`barriers: []`); the
