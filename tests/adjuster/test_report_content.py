@@ -447,3 +447,9 @@ def test_a_decision_made_in_the_period_is_reported_with_its_outcome(tmp_path):
             "2026).") in section
     assert report.decisions_needed == [] and "No decisions are needed" not in text
     assert "recommendations" not in {m.element for m in report.missing}
+
+
+def test_the_closure_report_has_the_clinical_status_too(after_surgery):
+    _, text = _report(after_surgery, kind="closure")
+    assert "November 19, 2026: physician visit with Alan Lee, MD, orthopedic surgery" in _entries(text)
+    assert text.index("## Clinical status this period") < text.index("## Final medical status")
