@@ -1,8 +1,10 @@
 """Regenerate templates/reports/base.docx, the default base document for adjuster reports.
 
 An agency replaces it with its own letterhead (`noteassist report --letterhead agency.docx`);
-this one only sets a readable page: Letter size, 1-inch margins, Calibri 11, dark-blue headings,
-and a small right-aligned running header. Run: `.venv/bin/python scripts/make_report_base.py`.
+this one only sets a readable page: Letter size, 1-inch margins, Calibri 11 at single spacing with
+8 pt above each paragraph (export.docx.set_page_spacing: the spacing LibreOffice keeps headings with
+their paragraph at), dark-blue headings, and a small right-aligned running header.
+Run: `.venv/bin/python scripts/make_report_base.py`.
 """
 
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Inches, Pt, RGBColor
+
+from noteassist.export.docx import set_page_spacing
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "reports" / "base.docx"
 
@@ -22,6 +26,7 @@ def main() -> None:
         setattr(section, side, Inches(1))
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Calibri", Pt(11)
+    set_page_spacing(document)
     for level, size in ((1, 14), (2, 12), (3, 11)):
         heading = document.styles[f"Heading {level}"]
         heading.font.name, heading.font.size = "Calibri", Pt(size)

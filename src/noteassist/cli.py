@@ -314,6 +314,12 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     for target in outputs:
         _check_output(target, force, [letterhead])
     base = read_bytes(letterhead, expected="a .docx letterhead") if letterhead else None
+    if base is not None:
+        from .export.letterhead import clean_letterhead
+
+        base, removed = clean_letterhead(base, letterhead)
+        for item in removed:
+            click.echo(f"noteassist: {letterhead}: removed {item} (a report links to nothing outside it)", err=True)
     source = FolderClaimSource(claim_dir)
     run = build_report(source, start.date(), end.date(), kind=kind,
                        config=_config(config_path, claim_dir), template_dirs=template_dirs, label=out)

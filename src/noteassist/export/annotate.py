@@ -51,6 +51,7 @@ __all__ = [
     "comment_text",
     "fix_document",
     "fix_docx",
+    "replace_text",
 ]
 
 #: A text replacement: (start, end, replacement) in `read_docx_text` offsets.
@@ -128,7 +129,7 @@ def fix_document(document: WordDocument, edits: Iterable[Edit]) -> int:
     applied = 0
     # Back to front within each paragraph, so an edit never moves the offsets of the edits still to come.
     for edit in sorted(_without_overlaps(list(planned.values())), key=lambda e: e.key[:3], reverse=True):
-        applied += _replace(edit.paragraph, edit.start, edit.end, edit.replacement)
+        applied += replace_text(edit.paragraph, edit.start, edit.end, edit.replacement)
     return applied
 
 
@@ -301,7 +302,7 @@ def _isolate_runs(paragraph: Paragraph, start: int, end: int) -> list[CT_R]:
     return [r for r, s, e in _text_runs(paragraph) if start <= s and e <= end and e > s]
 
 
-def _replace(paragraph: Paragraph, start: int, end: int, replacement: str) -> bool:
+def replace_text(paragraph: Paragraph, start: int, end: int, replacement: str) -> bool:
     """Replace paragraph.text[start:end] with `replacement`, keeping every run's formatting.
 
     Only text is removed: field characters, drawings and page breaks inside the span stay.

@@ -1,11 +1,17 @@
 """A note (Markdown-ish text, optional YAML front matter) as a DOCX document, in memory.
 
 The document carries a title, a claim header table, the note body with real
-Word headings and bullets, and a footer with a confidentiality line and
-"Page N of M" (PAGE / NUMPAGES fields). `note_docx` returns the document's
+Word headings and bullets, a signature block, and a footer with a confidentiality
+line and "Page N of M" (PAGE / NUMPAGES fields). `note_docx` returns the document's
 bytes and writes nothing: a command line, a web service or a batch job decides
 where they go (`noteassist.io.write_atomic` for a file). `read_docx_text` reads
 the text of a Word document given as bytes, a path or a python-docx Document.
+
+Layout is set in the document, not left to the word processor: headings keep with
+the paragraph after them, table rows never split across pages and a table's header
+row repeats on each page, columns are as wide as their words need, and the hyphens
+of phone and claim numbers are non-breaking (w:noBreakHyphen, which Word and
+LibreOffice copy and search as "-").
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from docx.shared import Pt
+
 from noteassist.errors import ExportError
+from noteassist.export.redact import mask_document
 from noteassist.text.dates import date_at
 from noteassist.text.frontmatter import split_front_matter
 from noteassist.text.structure import parse_structure
@@ -97,9 +106,30 @@ def note_docx(note_text: str, *, header: dict | None = None, title: str | None =
     merged: dict[str, Any] = {str(k): v for k, v in meta.items()}
     if header:
         merged.update({str(k): v for k, v in header.items() if v is not None and str(v).strip() != ""})
+    body = text[body_start:]
+    for key, value in header_from_text(body).items():
+        if not _display(merged.get(key)):
+            merged[key] = value
     doc_title = clean_text(title).strip() if title else title_for(merged.get("note_type"))
     doc_title = doc_title or DEFAULT_TITLE
-    return document_bytes(_build(text[body_start:], merged, doc_title))
+    return document_bytes(_build(body, merged, doc_title))
+
+
+def header_from_text(body: str) -> dict[str, str]:
+    """Claim header values a note states in its own lines ("Claim #: WC-2231-0457", "DOS: 11/20/2026",
+    "Claimant: Maria Diaz", its author's signature), read by the linter's reader of note metadata
+    (lint/notemeta.py), for a note noteassist did not write and whose front matter (if any) lacks them."""
+    from noteassist.lint.model import NoteContext
+    from noteassist.lint.notemeta import note_meta
+
+    info = note_meta(NoteContext("note", body, 0, {}, parse_structure(body), None, "none"))
+    found = {
+        "claim_number": info.claim_number,
+        "claimant": info.claimant,
+        "date_of_service": info.date_of_service.date.isoformat() if info.date_of_service else None,
+        "date_of_injury": info.date_of_injury.date.isoformat() if info.date_of_injury else None,
+    }
+    return {key: value for key, value in found.items() if value}
 
 
 def export_docx(
@@ -123,7 +153,11 @@ def export_docx(
 
 
 def document_bytes(document: WordDocument) -> bytes:
-    """A python-docx document saved to bytes."""
+    """A python-docx document saved to bytes, with every full SSN in it masked first (in place).
+
+    Every Word document noteassist writes (a note, a report, an annotated or fixed copy) and every PDF
+    printed from one is saved here, so none carries a full SSN (export/redact.py)."""
+    mask_document(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -301,15 +335,47 @@ class _MapWriter:
 
 # -- building ---------------------------------------------------------------------------------------
 
+#: Text of body tables (contact logs, time logs): a size that fits five to eight columns on a Letter page.
+TABLE_FONT_PT = 10
+#: A hyphen inside a token that holds a digit: phone numbers (512-555-0190), claim and authorization
+#: numbers (WC-2231-0457, UR-26-47215), ICD-10, ISO dates. A word like "pre-operative" may still break.
+_KEEP_HYPHENS = re.compile(r"(?<![\w-])(?=[\w-]*\d)\w+(?:-\w+)+(?![\w-])")
+_SIGNATURE_RULE = "_" * 30
+
 
 def _build(body: str, header: dict[str, Any], title: str):
     document = Document()
+    set_page_spacing(document)
     document.core_properties.title = title
-    document.add_paragraph(title, style="Title")
+    keep_with_next(document.add_paragraph(title, style="Title"))
     _add_header_table(document, header)
-    _add_body(document, body, title)
+    last = _add_body(document, body, title)
+    if not _signed(body):
+        add_signature_block(document, _signature_lines(header), after=last)
     _add_footer(document)
     return document
+
+
+def set_page_spacing(document) -> None:
+    """Body text at single line spacing with the space between paragraphs above each one (8 pt), none
+    below, and none in headers, footers and table cells.
+
+    Why not Word's default (10 pt below, "multiple 1.15"): LibreOffice then leaves a heading alone at the
+    foot of a page although it keeps with the next paragraph, on about one page in six of the examples
+    (LibreOffice 7.4); with the space above instead, keep-with-next holds. Space above a paragraph at the
+    top of a page is dropped by Word and LibreOffice alike, so pages still start flush."""
+    styles = document.styles
+    normal = styles["Normal"].paragraph_format
+    normal.line_spacing, normal.space_before, normal.space_after = 1.0, Pt(8), Pt(0)
+    for name in ("Header", "Footer"):
+        if name in [style.name for style in styles]:
+            styles[name].paragraph_format.space_before = Pt(0)
+
+
+def keep_with_next(paragraph: Paragraph) -> Paragraph:
+    """Set "keep with next" on the paragraph itself, so a letterhead whose heading styles lack it keeps it."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 def _display(value: Any) -> str:
@@ -328,6 +394,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _add_header_table(document, header: dict[str, Any]) -> None:
     rows = [(label, _display(header.get(key))) for key, label, always in _HEADER_ROWS
             if always or _display(header.get(key))]
+    add_label_table(document, [(label, value or EMPTY_CELL) for label, value in rows])
+
+
+def add_label_table(document, rows: list[tuple[str, str]]) -> None:
+    """A two-column table of bold labels and values (the claim header), kept on one page, then a blank line."""
     table = document.add_table(rows=len(rows), cols=2)
     try:
         table.style = "Table Grid"
@@ -335,15 +406,61 @@ def _add_header_table(document, header: dict[str, Any]) -> None:
         pass
     for row, (label, value) in zip(table.rows, rows):
         label_cell, value_cell = row.cells
-        label_cell.paragraphs[0].add_run(label).bold = True
-        value_cell.paragraphs[0].add_run(value or EMPTY_CELL)
+        add_text(label_cell.paragraphs[0], clean_text(label), bold=True)
+        add_text(value_cell.paragraphs[0], value)
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.space_before = Pt(0)
+    set_row_layout(table, header_row=False)
+    for row in table.rows[:-1]:  # a header of ten rows reads as one block: never split it over two pages
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                keep_with_next(paragraph)
     document.add_paragraph()
 
 
-def _add_body(document, body: str, title: str) -> None:
+def set_row_layout(table, *, header_row: bool) -> None:
+    """No row splits across a page break (w:cantSplit); with `header_row`, the first row repeats at the top
+    of every page the table runs onto (w:tblHeader)."""
+    for index, tr in enumerate(table._tbl.tr_lst):
+        tr_pr = tr.get_or_add_trPr()
+        for tag, wanted in (("w:cantSplit", True), ("w:tblHeader", header_row and index == 0)):
+            if wanted and tr_pr.find(qn(tag)) is None:
+                tr_pr.append(OxmlElement(tag))
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool | None = None):
+    """Add `text` as one run, its identifier hyphens as non-breaking hyphens (w:noBreakHyphen); return the run."""
+    run = paragraph.add_run()
+    if bold is not None:
+        run.bold = bold
+    position = 0
+    for match in _KEEP_HYPHENS.finditer(text):
+        _append_text(run, text[position:match.start()])
+        for index, piece in enumerate(match.group(0).split("-")):
+            if index:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            _append_text(run, piece)
+        position = match.end()
+    _append_text(run, text[position:])
+    return run
+
+
+def _append_text(run, text: str) -> None:
+    """Append `text` to the run's content as python-docx writes it (w:t, w:tab for tabs, w:br for newlines)."""
+    if not text:
+        return
+    scratch = OxmlElement("w:r")
+    scratch.text = text
+    for child in list(scratch):
+        run._r.append(child)
+
+
+def _add_body(document, body: str, title: str) -> Paragraph | None:
+    """Add the note body; return its last paragraph (the signature keeps with it)."""
     blocks = parse_structure(body).blocks
     pending_rows: list[list[str]] = []
     skipped_title = False
+    last: Paragraph | None = None
     for block in blocks:
         if block.kind == "table_row":
             cells = _table_cells(block.text)
@@ -351,29 +468,42 @@ def _add_body(document, body: str, title: str) -> None:
                 pending_rows.append(cells)
             continue
         if pending_rows:
-            _add_table(document, pending_rows)
+            last = _add_table(document, pending_rows)
             pending_rows = []
         if block.kind == "heading":
             text = _heading_text(block.text)
             if not skipped_title and block.level == 1 and text.casefold() == title.casefold():
                 skipped_title = True
                 continue
-            document.add_paragraph(_strip_markup(text), style=f"Heading {min(max(block.level, 1), 3)}")
+            last = document.add_paragraph(style=f"Heading {min(max(block.level, 1), 3)}")
+            add_text(last, _strip_markup(text))
+            keep_with_next(last)
         elif block.kind == "list_item":
             style = "List Number" if _ORDERED.match(block.text) else "List Bullet"
             item = block.text[block.value_start - block.start:]
-            _add_inline(document.add_paragraph(style=style), item)
+            last = document.add_paragraph(style=style)
+            _add_inline(last, item)
         elif block.kind == "field":
             split = block.value_start - block.start
             label = _strip_markup(block.text[:split]).strip()
-            paragraph = document.add_paragraph()
-            paragraph.add_run(label).bold = True
-            paragraph.add_run(" ")
-            _add_inline(paragraph, block.text[split:])
+            last = document.add_paragraph()
+            add_text(last, label, bold=True)
+            last.add_run(" ")
+            _add_inline(last, block.text[split:])
+            _keep_lead_in(last)
         else:
-            _add_inline(document.add_paragraph(), " ".join(line.strip() for line in block.text.splitlines()))
+            last = document.add_paragraph()
+            _add_inline(last, " ".join(line.strip() for line in block.text.splitlines()))
+            _keep_lead_in(last)
     if pending_rows:
-        _add_table(document, pending_rows)
+        last = _add_table(document, pending_rows)
+    return last
+
+
+def _keep_lead_in(paragraph: Paragraph) -> None:
+    """A paragraph ending in a colon introduces what follows ("Dr. Lee recommended this treatment:")."""
+    if paragraph.text.rstrip().endswith(":"):
+        keep_with_next(paragraph)
 
 
 def _heading_text(text: str) -> str:
@@ -391,11 +521,11 @@ def _add_inline(paragraph, text: str) -> None:
     position = 0
     for match in _BOLD.finditer(text):
         if match.start() > position:
-            paragraph.add_run(_strip_markup(text[position:match.start()]))
-        paragraph.add_run(_strip_markup(match.group(1))).bold = True
+            add_text(paragraph, _strip_markup(text[position:match.start()]))
+        add_text(paragraph, _strip_markup(match.group(1)), bold=True)
         position = match.end()
     if position < len(text):
-        paragraph.add_run(_strip_markup(text[position:]))
+        add_text(paragraph, _strip_markup(text[position:]))
 
 
 def _table_cells(line: str) -> list[str] | None:
@@ -411,7 +541,9 @@ def _table_cells(line: str) -> list[str] | None:
     return cells
 
 
-def _add_table(document, rows: list[list[str]]) -> None:
+def _add_table(document, rows: list[list[str]]) -> Paragraph:
+    """A Markdown table as a Word table: its first row a bold header repeated on each page, no row split
+    over a page break, columns fitted to their text. Returns the table's last paragraph."""
     width = max(len(row) for row in rows)
     table = document.add_table(rows=len(rows), cols=width)
     try:
@@ -421,37 +553,54 @@ def _add_table(document, rows: list[list[str]]) -> None:
     for index, (row, cells) in enumerate(zip(table.rows, rows)):
         for cell, text in zip(row.cells, cells):
             paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_before = Pt(0)
             if index == 0:
-                paragraph.add_run(_strip_markup(text)).bold = True
+                add_text(paragraph, _strip_markup(text), bold=True)
+                keep_with_next(paragraph)  # the header row goes with the first row of data
             else:
                 _add_inline(paragraph, text)
+            for run in paragraph.runs:
+                run.font.size = Pt(TABLE_FONT_PT)
+    set_row_layout(table, header_row=len(rows) > 1)
     _fit_columns(document, table, rows)
+    return table.rows[-1].cells[-1].paragraphs[-1]
 
 
 def _fit_columns(document, table, rows: list[list[str]]) -> None:
-    """Column widths in proportion to their longest words and text, so "11/20/2026" or "0.4" does not wrap
-    while a purpose column takes the room (Word and LibreOffice otherwise split the page evenly)."""
+    """Column widths from the text, so "11/20/2026" or "WCA-26-51877" does not wrap and the columns with
+    long text (a purpose, a status) share the room left, instead of Word's and LibreOffice's even split
+    that wraps a status over five to seven lines.
+
+    Every column first gets its longest word (a word never breaks); the rest of the page width goes to the
+    columns whose text is longer than that, in proportion to how much longer. When even the longest words
+    do not fit, the widths are the words' widths scaled down."""
     section = document.sections[-1]
     usable = section.page_width - section.left_margin - section.right_margin
     columns = max(len(row) for row in rows)
-    # In characters of 11-point text (about 9.5 to the inch in the widest fallback font, cell padding
-    # included): every column gets its
-    # longest word, then the room left goes to the columns with long text, up to 40 characters each.
-    capacity = usable / 914400 * 9.5
+    # Widths in points of TABLE_FONT_PT text, measured for the widest common fallback font (DejaVu Sans, which
+    # LibreOffice uses where Calibri is not installed): 0.66 em a character in a word (0.72 bold, for the
+    # header row), 0.55 em on average over running text, plus the cell's left and right padding.
+    em = TABLE_FONT_PT
+    padding = 12.0
     floors, wants = [], []
     for col in range(columns):
         texts = [_strip_markup(row[col]) if col < len(row) else "" for row in rows]
-        floor = max((len(word) for text in texts for word in text.split()), default=1) + 2
+        word = max((len(word) for text in texts[1:] for word in text.split()), default=1) * 0.66
+        heading = max((len(word) for word in texts[0].split()), default=1) * 0.72
+        floor = max(word, heading) * em + padding
         floors.append(floor)
-        wants.append(max(min(max((len(text) for text in texts), default=1), 40) + 2 - floor, 0))
-    spare = capacity - sum(floors)
+        natural = max((len(text) for text in texts), default=1) * 0.55 * em + padding
+        wants.append(max(natural - floor, 0.0))
+    room = usable / 12700  # EMU to points
+    spare = room - sum(floors)
     if spare >= 0:
-        extra = [spare * want / (sum(wants) or 1) for want in wants]
-        chars = [floor + add for floor, add in zip(floors, extra)]
+        extra = [spare * want / (sum(wants) or 1) for want in wants] if sum(wants) else \
+            [spare / columns] * columns
+        points = [floor + add for floor, add in zip(floors, extra)]
     else:
-        chars = [floor * capacity / sum(floors) for floor in floors]
+        points = [floor * room / sum(floors) for floor in floors]
     table.autofit = False
-    widths = [int(usable * count / sum(chars)) for count in chars]
+    widths = [int(usable * point / sum(points)) for point in points]
     for column, width in zip(table.columns, widths):
         column.width = width  # the grid LibreOffice lays out by
     for tr in table._tbl.tr_lst:  # the cell widths Word lays out by (XML directly: python-docx's cell
@@ -459,11 +608,47 @@ def _fit_columns(document, table, rows: list[list[str]]) -> None:
             tc.width = width
 
 
+# -- signature --------------------------------------------------------------------------------------
+
+
+def _signed(body: str) -> bool:
+    """The note carries its author's own signature or e-signature stamp (lint/notemeta.py reads them)."""
+    from noteassist.lint.notemeta import written_stamps
+
+    return bool(written_stamps(body))
+
+
+def _signature_lines(header: dict[str, Any]) -> list[str]:
+    """A draft's signature block: a line to sign on, with the date and time, and who signs (name and
+    credentials, from the note's case manager or author). "Electronically signed" is the signing
+    system's to print, once the note is signed; a draft is not."""
+    signer = _display(header.get("case_manager")) or _display(header.get("author"))
+    return [f"Signature: {_SIGNATURE_RULE}   Date/time: {'_' * 18}",
+            signer or f"Name and credentials: {_SIGNATURE_RULE}"]
+
+
+def add_signature_block(document, lines: list[str], *, after: Paragraph | None) -> None:
+    """The closing block at the end of the document, its lines kept together and with the paragraph
+    before it, so it never stands alone at the top of a last page."""
+    if not lines:
+        return
+    if after is not None:
+        keep_with_next(after)
+    for index, line in enumerate(lines):
+        paragraph = document.add_paragraph()
+        add_text(paragraph, clean_text(line))
+        paragraph.paragraph_format.space_before = Pt(24 if index == 0 else 2)
+        if index < len(lines) - 1:
+            keep_with_next(paragraph)
+
+
 def _add_footer(document) -> None:
     footer = document.sections[0].footer
     notice = footer.paragraphs[0]
     notice.text = CONFIDENTIALITY_NOTICE
     pages = footer.add_paragraph()
+    for paragraph in (notice, pages):
+        paragraph.paragraph_format.space_before = Pt(0)
     pages.add_run("Page ")
     _add_field(pages, "PAGE", "1")
     pages.add_run(" of ")

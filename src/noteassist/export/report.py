@@ -7,19 +7,28 @@ ships in `templates/reports/base.docx`. Styles the report needs but a letterhead
 python-docx's default template, so any letterhead works.
 
 The report body is Markdown from the report template: headings become Word headings, `- `
-items bullets, `| a | b |` rows tables (the same writer as note exports). The footer gets
-"Page N of M" (PAGE/NUMPAGES fields) unless the letterhead already numbers its pages, and a
-confidentiality line unless it already carries one.
+items bullets, `| a | b |` rows tables (the same writer as note exports, with its layout: header
+rows repeated on each page, rows never split, headings kept with what follows). The recipients
+("To: ..." among the signature lines) are printed at the top, under the title, where a letter
+names its addressee; the signature block closes the report, kept together and with the paragraph
+before it. The footer gets "Page N of M" (PAGE/NUMPAGES fields) unless the letterhead already
+numbers its pages, and a confidentiality line unless it already carries one.
+
+A letterhead's links to outside content (linked images, external relationships, INCLUDEPICTURE and
+similar fields, hyperlinks) are removed before it is used (export/letterhead.py): Word and
+LibreOffice would fetch them when the report is opened or printed.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.shared import Pt
 
 from ..errors import ExportError
 from .docx import (
@@ -27,10 +36,15 @@ from .docx import (
     _add_body,
     _add_field,
     _display,
+    add_label_table,
+    add_signature_block,
+    add_text,
     clean_text,
     document_bytes,
+    keep_with_next,
     load_document,
 )
+from .letterhead import strip_external
 
 __all__ = ["REQUIRED_STYLES", "default_base", "report_docx_bytes"]
 
@@ -64,43 +78,42 @@ def report_docx_bytes(
 
     `header` rows (label, value) fill the claim header table (claim number, claimant, report period,
     adjuster...); empty values are left out. `signature` lines close the report (report date, author
-    and credentials, contact). Raises ExportError, naming `base_label`, for a base that is not a
-    readable Word document.
+    and credentials, contact); a line "To: ..." among them names the recipients and is printed at the
+    top instead. Raises ExportError, naming `base_label`, for a base that is not a readable Word document.
     """
     document = _open_base(base, base_label)
     _clear_body(document)
     _ensure_styles(document)
     document.core_properties.title = clean_text(title)
-    document.add_paragraph(clean_text(title), style="Title")
-    _add_rows_table(document, [(label, _display(value)) for label, value in header if _display(value)])
-    _add_body(document, clean_text(body), title)
-    lines = [clean_text(line) for line in signature if line]
-    if lines:
-        document.add_paragraph()
-        for line in lines:
-            document.add_paragraph(line)
+    keep_with_next(document.add_paragraph(clean_text(title), style="Title"))
+    lines = [clean_text(line) for line in signature if line and str(line).strip()]
+    recipients = [line for line in lines if _RECIPIENTS.match(line)]
+    for line in recipients:
+        label = _RECIPIENTS.match(line).group(0)
+        paragraph = keep_with_next(document.add_paragraph())
+        add_text(paragraph, label.strip(), bold=True)
+        add_text(paragraph, " " + line[len(label):].strip())
+    add_label_table(document, [(label, _display(value)) for label, value in header if _display(value)])
+    last = _add_body(document, clean_text(body), title)
+    add_signature_block(document, [line for line in lines if line not in recipients], after=last)
     _finish_footer(document)
     return document_bytes(document)
 
 
-def _add_rows_table(document, rows: list[tuple[str, str]]) -> None:
-    """The claim header: a two-column table, labels in bold."""
-    table = document.add_table(rows=len(rows), cols=2)
-    table.style = "Table Grid"
-    for row, (label, value) in zip(table.rows, rows):
-        row.cells[0].paragraphs[0].add_run(clean_text(label)).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-    document.add_paragraph()
+#: A signature line naming the report's recipients.
+_RECIPIENTS = re.compile(r"(?i)^\s*(?:to|recipients?|distribution|cc)\s*:")
 
 
 def _open_base(base: bytes | None, label: str):
     if base is None:
         return Document(str(default_base()))
     try:
-        return load_document(base)
+        document = load_document(base)
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
         raise ExportError(f"{label}: not a readable Word document ({type(exc).__name__}); "
                           "expected a .docx letterhead") from None
+    strip_external(document)
+    return document
 
 
 def _clear_body(document) -> None:
@@ -135,8 +148,9 @@ def _finish_footer(document) -> None:
 
 
 def _footer_paragraph(footer):
-    """The footer's lone empty paragraph if that is all it has, else a new one at its end."""
+    """The footer's lone empty paragraph if that is all it has, else a new one at its end (no space above:
+    the footer grows into the page otherwise)."""
     paragraphs = footer.paragraphs
-    if len(paragraphs) == 1 and not paragraphs[0].runs:
-        return paragraphs[0]
-    return footer.add_paragraph()
+    paragraph = paragraphs[0] if len(paragraphs) == 1 and not paragraphs[0].runs else footer.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(0)
+    return paragraph
