@@ -151,6 +151,18 @@ def test_mode_and_owner_are_kept_when_a_file_is_replaced(tmp_path: Path) -> None
     assert after.st_ino != before.st_ino  # replaced by rename, as a single-link file should be
 
 
+def test_extended_attributes_are_kept_when_a_file_is_replaced_or_backed_up(tmp_path: Path) -> None:
+    out = tmp_path / "note.md"
+    out.write_text("old")
+    try:
+        os.setxattr(out, "user.claim", b"WC-2231-0457")
+    except (AttributeError, OSError):
+        pytest.skip("no user extended attributes on this file system")
+    backup = write_backup(out, out.read_bytes())
+    write_atomic(out, "new", overwrite=True)
+    assert os.getxattr(out, "user.claim") == b"WC-2231-0457" == os.getxattr(backup, "user.claim")
+
+
 def test_a_new_file_made_from_a_private_file_is_private(tmp_path: Path) -> None:
     source = tmp_path / "visit.yaml"
     source.write_text("x")

@@ -11,8 +11,8 @@
   a crash, an exception or even `kill -9` while the data is written leaves nothing behind. Elsewhere
   it gets a unique name (`.NAME.<random>.tmp`, created exclusively, so a user's own `.NAME.tmp` is
   never touched) and is removed on every failure.
-- An existing file keeps its mode and, where the process may set it, its owner and group: a 0600
-  health record stays 0600. A new file gets what `open()` would give it (0o666 less the umask), less
+- An existing file keeps its mode and, where the process may set them, its owner, group and extended
+  attributes (ACLs, security labels): a 0600 health record stays 0600. A new file gets what `open()` would give it (0o666 less the umask), less
   any group/other bit the file it was made from (`source`) lacks: a copy of a private note is private.
 - A symlink stays a link: the file it points to is written (in its own directory). A link to nothing
   is refused rather than guessed at.
@@ -79,10 +79,9 @@ def write_atomic(path: str | Path, data: bytes | str, *, overwrite: bool, source
             _write_in_place(real, payload)
             return target
         if existing is not None:
-            mode, owner = stat.S_IMODE(existing.st_mode), (existing.st_uid, existing.st_gid)
+            _commit(real, payload, mode=stat.S_IMODE(existing.st_mode), like=real, replace=overwrite)
         else:
-            mode, owner = _new_file_mode(real.parent, source), None
-        _commit(real, payload, mode=mode, owner=owner, replace=overwrite)
+            _commit(real, payload, mode=_new_file_mode(real.parent, source), like=None, replace=overwrite)
     except FileExistsError:
         raise ExportError(_exists_message(target)) from None
     except OSError as exc:
@@ -109,8 +108,7 @@ def write_backup(original: str | Path, data: bytes) -> Path:
         if os.path.lexists(candidate):
             continue
         try:
-            _commit(candidate, bytes(data), mode=stat.S_IMODE(like.st_mode), owner=(like.st_uid, like.st_gid),
-                    replace=False)
+            _commit(candidate, bytes(data), mode=stat.S_IMODE(like.st_mode), like=original, replace=False)
         except FileExistsError:  # taken meanwhile: try the next number
             continue
         except OSError as exc:
@@ -156,9 +154,11 @@ def _new_file_mode(directory: Path, source: str | Path | None) -> int:
     return mode
 
 
-def _commit(real: Path, payload: bytes, *, mode: int, owner: tuple[int, int] | None, replace: bool) -> None:
+def _commit(real: Path, payload: bytes, *, mode: int, like: Path | None, replace: bool) -> None:
     """Write `payload` to a temporary file beside `real`, fsync it, and move it into place.
 
+    The new file gets `mode`, and the owner, group and extended attributes (ACLs, security labels) of
+    `like`, the file it replaces or backs up, as far as this process may set them.
     With `replace` false the move is an atomic create-if-absent (FileExistsError when `real` exists).
     Raises OSError; leaves no temporary file behind on any failure or exception.
     """
@@ -167,7 +167,7 @@ def _commit(real: Path, payload: bytes, *, mode: int, owner: tuple[int, int] | N
     try:
         handle, temp_name = _open_temporary(directory, real.name)
         try:
-            _fill(handle, payload, mode, owner)
+            _fill(handle, payload, mode, like)
             with _signals_held():  # SIGTERM between link and rename would leave a named copy
                 if temp_name is None:
                     temp_name = _link_unnamed(handle, dir_fd, real, replace)
@@ -200,12 +200,14 @@ def _open_temporary(directory: Path, name: str) -> tuple[int, str | None]:
     return handle, temp_name
 
 
-def _fill(handle: int, payload: bytes, mode: int, owner: tuple[int, int] | None) -> None:
+def _fill(handle: int, payload: bytes, mode: int, like: Path | None) -> None:
     view = memoryview(payload)
     while view:
         view = view[os.write(handle, view):]
-    if owner is not None:
-        _chown_quietly(handle, *owner)
+    if like is not None:
+        info = like.stat()
+        _chown_quietly(handle, info.st_uid, info.st_gid)
+        _copy_attributes(like, handle)
     os.fchmod(handle, mode)  # after chown, which may clear set-id bits
     os.fsync(handle)
 
@@ -330,6 +332,20 @@ def _chown_quietly(handle: int, uid: int, gid: int) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.fchown(handle, -1, gid)
+
+
+def _copy_attributes(source: Path, handle: int) -> None:
+    """The extended attributes of `source`: a POSIX ACL granting a colleague access, an SELinux label.
+    Those this process may not set are left out, which can only narrow who may read the file."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(handle, name, os.getxattr(source, name))
 
 
 def _current_umask(directory: Path) -> int:
