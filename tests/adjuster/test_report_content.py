@@ -406,6 +406,7 @@ def test_a_procedure_of_the_period_leads_the_summary_changes(after_surgery):
     ("the request for the repair was completed on November 20", False),
     ("the MRI was completed on October 2", False),
     ("authorize 12 post-operative physical therapy visits if the surgery is certified", False),
+    ("she had the surgical consultation with Dr. Lee on November 3", False),
 ])
 def test_a_procedure_done_is_told_from_one_planned(text, done):
     from noteassist.adjuster.clinical import says_done

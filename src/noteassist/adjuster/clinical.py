@@ -55,8 +55,12 @@ CLINICAL = re.compile(
 )
 
 
+#: Words that make a procedure word part of a visit about it ("surgical consultation", "surgery follow-up").
+VISIT = re.compile(r"(?i)\b(?:consult\w*|visit|evaluation|follow-?up|re-?check|clearance|opinion|review)\b")
+
+
 def is_procedure(text: str | None) -> bool:
-    return bool(text and PROCEDURE.search(text))
+    return bool(text and PROCEDURE.search(text) and not VISIT.search(text))
 
 
 #: Where one clause of a statement ends and the next begins: "she had the repair on November 12 and will
