@@ -377,16 +377,18 @@ def test_fix_to_and_annotate_refuse_the_note_itself_however_spelled(tmp_path: Pa
 # --- draft, export, report ---------------------------------------------------------------------------
 
 
-def test_draft_refuses_an_existing_note_without_force_and_keeps_its_mode_with_it(tmp_path: Path) -> None:
-    out = tmp_path / "note.md"
+@pytest.mark.parametrize("suffix", [".md", ".txt", ".docx"])
+def test_draft_refuses_an_existing_note_without_force_and_keeps_its_mode_with_it(tmp_path: Path, suffix) -> None:
+    out = tmp_path / f"note{suffix}"
     out.write_text("my edits")
     out.chmod(0o600)
     refused = cli("draft", str(FACTS), "-o", str(out))
-    assert refused.exit_code == 2 and refused.stderr == f"noteassist: {out}: already exists; use --force to overwrite\n"
+    assert refused.exit_code == 2 and refused.stderr.endswith(f"noteassist: {out}: already exists; use --force to overwrite\n")
     assert out.read_text() == "my edits"
     replaced = cli("draft", str(FACTS), "-o", str(out), "--force")
     assert replaced.exit_code == 0, replaced.output
-    assert out.read_text() != "my edits" and mode_of(out) == 0o600
+    assert out.read_bytes() != b"my edits" and mode_of(out) == 0o600
+    assert names(tmp_path) == [out.name]
 
 
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
