@@ -582,3 +582,24 @@ def test_a_report_of_a_private_claim_is_private(tmp_path: Path, claim_copy: Path
         os.umask(previous)
     assert result.exit_code in (0, 1), result.output
     assert mode_of(out) == 0o600
+
+
+def test_report_pdf_asks_like_every_output_and_force_keeps_a_linked_private_pdf(tmp_path: Path) -> None:
+    from conftest import require_libreoffice
+
+    require_libreoffice()
+    period = ["--from", "2026-11-01", "--to", "2026-11-30"]
+    out = tmp_path / "report.docx"
+    kept = tmp_path / "archive" / "report.pdf"
+    kept.parent.mkdir()
+    kept.write_bytes(b"%PDF-1.4 last month's report")
+    kept.chmod(0o600)
+    (tmp_path / "report.pdf").symlink_to(kept)
+    refused = cli("report", str(CLAIM), *period, "-o", str(out), "--pdf")
+    assert refused.exit_code == 2 and f"{tmp_path / 'report.pdf'}: already exists" in refused.stderr
+    assert kept.read_bytes() == b"%PDF-1.4 last month's report" and not out.exists()
+    replaced = cli("report", str(CLAIM), *period, "-o", str(out), "--pdf", "--force")
+    assert replaced.exit_code in (0, 1), replaced.output
+    assert (tmp_path / "report.pdf").is_symlink() and kept.read_bytes().startswith(b"%PDF")
+    assert kept.read_bytes() != b"%PDF-1.4 last month's report" and mode_of(kept) == 0o600
+    assert names(tmp_path) == ["archive", "report.docx", "report.pdf"]
