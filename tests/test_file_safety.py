@@ -603,3 +603,26 @@ def test_report_pdf_asks_like_every_output_and_force_keeps_a_linked_private_pdf(
     assert (tmp_path / "report.pdf").is_symlink() and kept.read_bytes().startswith(b"%PDF")
     assert kept.read_bytes() != b"%PDF-1.4 last month's report" and mode_of(kept) == 0o600
     assert names(tmp_path) == ["archive", "report.docx", "report.pdf"]
+
+
+@pytest.mark.parametrize("failing_call", [1, 2], ids=["backup-fails", "note-write-fails"])
+def test_fix_on_a_failing_disk_is_one_line_and_the_note_is_whole(private_note: Path, monkeypatch, failing_call) -> None:
+    real_fsync, calls = os.fsync, []
+
+    def failing_fsync(fd):
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            calls.append(fd)
+            if len(calls) == failing_call:
+                raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(write_module.os, "fsync", failing_fsync)
+    result = lint_fix(str(private_note), "--fix")
+    assert result.exit_code == 2 and result.stderr.endswith(": cannot write: No space left on device\n")
+    assert len(result.stderr.splitlines()) == 1
+    assert private_note.read_text() == NOTE
+    backup = private_note.with_name("note.txt.bak")
+    if failing_call == 1:  # the backup failed: it is not there at all, and the note was never touched
+        assert names(private_note.parent) == ["note.txt"]
+    else:  # the backup was complete before the note was written
+        assert names(private_note.parent) == ["note.txt", "note.txt.bak"] and backup.read_text() == NOTE
