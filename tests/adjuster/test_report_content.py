@@ -452,3 +452,13 @@ def test_the_closure_report_has_the_clinical_status_too(after_surgery):
     _, text = _report(after_surgery, kind="closure")
     assert "November 19, 2026: physician visit with Alan Lee, MD, orthopedic surgery" in _entries(text)
     assert text.index("## Clinical status this period") < text.index("## Final medical status")
+
+
+def test_a_repeated_therapy_count_is_no_therapy_progress(tmp_path):
+    folder = write_claim(tmp_path / "c")
+    pt = {"service": "physical therapy", "status": "certified", "visits_authorized": 8, "visits_used": 3}
+    write_contact(folder, "a.yaml", contact("2026-11-05", "telephonic", referrals=[pt]))
+    write_contact(folder, "b.yaml", contact("2026-11-12", "telephonic", referrals=[pt]))
+    write_contact(folder, "c.yaml", contact("2026-11-19", "telephonic", referrals=[{**pt, "visits_used": 5}]))
+    report, _ = _report(folder)
+    assert [(e.date.day, [t.used for t in e.therapy]) for e in report.clinical] == [(5, [3]), (19, [5])]

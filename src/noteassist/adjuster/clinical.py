@@ -3,7 +3,8 @@
 For each physician visit of the period, and each other contact with clinical facts: what the worker reported (`subjective`, the
 worker's own account), the findings (`objective`, each item as written: it names its own source),
 the clinical points of the `discussion` when the worker took part (each names its speaker), procedures done, therapy visits
-used against authorized (`referrals`), then diagnosis changes. Nothing is attributed to anyone the
+used against authorized (`referrals`, when the count differs from the last one stated), then diagnosis
+changes. Nothing is attributed to anyone the
 facts do not name: the entry's heading names the contact and its party, and each line keeps its
 own source.
 
@@ -83,10 +84,13 @@ def clinical_status(history: list[Contact], start: date, end: date, worker: str)
     seen_dx: dict[str, str] = {}
     reported_procedures: set[tuple[date, str]] = set()
     scheduled: dict[tuple[date, str], ClinicalEntry] = {}
+    counts: dict[str, tuple[int | None, int | None]] = {}  # service -> last (used, authorized) stated
     for c in history:
         f = c.facts
         changes = _diagnosis_changes(f, seen_dx)
         if not start <= c.date <= end:
+            for r in f.referrals:
+                _new_count(r, counts)
             for a in f.appointments:
                 if a.date and start <= a.date <= end and a.date > c.date and is_procedure(a.purpose):
                     scheduled[_key(a)] = _scheduled(a, c)
@@ -109,7 +113,7 @@ def clinical_status(history: list[Contact], start: date, end: date, worker: str)
             elif a.date and start <= a.date <= end and a.date > c.date and is_procedure(a.purpose):
                 scheduled[_key(a)] = _scheduled(a, c)
         entry.therapy = [TherapyCount(r.service, r.visits_used, r.visits_authorized, r.reference, c.date)
-                         for r in f.referrals if r.visits_used is not None or r.visits_authorized is not None]
+                         for r in f.referrals if _new_count(r, counts)]
         entry.diagnosis_changes = changes
         if c.note_type == "physician-visit" or any((entry.reported, entry.findings, entry.discussed, entry.procedures,
                                                      entry.therapy, changes)):
@@ -118,6 +122,18 @@ def clinical_status(history: list[Contact], start: date, end: date, worker: str)
     entries += [e for key, e in scheduled.items() if key not in reported_procedures
                 and not any(day >= e.date and words & _procedure_words(e.heading) for day, words in reported)]
     return sorted(entries, key=lambda e: (e.date, e.scheduled_by is None))
+
+
+def _new_count(r, counts: dict[str, tuple[int | None, int | None]]) -> bool:
+    """Whether this referral states therapy visits that differ from the last count stated for its service
+    (and remember it): a call that repeats "3 of 8" is no therapy progress."""
+    if r.visits_used is None and r.visits_authorized is None:
+        return False
+    key = r.service.casefold()
+    count = (r.visits_used, r.visits_authorized)
+    new = counts.get(key) != count
+    counts[key] = count
+    return new
 
 
 def _procedure_words(text: str) -> set[str]:
