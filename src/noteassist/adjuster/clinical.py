@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..facts.models import Appointment, VisitFacts
+from ..facts.models import Appointment, Referral, VisitFacts
 from .claim import Contact
 from .model import NOTE_TYPE_WORDS, ClinicalEntry, TherapyCount
 
@@ -124,7 +124,7 @@ def clinical_status(history: list[Contact], start: date, end: date, worker: str)
     return sorted(entries, key=lambda e: (e.date, e.scheduled_by is None))
 
 
-def _new_count(r, counts: dict[str, tuple[int | None, int | None]]) -> bool:
+def _new_count(r: Referral, counts: dict[str, tuple[int | None, int | None]]) -> bool:
     """Whether this referral states therapy visits that differ from the last count stated for its service
     (and remember it): a call that repeats "3 of 8" is no therapy progress."""
     if r.visits_used is None and r.visits_authorized is None:
