@@ -414,8 +414,8 @@ def rule(code: str) -> None:
 
 
 def _fix_diff(path: str, edits) -> str:
-    from .lint.fix import apply_edits, unified_diff
     from .io.records import read_note
+    from .lint.fix import apply_edits, unified_diff
 
     _check_fixable(path)
     before = read_note(path)

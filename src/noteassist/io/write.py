@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = ["write_atomic", "write_backup"]
 
-_PROC_UMASK = re.compile(r"^Umask:\s*([0-7]+)\s*$", re.M)
+_PROC_UMASK = re.compile(r"^Umask:\s*([0-7]+)\s*$", re.MULTILINE)
 #: O_TMPFILE files are linked into place through /proc; without /proc, named temporary files are used.
 _TMPFILE = getattr(os, "O_TMPFILE", 0) if os.path.isdir("/proc/self/fd") else 0
 _HELD_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
