@@ -79,6 +79,19 @@ def test_wrong_type_list_vs_str(tmp_path):
     assert any("treatment_plan" in line and "expected a list" in line for line in err.lines())
 
 
+def test_none_written_for_a_list_is_an_explicit_empty_list():
+    # `barriers: none` is the case manager recording that there are none; a key left out records nothing.
+    facts = load_facts("x.yaml", MINIMAL + "barriers: none\nrecommendations: N/A\n")
+    assert facts.barriers == [] and facts.recommendations == []
+    assert {"barriers", "recommendations"} <= facts.model_fields_set
+    assert "goals" not in facts.model_fields_set
+
+
+def test_a_word_other_than_none_is_still_not_a_list(tmp_path):
+    err = _error(tmp_path, MINIMAL + "barriers: stairs at home\n")
+    assert any("barriers" in line and "expected a list" in line for line in err.lines())
+
+
 def test_every_problem_is_one_line(tmp_path):
     err = _error(tmp_path, MINIMAL + "treatment_plan: x\nfoo: 1\n")
     assert len(err.lines()) >= 2

@@ -40,6 +40,9 @@ SUPPORTED_VERSIONS = (1, 2)
 #: Note type ids, from the one note-type table (notetypes.py).
 NOTE_TYPES: tuple[str, ...] = tuple(notetypes.NOTE_TYPES)
 
+#: What a case manager writes for "there are none" in place of a list.
+_NONE_WORDS = frozenset({"none", "n/a", "na", "nothing", "none identified", "none reported"})
+
 _CLAIM_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/]*$")
 
 Text = Annotated[str, Field(min_length=1)]
@@ -425,6 +428,17 @@ class VisitFacts(Model):
     recommendations: list[Text] = Field(default_factory=list, description="The case manager's recommendations")
     decisions_requested: list[DecisionRequest] = Field(default_factory=list)
     closure: Closure | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _none_written_as_a_word(cls, data: object) -> object:
+        """`barriers: none` (or "n/a", "nothing") is the case manager saying there are none: an explicit empty
+        list, which templates and reports may state ("No barriers were identified"), unlike a key left out."""
+        if isinstance(data, dict):
+            lists = {name for name, info in cls.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
+            data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
+                    else value for key, value in data.items()}
+        return data
 
     @field_validator("schema_version")
     @classmethod
