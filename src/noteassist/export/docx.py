@@ -111,8 +111,19 @@ def note_docx(note_text: str, *, header: dict | None = None, title: str | None =
         if not _display(merged.get(key)):
             merged[key] = value
     doc_title = clean_text(title).strip() if title else title_for(merged.get("note_type"))
-    doc_title = doc_title or DEFAULT_TITLE
+    if not title and doc_title == DEFAULT_TITLE:
+        doc_title = _own_title(body) or DEFAULT_TITLE
     return document_bytes(_build(body, merged, doc_title))
+
+
+def _own_title(body: str) -> str | None:
+    """The title a note gives itself: its first line, when that is a heading ("# Telephonic Contact Note",
+    "PHYSICIAN VISIT NOTE", written as "Physician Visit Note")."""
+    blocks = parse_structure(body).blocks
+    if not blocks or blocks[0].kind != "heading":
+        return None
+    text = _strip_markup(_heading_text(blocks[0].text))
+    return text.title() if text.isupper() else text or None
 
 
 def header_from_text(body: str) -> dict[str, str]:
@@ -472,7 +483,7 @@ def _add_body(document, body: str, title: str) -> Paragraph | None:
             pending_rows = []
         if block.kind == "heading":
             text = _heading_text(block.text)
-            if not skipped_title and block.level == 1 and text.casefold() == title.casefold():
+            if not skipped_title and text.casefold() == title.casefold():
                 skipped_title = True
                 continue
             last = document.add_paragraph(style=f"Heading {min(max(block.level, 1), 3)}")

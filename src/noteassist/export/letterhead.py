@@ -91,7 +91,7 @@ def _strip_references(root, external: dict[str, str], removed: list[str]) -> Non
                 _note(removed, f"linked image {target}")
             else:
                 container = _ancestor(element, _PICTURE_CONTAINERS)
-                what = "linked image" if container is not None else "external reference"
+                what = "linked image" if container is not None else "external link"
                 _remove(container if container is not None else element)
                 _note(removed, f"{what} {target}")
             break
