@@ -323,6 +323,8 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     source = FolderClaimSource(claim_dir)
     run = build_report(source, start.date(), end.date(), kind=kind,
                        config=_config(config_path, claim_dir), template_dirs=template_dirs, label=out)
+    if source.ignored:  # said, never silent: a report or a PDF kept in the folder is not a contact
+        click.echo(f"noteassist: report: not contacts, left out: {', '.join(source.ignored)}", err=True)
     for finding in run.findings:
         click.echo(f"noteassist: report: {finding.rule} [{finding.severity}] {finding.message}: "
                    f"\"{_excerpt(finding.text)}\"", err=True)

@@ -202,3 +202,16 @@ def test_an_existing_pdf_is_not_overwritten_either(tmp_path):
     result = report(str(EXAMPLE_CLAIM), *NOVEMBER, "-o", str(out), "--pdf")
     assert result.exit_code == 2 and f"{tmp_path / 'report.pdf'}: already exists" in result.stderr
     assert not out.exists() and (tmp_path / "report.pdf").read_bytes() == b"%PDF last month's"
+
+
+def test_a_report_written_into_its_claim_folder_is_left_out_of_the_next_one_and_said(tmp_path):
+    import shutil
+
+    folder = tmp_path / "claim"
+    shutil.copytree(EXAMPLE_CLAIM, folder)
+    first = report(str(folder), *NOVEMBER, "-o", str(folder / "report.docx"))
+    assert first.exit_code == 0, first.output
+    again = report(str(folder), *NOVEMBER, "-o", str(folder / "report-again.docx"))
+    assert again.exit_code == 0, again.output
+    assert "not contacts, left out: report.docx" in again.stderr
+    assert "report No. 2, 7 contacts" in again.stderr

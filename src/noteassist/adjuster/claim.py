@@ -56,6 +56,7 @@ from ..io.records import read_note
 from ..notetypes import CONTACT_TYPES, NOTE_TYPES, REPORT_TYPES, resolve_note_type
 from ..text.dates import parse_meta_date
 from ..text.frontmatter import split_front_matter
+from ..text.infer import infer_note_type
 from ..text.sentences import split_sentences
 from ..text.structure import parse_structure
 
@@ -232,8 +233,8 @@ def _note_contact(path: Path) -> Contact | None:
     text = read_note(path, root=path.parent, error=ReportError)
     meta, offset = split_front_matter(text, str(path))  # as `lint` reads it: the same note, the same metadata
     note_type = _note_type(meta.get("note_type"), path) if meta.get("note_type") else _type_from_name(path)
-    if note_type in REPORT_TYPES:
-        return None
+    if note_type in REPORT_TYPES or (note_type is None and _reads_as_report(text[offset:])):
+        return None  # a report saved into the folder (`report -o CLAIM/report.docx`) is not a contact
     when, start = _service_date(meta.get("date_of_service"), path)
     if when is None:
         raise ReportError(f"{path}: date_of_service: no date of service; add it to the front matter "
@@ -286,6 +287,11 @@ def _note_type(value: Any, path: Path) -> str:
     if found is None:
         raise ReportError(f"{path}: note_type: unknown note type {value!r}; expected one of {', '.join(NOTE_TYPES)}")
     return found
+
+
+def _reads_as_report(body: str) -> bool:
+    """A note with no stated type whose text the linter's note-type reader takes for a report."""
+    return infer_note_type(body, parse_structure(body)) in REPORT_TYPES
 
 
 def _type_from_name(path: Path) -> str | None:
