@@ -626,3 +626,22 @@ def test_fix_on_a_failing_disk_is_one_line_and_the_note_is_whole(private_note: P
         assert names(private_note.parent) == ["note.txt"]
     else:  # the backup was complete before the note was written
         assert names(private_note.parent) == ["note.txt", "note.txt.bak"] and backup.read_text() == NOTE
+
+
+def test_a_note_that_cannot_be_fixed_never_stops_the_others(tmp_path: Path, monkeypatch) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(NOTE)
+    second.write_text(NOTE)
+    real_backup = write_module.write_backup
+
+    def failing_backup(path, data):
+        if Path(path).name == "a.txt":
+            raise ExportError(f"{path}: cannot write the backup: No space left on device")
+        return real_backup(path, data)
+
+    monkeypatch.setattr(write_module, "write_backup", failing_backup)
+    result = lint_fix(str(first), str(second), "--fix")
+    assert result.exit_code == 2
+    assert "a.txt: cannot write the backup" in result.stderr
+    assert first.read_text() == NOTE  # untouched, and no backup half-written
+    assert second.read_text() == FIXED and (tmp_path / "b.txt.bak").read_text() == NOTE

@@ -226,7 +226,13 @@ def lint(notes: tuple[str, ...], note_type: str | None, fmt: str, fail_on: str,
                 sys.exit(2 if tally.errors else 1 if patches else 0)
             for path, result, edits in fixable:
                 if edits:
-                    _apply_fixes(path, result.path, edits, fix_to, force)
+                    try:
+                        _apply_fixes(path, result.path, edits, fix_to, force)
+                    except NoteassistError as exc:  # one note that cannot be written never stops the others
+                        for line in exc.lines():
+                            click.echo(f"noteassist: {line}", err=True)
+                        tally.errors += 1
+                        continue
                     fixed = {(e.start, e.end) for e in edits}
                     result.findings = [f for f in result.findings if (f.start, f.end) not in fixed or f.fix is None]
         # What --fix removed is no longer a finding: count what is left.
