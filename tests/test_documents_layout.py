@@ -165,7 +165,7 @@ def assert_identifiers_whole(pages: list[str], docx: bytes) -> None:
     source = read_docx_text(docx)
     for identifier in IDENTIFIERS:
         assert text.count(identifier) == source.count(identifier), identifier  # none broken over two lines
-    assert not re.search(r"\b(?:WC|512)-(?:\d+-)?\s*$", text, re.M)  # no line ends inside one
+    assert not re.search(r"\b(?:WC|512)-(?:\d+-)?\s*$", text, re.MULTILINE)  # no line ends inside one
 
 
 @pytest.mark.parametrize("facts", [EXAMPLES / "physician-visit-modified-duty.yaml",
@@ -190,7 +190,7 @@ def test_rendered_example_report(example_report, tmp_path: Path) -> None:
         assert body_lines(page)[-1] not in headings, f"page {number} ends with a heading"
     last = body_lines(pages[-1])
     assert last[-1] == "512-555-0190" and len(last) > 4  # more than the signature block alone
-    status = "pending utilization review, requested on November 20, 2026 (updated)".split()
+    status = ["pending", "utilization", "review,", "requested", "on", "November", "20,", "2026", "(updated)"]
     assert status_lines(pages, status) <= 4  # was 7 with even column widths
 
 
@@ -227,7 +227,7 @@ def test_rendered_200_contact_report_repeats_the_log_header_and_never_ends_a_pag
         long_report: bytes, tmp_path: Path) -> None:
     pages = pdf_pages(long_report, tmp_path)
     assert len(pages) > 10
-    log_pages = [page for page in pages if re.search(r"^\s*\d\d/\d\d/20\d\d\s+(?:Telephonic|Physician)", page, re.M)]
+    log_pages = [page for page in pages if re.search(r"^\s*\d\d/\d\d/20\d\d\s+(?:Telephonic|Physician)", page, re.MULTILINE)]
     assert len(log_pages) >= 4
     for page in log_pages[1:]:  # every page the contact log runs onto starts with its header row
         assert re.match(r"Date\s+Contact\s+With\s+Purpose", body_lines(page)[0]), body_lines(page)[0]

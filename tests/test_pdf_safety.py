@@ -43,7 +43,7 @@ class Listener:
         requests = self.requests = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            def do_GET(self) -> None:
                 requests.append(self.path)
                 self.send_response(404)
                 self.end_headers()
@@ -95,8 +95,8 @@ def beacon_document(url: str, path: Path) -> Path:
         f'<w:fldSimple {nsdecls("w")} w:instr=\' INCLUDEPICTURE "{url}/simple-field.png" \\* MERGEFORMATINET \'>'
         '<w:r><w:t>logo</w:t></w:r></w:fldSimple>'))
     for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
-                f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> INCLUDEPICTURE "{url}/complex-field.png" '
-                '\\d </w:instrText></w:r>',
+                (f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> INCLUDEPICTURE "{url}/complex-field.png" '
+                 '\\d </w:instrText></w:r>'),
                 f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
                 f'<w:r {nsdecls("w")}><w:t>cached logo</w:t></w:r>',
                 f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
@@ -142,6 +142,22 @@ def test_letterhead_links_are_removed_and_named(tmp_path: Path) -> None:
     texts = [p.text for p in header.paragraphs]
     assert texts[0] == "Harbor Case Management" and "harbor.example" in texts[1]  # text kept, link gone
     assert "cached logo" not in texts[1]
+
+
+def test_an_embedded_logo_stays(tmp_path: Path) -> None:
+    import base64
+    import io
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+    path = beacon_document("http://127.0.0.1:9", tmp_path / "base.docx")
+    beacon = Document(str(path))
+    beacon.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png))
+    beacon.save(str(path))
+    data, removed = clean_letterhead(path.read_bytes())
+    assert removed and external_references(data) == []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        header = archive.read("word/header1.xml").decode("utf-8")
+        assert "r:embed=" in header and any(name.startswith("word/media/") for name in archive.namelist())
 
 
 def test_a_clean_letterhead_is_used_as_it_is(tmp_path: Path) -> None:

@@ -6,7 +6,12 @@ except the file-based wrappers kept for callers that still pass paths (`export_d
 
 from __future__ import annotations
 
-from noteassist.export.annotate import annotate_document, annotate_docx, fix_document, fix_docx
+from noteassist.export.annotate import (
+    annotate_document,
+    annotate_docx,
+    fix_document,
+    fix_docx,
+)
 from noteassist.export.docx import (
     CONFIDENTIALITY_NOTICE,
     DocxTextMap,
@@ -26,9 +31,9 @@ __all__ = [
     "annotate_document",
     "annotate_docx",
     "convert_to_pdf",
+    "document_bytes",
     "docx_text_map",
     "docx_to_pdf",
-    "document_bytes",
     "export_docx",
     "fix_document",
     "fix_docx",

@@ -27,17 +27,16 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docx.shared import Pt
-
 from noteassist.errors import ExportError
 from noteassist.export.redact import mask_document
+from noteassist.notetypes import NOTE_TYPES
 from noteassist.text.dates import date_at
 from noteassist.text.frontmatter import split_front_matter
 from noteassist.text.structure import parse_structure
-from noteassist.notetypes import NOTE_TYPES
 
 __all__ = [
     "CONFIDENTIALITY_NOTICE",
@@ -63,7 +62,7 @@ EMPTY_CELL = "\u2014"
 
 # Characters XML 1.0 cannot hold: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+")
 _TABLE_RULE_CELL = re.compile(r"^[ \t]*:?-{3,}:?[ \t]*$")
 
@@ -542,10 +541,8 @@ def _add_inline(paragraph, text: str) -> None:
 def _table_cells(line: str) -> list[str] | None:
     """Cells of a Markdown table row; None for the |---|---| rule line."""
     stripped = line.strip()
-    if stripped.startswith("|"):
-        stripped = stripped[1:]
-    if stripped.endswith("|"):
-        stripped = stripped[:-1]
+    stripped = stripped.removeprefix("|")
+    stripped = stripped.removesuffix("|")
     cells = [cell.strip() for cell in stripped.split("|")]
     if all(_TABLE_RULE_CELL.match(cell) for cell in cells if cell) and any(cells):
         return None

@@ -101,7 +101,8 @@ def _strip_url_attributes(root, removed: list[str]) -> None:
     """Addresses written straight into the XML (VML `o:href`, `src`), not through a relationship."""
     for element in root.iter(etree.Element):
         for name, value in list(element.attrib.items()):
-            if _URL.match(value) and not name.endswith("}uri") and element.tag != qn("a:graphicData"):
+            # A `uri` attribute names an XML schema or an extension (a:graphicData, a:ext), never content.
+            if _URL.match(value) and name.rpartition("}")[2] != "uri":
                 del element.attrib[name]
                 _note(removed, f"link {value.strip()}")
 

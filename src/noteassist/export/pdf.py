@@ -60,7 +60,8 @@ def isolation_prefix() -> tuple[str, ...]:
     if unshare is None:
         return ()
     try:
-        probe = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10, stdin=subprocess.DEVNULL)
+        probe = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10, stdin=subprocess.DEVNULL,
+                               check=False)
     except (OSError, subprocess.SubprocessError):
         return ()
     return (unshare, "-rn") if probe.returncode == 0 else ()

@@ -14,9 +14,9 @@ formatting around the number is kept. A last pass masks any other text node and 
 from __future__ import annotations
 
 from docx.document import Document as WordDocument
-from lxml import etree
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from noteassist.text.identifiers import mask_ssns, ssn_spans
 
