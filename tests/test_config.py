@@ -131,3 +131,32 @@ def test_the_readme_configuration_example_is_valid():
     config = config_from_mapping(tomllib.loads(block))
     assert config.required_for("telephonic")[-1] == "case_manager_plan"
     assert config.columns["text"] == "NoteBody"
+
+
+FACTS_EXAMPLE = __import__("pathlib").Path(__file__).resolve().parents[1] / "examples" / "soap-telephonic-follow-up.yaml"
+
+
+def _draft_times(tmp_path, *args, env=None):
+    facts = tmp_path / "visit.yaml"
+    facts.write_bytes(FACTS_EXAMPLE.read_bytes())
+    result = CliRunner().invoke(main, ["draft", str(facts), *args], env=env or {})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_time_format_from_the_config_file_then_the_environment_then_the_flag(tmp_path):
+    assert "4:00 PM to 4:20 PM" in _draft_times(tmp_path)
+    (tmp_path / "noteassist.toml").write_text('time_format = "24h"\n')
+    drafted = _draft_times(tmp_path)
+    assert "16:00 to 16:20" in drafted and " PM" not in drafted  # one style in the whole note
+    assert "4:00 PM" in _draft_times(tmp_path, env={"NOTEASSIST_TIME_FORMAT": "12h"})
+    assert "4:00 PM" in _draft_times(tmp_path, "--time-format", "12h")
+
+
+def test_an_unknown_time_format_in_the_config_is_one_line(tmp_path):
+    (tmp_path / "noteassist.toml").write_text('time_format = "25h"\n')
+    facts = tmp_path / "visit.yaml"
+    facts.write_bytes(FACTS_EXAMPLE.read_bytes())
+    result = CliRunner().invoke(main, ["draft", str(facts)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f'noteassist: {tmp_path / "noteassist.toml"}: time_format: expected "12h" or "24h", got \'25h\''

@@ -97,11 +97,13 @@ def main() -> None:
 @click.option("--strict", is_flag=True,
               help="Write nothing and exit 1 when the template did not print a field the facts set.")
 @click.option("--time-format", type=click.Choice(["12h", "24h"]), default=None,
-              help="Times as 9:30 AM (12h) or 09:30 (24h). Default: NOTEASSIST_TIME_FORMAT, else 12h.")
+              help="Times as 9:30 AM (12h) or 09:30 (24h). Default: NOTEASSIST_TIME_FORMAT, else the config "
+                   "file's time_format, else 12h.")
 @force_option
+@config_option
 @_handle_errors
 def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, strict: bool,
-          time_format: str | None, force: bool) -> None:
+          time_format: str | None, force: bool, config_path: str | None) -> None:
     """Render visit facts (YAML or JSON, `-` for stdin) into a note.
 
     Each field the facts set that the template did not print is named on stderr; with --strict nothing
@@ -115,7 +117,7 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
         raise NoteassistError(f"{out}: unknown output type {suffix!r}; expected .md, .txt or .docx")
     visit = load_facts(facts)
     note = draft_rendered(visit, template, template_dirs, plain=suffix == ".txt",
-                          time_format=time_format or _time_format())
+                          time_format=_time_format(config_path, facts, time_format))
     for path in note.unused:  # from the render's own record of what it printed
         click.echo(f"noteassist: draft: template {note.template} did not print {path}", err=True)
     if strict and note.unused:
@@ -527,16 +529,11 @@ def _confirm_overwrite(out: str) -> None:
     raise NoteassistError(f"{out}: already exists; use --force to overwrite")
 
 
-def _time_format() -> str:
-    """The time style drafts use when --time-format is not given: NOTEASSIST_TIME_FORMAT, else 12h."""
-    from pydantic import ValidationError
+def _time_format(config_path: str | None, near: str, flag: str | None) -> str:
+    """The time style drafts use: --time-format, else NOTEASSIST_TIME_FORMAT, else the config file's, else 12h."""
+    from .settings import load_settings
 
-    from .settings import Settings
-
-    try:
-        return Settings().time_format
-    except ValidationError:
-        raise NoteassistError("NOTEASSIST_TIME_FORMAT: expected 12h or 24h") from None
+    return load_settings(config_path, near, time_format=flag).lint.time_format
 
 
 def _config(config_path: str | None, near: str):

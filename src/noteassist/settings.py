@@ -1,7 +1,7 @@
 """noteassist's settings: one validated model, from the environment, the config file and the flags.
 
 Precedence, lowest first: defaults, environment variables (`NOTEASSIST_MODEL`, `NOTEASSIST_CONFIG`,
-`NOTEASSIST_BATCH_SIZE`, `NOTEASSIST_DAY_FIRST`), the config file (`--config`, else `NOTEASSIST_CONFIG`, else
+`NOTEASSIST_BATCH_SIZE`, `NOTEASSIST_DAY_FIRST`, `NOTEASSIST_TIME_FORMAT`), the config file (`--config`, else `NOTEASSIST_CONFIG`, else
 the nearest noteassist.toml or pyproject.toml [tool.noteassist] above the input), then command-line flags.
 The result is frozen: the CLI, the service and batch workers build engines from it and never change it.
 """
@@ -29,15 +29,17 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, le=4096)
     #: Read 03/04/2026 as 3 April; overrides the config file's `day_first` when set.
     day_first: bool | None = None
-    #: The one style a drafted note writes times in: "12h" (9:30 AM) or "24h" (09:30). Read by `draft`.
-    time_format: Literal["12h", "24h"] = "12h"
+    #: The one style a drafted note writes times in: "12h" (9:30 AM) or "24h" (09:30); overrides the config
+    #: file's `time_format` when set. The value in force is `lint.time_format`.
+    time_format: Literal["12h", "24h"] | None = None
     #: Rules, severities, options, export columns, required elements: the config file and the flags.
     lint: LintConfig = LintConfig()
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,
                   select: list[str] | None = None, ignore: list[str] | None = None,
-                  columns: dict[str, str] | None = None, **environment: Any) -> Settings:
+                  columns: dict[str, str] | None = None, time_format: str | None = None,
+                  **environment: Any) -> Settings:
     """Settings for a run over inputs near `near`: environment, then config file, then these flags.
 
     `select` replaces the configured selection; `ignore` and `columns` add to it. Every selector must
@@ -65,6 +67,8 @@ def load_settings(config_path: str | Path | None = None, near: str | Path = ".",
         changes["columns"] = {**lint.columns, **columns}
     if base.day_first is not None:
         changes["day_first"] = base.day_first
+    if time_format or base.time_format:
+        changes["time_format"] = time_format or base.time_format
     if changes:
         lint = lint.with_changes(**changes)
     return base.model_copy(update={"lint": lint, "config": path})

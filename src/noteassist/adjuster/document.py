@@ -25,10 +25,11 @@ from .model import ACTIVITIES, ACTIVITY_WORDS, Report
 TITLES = {"progress": "Case Management Progress Report", "closure": "Case Management Closure Report"}
 
 
-def render_report(report: Report, template_dirs: Sequence[str | Path] = ()) -> str:
-    """The report body as Markdown, from the template named after the report's note type."""
+def render_report(report: Report, template_dirs: Sequence[str | Path] = (), *, time_format: str = "12h") -> str:
+    """The report body as Markdown, from the template named after the report's note type; times in
+    `time_format` ("12h" or "24h"), the agency's one style, as in drafted notes."""
     name = report.note_type
-    env = build_environment(template_dirs, kind="reports")
+    env = build_environment(template_dirs, kind="reports", time_format=time_format)
     try:
         template = env.get_template(name + TEMPLATE_SUFFIX)
         text = template.render(report=report, activities=ACTIVITIES, activity_words=ACTIVITY_WORDS,

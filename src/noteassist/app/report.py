@@ -115,7 +115,7 @@ def build_report(source: ClaimSource | str | Path, start: date, end: date, kind:
 
         linter = Linter(report_config(config))
     built = assemble_report(load_claim(source), start, end, kind=kind)
-    body = render_report(built, template_dirs)
+    body = render_report(built, template_dirs, time_format=config.time_format if config else "12h")
     result = linter.lint(NoteInput(text=lint_text(built, body), path=label, note_type=built.note_type))
     return ReportRun(built, body, result)
 

@@ -11,7 +11,7 @@ error, never a silent no-op.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -41,6 +41,9 @@ class LintConfig(BaseModel):
     required_elements: dict[str, tuple[str, ...]] = {}
     #: Read 03/04/2026 as 3 April (day first) rather than March 4, in metadata and in the text.
     day_first: bool = False
+    #: The one style drafted notes (and the reports built from contacts) write times in: "12h" (9:30 AM) or
+    #: "24h" (09:30). It lives beside `day_first`: both say how this agency writes dates and times.
+    time_format: Literal["12h", "24h"] = "12h"
 
     @field_validator("severity")
     @classmethod
@@ -99,7 +102,7 @@ def _matches(rule: type[Rule], selector: str) -> bool:
 
 
 CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars", "columns", "required_elements",
-               "day_first")
+               "day_first", "time_format")
 
 
 def find_config(start: Path) -> Path | None:
@@ -190,7 +193,11 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
     day_first = data.get("day_first", False)
     if not isinstance(day_first, bool):
         raise NoteassistError(f"{where}day_first: expected true or false")
+    time_format = data.get("time_format", "12h")
+    if time_format not in ("12h", "24h"):
+        raise NoteassistError(f"{where}time_format: expected \"12h\" or \"24h\", got {time_format!r}")
     return LintConfig(select=data.get("select"), ignore=list(data.get("ignore", [])), day_first=day_first,
+                      time_format=time_format,
                       severity=dict(data.get("severity", {})), options=dict(data.get("options", {})),
                       max_note_chars=max_chars, columns=_columns(data.get("columns", {}), where),
                       required_elements=_required_elements(data.get("required_elements", {}), where))
