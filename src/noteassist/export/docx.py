@@ -642,6 +642,11 @@ def add_signature_block(document, lines: list[str], *, after: Paragraph | None) 
         return
     if after is not None:
         keep_with_next(after)
+        before = after._p.getprevious()
+        if before is not None and before.tag == qn("w:tbl"):  # a table's note: its last row comes along too
+            for tc in before.tr_lst[-1].tc_lst:
+                for p in tc.iter(qn("w:p")):
+                    keep_with_next(Paragraph(p, after._parent))
     for index, line in enumerate(lines):
         paragraph = document.add_paragraph()
         add_text(paragraph, clean_text(line))
