@@ -421,11 +421,26 @@ def add_label_table(document, rows: list[tuple[str, str]]) -> None:
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.space_before = Pt(0)
     set_row_layout(table, header_row=False)
+    _label_width(document, table, [label for label, _ in rows])
     for row in table.rows[:-1]:  # a header of ten rows reads as one block: never split it over two pages
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 keep_with_next(paragraph)
     document.add_paragraph()
+
+
+def _label_width(document, table, labels: list[str]) -> None:
+    """The label column as wide as its longest label in bold (a label never wraps), the value the rest."""
+    section = document.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    longest = max((len(clean_text(label)) for label in labels), default=10)
+    label = min(int((longest * 0.7 * 11 + 14) * 12700), usable // 2)  # 11 pt bold, widest fallback font
+    table.autofit = False
+    for column, width in zip(table.columns, (label, usable - label)):
+        column.width = width
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, (label, usable - label)):
+            tc.width = width
 
 
 def set_row_layout(table, *, header_row: bool) -> None:

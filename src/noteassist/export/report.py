@@ -91,6 +91,7 @@ def report_docx_bytes(
     for line in recipients:
         label = _RECIPIENTS.match(line).group(0)
         paragraph = keep_with_next(document.add_paragraph())
+        paragraph.paragraph_format.space_after = Pt(6)
         add_text(paragraph, label.strip(), bold=True)
         add_text(paragraph, " " + line[len(label):].strip())
     add_label_table(document, [(label, _display(value)) for label, value in header if _display(value)])
