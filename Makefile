@@ -23,6 +23,12 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends libreoffice-writer-nogui poppler-utils >/dev/null; }
+	@# PostgreSQL server binaries for the throwaway test cluster (tests/pg_cluster.py: initdb/pg_ctl).
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL (server binaries for the test cluster)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends postgresql >/dev/null; }
 
 demo: setup
 	@mkdir -p $(OUT)

@@ -61,3 +61,57 @@ def pdf_text(docx, out_dir) -> str:
     pdf = convert_to_pdf(docx, out_dir)
     result = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
     return result.stdout.decode("utf-8", "replace")
+
+
+# --- PostgreSQL: one throwaway cluster per session (tests/pg_cluster.py), started only when a selected test
+# uses the `postgres_url`/`postgres_cluster` fixture or carries the `postgres` marker. Its URL is exported as
+# $NOTEASSIST_TEST_POSTGRES_URL before the first test runs; a URL already in that variable is used instead.
+_PG_FIXTURES = {"postgres_url", "postgres_cluster"}
+
+
+def _wants_postgres(item) -> bool:
+    return bool(_PG_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("postgres") is not None
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """The session's throwaway cluster (None when $NOTEASSIST_TEST_POSTGRES_URL names an outside server)."""
+    import os
+
+    from pg_cluster import ENV_VAR, PostgresCluster, PostgresUnavailable
+
+    if os.environ.get(ENV_VAR):
+        yield None
+        return
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL unavailable in CI (`make test` installs it): {error}")
+        pytest.skip(f"PostgreSQL unavailable: {error}")
+    os.environ[ENV_VAR] = cluster.url
+    try:
+        yield cluster
+    finally:
+        os.environ.pop(ENV_VAR, None)
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster) -> str:
+    """A `postgresql+psycopg://` URL of an empty database on the session's cluster."""
+    import os
+
+    from pg_cluster import ENV_VAR
+
+    return os.environ[ENV_VAR]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _export_postgres_url(request):
+    if any(_wants_postgres(item) for item in request.session.items):
+        try:
+            request.getfixturevalue("postgres_cluster")
+        except pytest.skip.Exception:
+            pass  # each test that needs it is skipped with the reason when it asks for the fixture
+    yield
