@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLES, require_libreoffice
 from docx import Document
+from docx.oxml import OxmlElement
 
 from noteassist.cli import main
 from noteassist.export import load_document, note_docx
@@ -70,13 +71,16 @@ def word_note_with_ssn() -> bytes:
     paragraph.add_run("65-43").bold = True
     paragraph.add_run("21 and date of birth. Pain 4/10.")
     document.add_comment(paragraph.runs[0], text=f"SSN on file {SSN}")
+    field = OxmlElement("w:instrText")  # a field code: no paragraph text shows it, the XML holds it
+    field.text = f' QUOTE "SSN {SSN}" '
+    paragraph.add_run()._r.append(field)
     document.sections[0].header.paragraphs[0].text = f"Member SSN {SSN}"
     document.sections[0].footer.paragraphs[0].text = f"SSN {SSN}"
     document.core_properties.subject = f"SSN {SSN}"
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
-    assert sum(SSN in text for _, text in xml_texts(data).values()) >= 4  # the input really holds it
+    assert sum(SSN in text for _, text in xml_texts(data).values()) >= 5  # the input really holds it
     return data
 
 

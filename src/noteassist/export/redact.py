@@ -13,6 +13,8 @@ formatting around the number is kept. A last pass masks any other text node and 
 
 from __future__ import annotations
 
+import re
+
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -23,6 +25,9 @@ from noteassist.text.identifiers import mask_ssns, ssn_spans
 __all__ = ["mask_document"]
 
 _PARAGRAPH = qn("w:p")
+#: Nine digits in a 3-2-4 grouping, whatever lies between the groups: text that cannot hold an SSN is
+#: skipped without building a paragraph's text (a long report has thousands of paragraphs).
+_MAYBE = re.compile(r"\d{3}\D{0,3}\d{2}\D{0,3}\d{4}")
 _CORE_FIELDS = ("author", "category", "comments", "content_status", "identifier", "keywords",
                 "last_modified_by", "subject", "title", "version")
 
@@ -38,6 +43,8 @@ def mask_document(document: WordDocument) -> int:
         if root is None:
             continue
         for element in root.iter(_PARAGRAPH):
+            if not _MAYBE.search("".join(element.itertext())):
+                continue
             paragraph = Paragraph(element, None)
             text = paragraph.text
             spans = ssn_spans(text)
@@ -55,13 +62,19 @@ def mask_document(document: WordDocument) -> int:
     return changed
 
 
+# The element's own text node: python-docx's paragraph and run classes override `.text` with their
+# computed text, so the lxml descriptor is used directly.
+_OWN_TEXT = etree._Element.text
+
+
 def _mask_node(element) -> int:
     changed = 0
-    if isinstance(element.text, str) and ssn_spans(element.text):
-        element.text = mask_ssns(element.text)
+    text = _OWN_TEXT.__get__(element)
+    if isinstance(text, str) and _MAYBE.search(text) and ssn_spans(text):
+        _OWN_TEXT.__set__(element, mask_ssns(text))
         changed += 1
     for name, value in element.attrib.items():
-        if ssn_spans(value):
+        if _MAYBE.search(value) and ssn_spans(value):
             element.set(name, mask_ssns(value))
             changed += 1
     return changed
