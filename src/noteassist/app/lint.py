@@ -60,6 +60,18 @@ def lint_sources(linter: Linter, sources: Sequence[str], *, note_type: str | Non
         yield result
 
 
+def lint_text(linter: Linter, text: str, *, path: str = "<text>", note_type: str | None = None) -> LintResult | LintError:
+    """One note given as text (the service's lint endpoint, an editor's check) linted as `lint` lints a note
+    file named `path`: the same result, note-type reason included, or the error row an unusable note gets."""
+    from ..io.records import NoteRecord
+
+    note = _note_input(NoteRecord(text, path), note_type, ())
+    result = next(iter(linter.lint_records([note])))
+    if isinstance(result, LintResult) and isinstance(note, NoteInput):
+        result.note_type_reason = _reason(result, note)
+    return result
+
+
 def unique_sources(sources: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """(the sources with each file once, in order; (repeat, first spelling) for each one dropped).
 
