@@ -115,3 +115,23 @@ def _export_postgres_url(request):
         except pytest.skip.Exception:
             pass  # each test that needs it is skipped with the reason when it asks for the fixture
     yield
+
+
+@pytest.fixture
+def loopback_network(monkeypatch):
+    """Let this test connect to 127.0.0.1/::1 (a server it started itself); every other address stays blocked."""
+    import ipaddress
+
+    guarded = socket.socket.connect
+    unguarded = socket.socket.__mro__[1].connect  # _socket.socket.connect, beneath the session's guard
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            try:
+                if ipaddress.ip_address(address[0]).is_loopback:
+                    return unguarded(sock, address)
+            except ValueError:
+                pass  # a host name: the guard decides
+        return guarded(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)

@@ -1,0 +1,277 @@
+"""A real `noteassist serve` in a subprocess, a small HTTP client for it, and the worker behind a connection.
+
+Shared by the durability tests and bench/service.py. The client is http.client on loopback, one
+request per call, so a server killed mid-request shows up as an exception (the save is unacknowledged)
+rather than a hang; the caller decides what was acknowledged.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEASSIST = Path(sys.executable).with_name("noteassist")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (binding is not connecting: the suite's network guard allows it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_command_exists() -> bool:
+    """Whether this checkout's CLI has `serve` yet (the durability tests skip, saying so, until it does)."""
+    result = subprocess.run(
+        [str(NOTEASSIST), "serve", "--help"], check=False, capture_output=True, text=True, timeout=60
+    )
+    return result.returncode == 0
+
+
+class ServerDied(RuntimeError):
+    pass
+
+
+class ServerProcess:
+    """`noteassist serve --db URL --port P [--workers N]` in its own process group, killed with SIGKILL."""
+
+    def __init__(self, db_url: str, *, workers: int = 1, port: int | None = None, env: dict | None = None):
+        self.db_url = db_url
+        self.workers = workers
+        self.port = port or free_port()
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.mkstemp(prefix="na-serve-", suffix=".log")[1])
+        self.starts = 0
+
+    def start(self, ready_timeout: float = 180.0) -> Self:
+        command = [str(NOTEASSIST), "serve", "--db", self.db_url, "--port", str(self.port)]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.starts += 1
+        self.wait_ready(ready_timeout)
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerDied(f"server exited with {self.process.returncode} before ready:\n{self.log_tail()}")
+            try:
+                status, _ = request(self.port, "GET", "/readyz", timeout=2)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise ServerDied(f"server not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def signal_kill(self) -> None:
+        """SIGKILL the whole process group: a multi-worker server's supervisor and every worker, no clean-up."""
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def reap(self) -> None:
+        """Wait for the killed server to be gone and its port free again."""
+        if self.process is None:
+            return
+        self.process.wait(timeout=30)
+        # Workers die with the group; wait until every one is gone, then for the kernel to drop the socket.
+        deadline = time.monotonic() + 10
+        while _pids_in_group(self.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self._wait_port_free()
+        self.process = None
+
+    def kill(self) -> None:
+        self.signal_kill()
+        self.reap()
+
+    def _wait_port_free(self, timeout: float = 10.0) -> None:
+        # Workers in the group die with it, but give the kernel a moment to drop the listening socket.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", self.port))
+                    return
+                except OSError:
+                    time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.kill()
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self.log_path.unlink(missing_ok=True)
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: object = None,
+    *,
+    token: str | None = None,
+    timeout: float = 30.0,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, object]:
+    """One request; returns (status, parsed JSON or raw bytes). Raises OSError/HTTPException if the server died."""
+    headers = {"Accept": "application/json"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+    finally:
+        if connection is None:
+            conn.close()
+    if response.getheader("Content-Type", "").startswith("application/json"):
+        return response.status, json.loads(raw)
+    return response.status, raw
+
+
+# -- which worker process holds a connection (proof that two workers served two clients) ------------------
+
+
+@dataclass(frozen=True)
+class _TcpEntry:
+    local: tuple[str, int]
+    remote: tuple[str, int]
+    inode: int
+
+
+def _tcp_entries() -> list[_TcpEntry]:
+    entries = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        entries.append(_TcpEntry(_hex_address(fields[1]), _hex_address(fields[2]), int(fields[9])))
+    return entries
+
+
+def _hex_address(text: str) -> tuple[str, int]:
+    host, port = text.split(":")
+    octets = bytes.fromhex(host)[::-1]  # /proc/net/tcp writes IPv4 addresses little-endian
+    return ".".join(str(b) for b in octets), int(port, 16)
+
+
+def _pids_in_group(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    pids.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return pids
+
+
+def worker_of(connection: http.client.HTTPConnection, server: ServerProcess) -> int | None:
+    """The pid of the server process holding the far end of this open client connection."""
+    if connection.sock is None:
+        return None
+    client_port = connection.sock.getsockname()[1]
+    inodes = {
+        e.inode
+        for e in _tcp_entries()
+        if e.local == ("127.0.0.1", server.port) and e.remote == ("127.0.0.1", client_port) and e.inode
+    }
+    for pid in _pids_in_group(server.process.pid):
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:[") and int(target[8:-1]) in inodes:
+                    return pid
+        except (FileNotFoundError, PermissionError):
+            continue
+    return None
+
+
+# -- the draft endpoints the durability tests and the benchmark drive ---------------------------------------
+
+
+class SaveConflict(Exception):
+    """409: the save named a version that is no longer the draft's current one."""
+
+    def __init__(self, current_version: int):
+        super().__init__(f"stale base version; current is {current_version}")
+        self.current_version = current_version
+
+
+class DraftApi:
+    """The service's draft routes, seen from a client holding one API token."""
+
+    def __init__(self, port: int, token: str):
+        self.port = port
+        self.token = token
+
+    def _call(self, method: str, path: str, body: object = None, connection=None) -> tuple[int, object]:
+        return request(self.port, method, path, body, token=self.token, connection=connection)
+
+    def create_draft(self, claim_id: int, text: str) -> tuple[int, int]:
+        status, body = self._call("POST", f"/v1/claims/{claim_id}/drafts", {"text": text})
+        assert status == 201, (status, body)
+        return body["id"], body["version"]
+
+    def save(self, draft_id: int, base_version: int, text: str, connection=None) -> int:
+        """Autosave `text` on top of `base_version`; the new version number, or SaveConflict."""
+        status, body = self._call(
+            "PUT", f"/v1/drafts/{draft_id}", {"base_version": base_version, "text": text}, connection
+        )
+        if status == 409:
+            return_conflict = body["error"]["current_version"]
+            raise SaveConflict(return_conflict)
+        assert status in (200, 201), (status, body)
+        return body["version"]
+
+    def current_version(self, draft_id: int) -> int:
+        status, body = self._call("GET", f"/v1/drafts/{draft_id}")
+        assert status == 200, (status, body)
+        return body["version"]
+
+    def versions(self, draft_id: int) -> dict[int, str]:
+        """Every stored version of the draft with its text, read back one by one."""
+        status, body = self._call("GET", f"/v1/drafts/{draft_id}/versions")
+        assert status == 200, (status, body)
+        numbers = [item["version"] for item in body]
+        texts = {}
+        for number in numbers:
+            status, version = self._call("GET", f"/v1/drafts/{draft_id}/versions/{number}")
+            assert status == 200, (status, version)
+            texts[number] = version["text"]
+        return texts
