@@ -42,6 +42,26 @@ def connections_on_two_workers(server: ServerProcess, attempts: int = 60) -> lis
     return list(by_worker.values())
 
 
+def race(api: DraftApi, draft_id: int, base: int, texts: list[str], connections) -> list[object]:
+    """Both clients save on top of `base` at the same moment; each gets its new version or a SaveConflict."""
+    outcomes: list[object] = [None, None]
+    start = threading.Barrier(2)
+
+    def save(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = api.save(draft_id, base, texts[i], connection=connections[i])
+        except Exception as error:  # noqa: BLE001 - a SaveConflict, or whatever else failed, for the assertion to show
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
 def test_two_clients_on_two_workers_get_one_409_per_conflict(backend):
     with ServerProcess(backend.url, workers=2) as server:
         api = DraftApi(server.port, backend.token)
@@ -54,21 +74,7 @@ def test_two_clients_on_two_workers_get_one_409_per_conflict(backend):
         for round_ in range(ROUNDS):
             base = version
             texts = [f"round {round_}: client {i} \u2014 caf\u00e9\r\n" for i in range(2)]
-            outcomes: list[object] = [None, None]
-            start = threading.Barrier(2)
-
-            def save(i: int) -> None:
-                start.wait()
-                try:
-                    outcomes[i] = api.save(draft_id, base, texts[i], connection=connections[i])
-                except SaveConflict as conflict:
-                    outcomes[i] = conflict
-
-            threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(60)
+            outcomes = race(api, draft_id, base, texts, connections)
 
             won = [i for i in range(2) if isinstance(outcomes[i], int)]
             lost = [i for i in range(2) if isinstance(outcomes[i], SaveConflict)]
