@@ -34,6 +34,25 @@ class Settings(BaseSettings):
     time_format: Literal["12h", "24h"] | None = None
     #: Rules, severities, options, export columns, required elements: the config file and the flags.
     lint: LintConfig = LintConfig()
+    #: The service's database (`sqlite:///PATH`, `postgresql+psycopg://...`); None: a SQLite file under
+    #: the user's data directory (`noteassist.storage.default_database_url()`).
+    database_url: str | None = None
+    # -- the HTTP service (`noteassist serve`) ------------------------------------------------------------------
+    #: Address and port the service listens on; loopback unless told otherwise (the notes are PHI).
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    #: Worker processes; each loads the spaCy model once and keeps no other state.
+    workers: int = Field(1, ge=1, le=64)
+    #: Largest request body accepted; a larger one gets 413 before it is read whole.
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    #: Longest a request may take; lint, render and documents past it get 504 and free the connection.
+    request_timeout_seconds: float = Field(30.0, gt=0, le=3600)
+    #: A note signed more than this many hours after its contact is a late entry; None: the late-entry lint
+    #: rule's `warn_hours` (24 unless the config file changes it), so a signed note and a lint agree.
+    late_entry_hours: float | None = Field(None, gt=0)
+    #: Browser origins allowed to call the service (CORS): a web page, a LanguageTool browser client. Any by
+    #: default: the service takes no cookies, so a page can only send a token its user gave it; () turns CORS off.
+    allowed_origins: tuple[str, ...] = ("*",)
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

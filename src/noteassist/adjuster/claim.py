@@ -212,7 +212,12 @@ def _read_data(path: Path) -> tuple[str, Any]:
 
 def _facts_contact(path: Path) -> Contact:
     name, data = _read_data(path)
-    facts = validate_facts(data, name)
+    return facts_contact(validate_facts(data, name), path.name, str(path))
+
+
+def facts_contact(facts: VisitFacts, name: str, label: str) -> Contact:
+    """The contact a visit-facts document describes, cited as `name` and named `label` in messages
+    (a folder's file, or a database's contact record: storage sources build theirs with this too)."""
     call = facts.call
     party = None
     if call is not None:
@@ -224,7 +229,7 @@ def _facts_contact(path: Path) -> Contact:
         # Any other contact is with the people who took part; the treating provider listed in its facts was
         # not there (an initial assessment at the worker's home is not a visit with the surgeon).
         party = "; ".join(", ".join(x for x in (p.name, p.role, p.organization) if x) for p in facts.participants)
-    return Contact(name=path.name, label=str(path), date=facts.encounter.date, note_type=facts.note_type, facts=facts,
+    return Contact(name=name, label=label, date=facts.encounter.date, note_type=facts.note_type, facts=facts,
                    start_time=facts.encounter.start_time, party=party, purpose=facts.encounter.purpose,
                    claim_number=facts.claim.claim_number)
 

@@ -10,6 +10,9 @@ file; callers parse their own input and write through `noteassist.io.write_atomi
                 report_config(config) -> a new LintConfig for report text
     lint.py     lint_sources(linter, sources, note_type=None, previous=(), columns=None) -> results, error rows
                 LintTally (counts, summary line) and LintGate(fail_on).exit_code(tally)
+    caseload.py claims, contacts, drafts (versioned saves), signed notes, addenda; DatabaseClaimSource
+    accounts.py users, roles, API tokens, authenticate;  audit.py  hash-chained events, verify
+    errors.py   NotFound, Forbidden, Unauthorized, Conflict(current_version), Invalid(field): the use cases'
 
 Names load on first use, so importing one step does not import the others' libraries.
 """
@@ -19,6 +22,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "Unauthorized",
     "LintGate",
     "LintTally",
     "ReportDecision",
@@ -34,11 +43,19 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
     from .draft import draft_note, markdown_to_plain, note_document
     from .lint import LintGate, LintTally, lint_sources
     from .report import ReportDecision, ReportRun, build_report, report_config, report_document, report_pdf
 
 _LAZY = {
+    # The use cases' errors (errors.py); caseload.py, accounts.py and audit.py are imported as modules.
+    "Conflict": "errors",
+    "DomainError": "errors",
+    "Forbidden": "errors",
+    "Invalid": "errors",
+    "NotFound": "errors",
+    "Unauthorized": "errors",
     "LintGate": "lint",
     "LintTally": "lint",
     "lint_sources": "lint",

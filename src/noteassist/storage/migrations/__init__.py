@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped in the package: `noteassist.storage.migrate` points Alembic here."""
