@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     #: Browser origins allowed to call the service (CORS): a web page, a LanguageTool browser client. Any by
     #: default: the service takes no cookies, so a page can only send a token its user gave it; () turns CORS off.
     allowed_origins: tuple[str, ...] = ("*",)
+    #: The LanguageTool-compatible /v2/check answers only a request whose `apiKey` is a noteassist API token.
+    #: Off by default, for an editor talking to the service on its own machine's loopback address; a key
+    #: that is given is checked either way.
+    languagetool_requires_token: bool = False
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

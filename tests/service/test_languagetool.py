@@ -1,0 +1,326 @@
+"""The LanguageTool-compatible endpoint (/v2) over HTTP, as LanguageTool clients call it.
+
+The app here is the router alone, with the session's linter in `app.state.linter`: the service mounts the
+same router (and sets the same state). Every answer is compared with the engine's own findings, so the
+endpoint can only reshape findings, never invent or drop them unasked.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from noteassist.lint import LintConfig, Linter
+from noteassist.service.languagetool import (
+    ISSUE_TYPES,
+    is_form_encoded,
+    parse_body,
+    router,
+)
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def make_app(linter, **state) -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+    app.state.linter = linter
+    for name, value in state.items():
+        setattr(app.state, name, value)
+    return app
+
+
+@pytest.fixture(scope="module")
+def client(linter):
+    return TestClient(make_app(linter))
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def from_utf16(text: str, offset: int, length: int) -> str:
+    """The substring a client holding `text` in UTF-16 (Java, LibreOffice) sees at offset/length."""
+    units = text.encode("utf-16-le")
+    return units[2 * offset:2 * (offset + length)].decode("utf-16-le")
+
+
+def rules(answer: dict) -> list[str]:
+    return [m["rule"]["id"] for m in answer["matches"]]
+
+
+def post(client, body: str | bytes, headers=FORM, **kwargs):
+    return client.post("/v2/check", content=body.encode() if isinstance(body, str) else body, headers=headers,
+                       **kwargs)
+
+
+# -- the match object --------------------------------------------------------------------------------------
+
+
+def test_form_post_answers_the_whole_languagetool_match_object(client, linter):
+    text = "Pt refused PT today. SSN 123-45-6789 on file."
+    response = client.post("/v2/check", data={"language": "en-US", "text": text})
+    assert response.status_code == 200
+    answer = response.json()
+    assert set(answer["software"]) >= {"name", "version", "buildDate", "apiVersion", "premium", "status"}
+    assert answer["software"]["apiVersion"] == 1 and answer["software"]["premium"] is False
+    assert answer["language"]["code"] == "en-US" and answer["language"]["name"] == "English (US)"
+    assert set(answer["language"]["detectedLanguage"]) >= {"name", "code", "confidence"}
+    # The same findings as the engine's, in its order: the endpoint reshapes, it does not re-lint.
+    assert rules(answer) == [f.rule for f in linter.lint_text(text).findings] == ["NA402", "NA901"]
+    for match in answer["matches"]:
+        assert set(match) >= {"message", "shortMessage", "replacements", "offset", "length", "context",
+                              "sentence", "type", "rule"}
+        assert set(match["context"]) == {"text", "offset", "length"}
+        assert set(match["type"]) == {"typeName"}
+        assert set(match["rule"]) >= {"id", "description", "issueType", "category"}
+        assert set(match["rule"]["category"]) == {"id", "name"}
+        assert all(set(r) == {"value"} for r in match["replacements"])
+        assert match["rule"]["id"] in match["shortMessage"]  # LibreOffice shows no rule id otherwise
+        context = match["context"]
+        assert context["text"][context["offset"]:context["offset"] + context["length"]] == \
+            text[match["offset"]:match["offset"] + match["length"]]
+    refused, ssn = answer["matches"]
+    assert text[refused["offset"]:refused["offset"] + refused["length"]] == "refused"
+    assert refused["rule"] == {
+        "id": "NA402", "description": refused["rule"]["description"], "issueType": "style",
+        "category": {"id": "STIGMATIZING_LANGUAGE", "name": "Stigmatizing language"}}
+    assert refused["sentence"] == "Pt refused PT today."
+    assert refused["replacements"][0] == {"value": "declined"}
+    # Advice that is not replacement text stays in the message, out of the one-click replacements.
+    assert "(+ stated reason)" in refused["message"]
+    assert all("(" not in r["value"] for r in refused["replacements"])
+    # The safe fix comes first: a client's correct() applies it.
+    assert ssn["replacements"][0] == {"value": "XXX-XX-6789"} and ssn["rule"]["issueType"] == "legal"
+
+
+def test_every_category_has_a_languagetool_issue_type():
+    from noteassist.lint import CATEGORIES
+
+    assert set(ISSUE_TYPES) == set(CATEGORIES)
+
+
+def test_document_level_finding_is_anchored_on_the_first_line(client, linter):
+    text = "\n\nCalled claimant about her knee.\nClaimant said she is doing ok."
+    assert any(f.rule == "NA101" and f.start == f.end == 0 for f in linter.lint_text(text).findings)
+    answer = client.post("/v2/check", data={"language": "en-US", "text": text}).json()
+    missing = [m for m in answer["matches"] if m["rule"]["id"] == "NA101"]
+    assert missing
+    for match in missing:
+        assert text[match["offset"]:match["offset"] + match["length"]] == "Called claimant about her knee."
+        assert match["rule"]["issueType"] == "omission"
+        assert match["sentence"] == "Called claimant about her knee."
+
+
+def test_empty_text_has_no_matches(client):
+    answer = client.post("/v2/check", data={"language": "en-US", "text": "  \n"}).json()
+    assert answer["matches"] == []
+
+
+# -- how the request arrives -------------------------------------------------------------------------------
+
+PARAGRAPH = "Pt 50% better & walking + no pain; she was non-compliant with 100%+ of her home exercises."
+
+
+def test_raw_libreoffice_body_keeps_ampersand_plus_and_percent(client):
+    # LibreOffice 7.4 posts `"text=" + paragraph + "&language=" + locale` as UTF-8, never percent-encoded.
+    body = "text=" + PARAGRAPH + "&language=en-US"
+    assert parse_body(body) == {"text": PARAGRAPH, "language": "en-US"}
+    answer = post(client, body).json()
+    (match,) = answer["matches"]
+    assert PARAGRAPH[match["offset"]:match["offset"] + match["length"]] == "non-compliant"
+    assert match["sentence"] == PARAGRAPH
+    start = match["offset"] - 40
+    assert match["context"]["text"] == "..." + PARAGRAPH[start:]  # cut 40 characters before, "..." marks it
+
+
+def test_raw_body_with_credentials_after_the_text(linter):
+    seen = []
+    app = make_app(linter, authenticate_token=lambda key: seen.append(key) or object())
+    body = "text=A & B=C + 5% non-compliant&language=en-US&username=lena&apiKey=tok_abc"
+    assert parse_body(body) == {"text": "A & B=C + 5% non-compliant", "language": "en-US", "username": "lena",
+                                "apiKey": "tok_abc"}
+    answer = post(TestClient(app), body).json()
+    assert rules(answer) == ["NA402"] and seen == ["tok_abc"]
+
+
+def test_text_that_looks_like_parameters_inside_a_raw_body():
+    # "&language=" inside the paragraph is text when what follows is not parameters alone.
+    body = "text=She said & language=poor, non-compliant.&language=en-US"
+    assert parse_body(body)["text"] == "She said & language=poor, non-compliant."
+
+
+def test_properly_encoded_body_is_decoded():
+    from urllib.parse import urlencode
+
+    body = urlencode({"text": PARAGRAPH, "language": "en-US"})
+    assert is_form_encoded(body)
+    assert parse_body(body) == {"text": PARAGRAPH, "language": "en-US"}
+    assert not is_form_encoded("text=" + PARAGRAPH + "&language=en-US")
+
+
+def test_json_labelled_form_body_is_read_as_a_form(client):
+    # LTeX sends a form-encoded body with Content-Type: application/json.
+    from urllib.parse import urlencode
+
+    body = urlencode({"language": "en-US", "text": PARAGRAPH, "disabledRules": "WHITESPACE_RULE"})
+    answer = post(client, body, headers={"Content-Type": "application/json"}).json()
+    assert rules(answer) == ["NA402"]
+
+
+def test_get_with_query_parameters_and_query_merged_with_body(client):
+    answer = client.get("/v2/check", params={"language": "en-US", "text": "Pt refused care."}).json()
+    assert rules(answer) == ["NA402"]
+    answer = client.post("/v2/check?language=en-GB", data={"text": "Pt refused care."}).json()
+    assert rules(answer) == ["NA402"] and answer["language"]["code"] == "en-GB"
+
+
+def test_data_annotation_offsets_point_into_the_text_with_markup(client):
+    parts = [{"markup": "<p>"}, {"text": "Pt "}, {"markup": "<b>"}, {"text": "refused"}, {"markup": "</b>"},
+             {"text": " care."}, {"markup": "</p><p>", "interpretAs": "\n\n"}, {"text": "SSN 123-45-6789."},
+             {"markup": "</p>"}]
+    original = "".join(p.get("text", p.get("markup")) for p in parts)
+    answer = client.post("/v2/check", data={"language": "en-US", "data": json.dumps({"annotation": parts})}).json()
+    spans = {m["rule"]["id"]: original[m["offset"]:m["offset"] + m["length"]] for m in answer["matches"]}
+    assert spans == {"NA402": "refused", "NA901": "123-45-6789"}
+    # The sentence is the text as linted (markup read as its interpretAs), as LanguageTool gives it.
+    assert {m["sentence"] for m in answer["matches"]} == {"Pt refused care.", "SSN 123-45-6789."}
+    answer = client.post("/v2/check", data={"language": "en-US", "data": json.dumps({"text": "Pt refused."})}).json()
+    assert rules(answer) == ["NA402"]
+
+
+def test_offsets_count_utf16_code_units(client):
+    text = "Visit 😀 with 𝔸lex 🏥: she was non-compliant and refused PT."
+    answer = client.post("/v2/check", data={"language": "en-US", "text": text}).json()
+    assert rules(answer) == ["NA402", "NA402"]
+    found = [from_utf16(text, m["offset"], m["length"]) for m in answer["matches"]]
+    assert found == ["non-compliant", "refused"]
+    first = answer["matches"][0]
+    assert first["offset"] == utf16_len(text[:text.index("non-compliant")]) == text.index("non-compliant") + 3
+    context = first["context"]
+    assert from_utf16(context["text"], context["offset"], context["length"]) == "non-compliant"
+
+
+# -- what the request selects ------------------------------------------------------------------------------
+
+TEXT = "Pt refused PT. SSN 123-45-6789 on file."
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, ["NA402", "NA901"]),
+    ({"disabledRules": "NA402,UPPERCASE_SENTENCE_START"}, ["NA901"]),
+    ({"disabledRules": "judgmental-language"}, ["NA901"]),
+    ({"disabledCategories": "STIGMATIZING_LANGUAGE,TYPOS"}, ["NA901"]),
+    ({"disabledCategories": "privacy"}, ["NA402"]),
+    ({"enabledRules": "NA901", "enabledOnly": "true"}, ["NA901"]),
+    ({"enabledCategories": "STIGMATIZING_LANGUAGE", "enabledOnly": "true"}, ["NA402"]),
+    ({"enabledRules": "MORFOLOGIK_RULE_EN_US", "enabledOnly": "true"}, []),
+    ({"enabledRules": "NA901"}, ["NA402", "NA901"]),  # without enabledOnly: in addition to the defaults
+])
+def test_rule_and_category_selection(client, params, expected):
+    answer = client.post("/v2/check", data={"language": "en-US", "text": TEXT, **params}).json()
+    assert rules(answer) == expected
+
+
+def test_level_picky_adds_info_findings(linter):
+    quiet = Linter(LintConfig(severity={"NA402": "info"}), nlp=linter.pipeline.nlp)
+    client = TestClient(make_app(quiet))
+    assert rules(client.post("/v2/check", data={"language": "en-US", "text": TEXT}).json()) == ["NA901"]
+    picky = client.post("/v2/check", data={"language": "en-US", "text": TEXT, "level": "picky"}).json()
+    assert rules(picky) == ["NA402", "NA901"]
+    assert picky["matches"][0]["type"] == {"typeName": "Hint"}
+    named = client.post("/v2/check", data={"language": "en-US", "text": TEXT, "enabledRules": "NA402"}).json()
+    assert rules(named) == ["NA402", "NA901"]
+
+
+def test_language_auto_and_preferred_variants(client):
+    answer = client.post("/v2/check", data={"language": "auto", "text": "She said the pain is less than it was."})
+    detected = answer.json()["language"]["detectedLanguage"]
+    assert detected["code"] == "en-US" and detected["confidence"] >= 0.9
+    answer = client.post("/v2/check", data={"language": "auto", "preferredVariants": "de-DE,en-GB",
+                                            "text": "Pt refused."}).json()
+    assert answer["language"]["code"] == "en-GB" and rules(answer) == ["NA402"]
+    gibberish = client.post("/v2/check", data={"language": "auto", "text": "Xqzt vrrp klm."}).json()
+    assert gibberish["language"]["detectedLanguage"]["confidence"] < 0.5
+
+
+def test_languages_list(client):
+    response = client.get("/v2/languages")
+    assert response.status_code == 200
+    entries = response.json()
+    assert all(set(e) == {"name", "code", "longCode"} for e in entries)
+    assert {"name": "English (US)", "code": "en", "longCode": "en-US"} in entries
+    assert {e["longCode"] for e in entries} >= {"en", "en-US", "en-GB"}
+
+
+# -- browsers and errors -----------------------------------------------------------------------------------
+
+
+def test_cors_preflight_and_headers(client):
+    response = client.options("/v2/check", headers={"Origin": "chrome-extension://abcdef",
+                                                    "Access-Control-Request-Method": "POST",
+                                                    "Access-Control-Request-Headers": "content-type"})
+    assert response.status_code in (200, 204)
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert "content-type" in response.headers["access-control-allow-headers"].lower()
+    answer = client.post("/v2/check", data={"language": "en-US", "text": "Pt refused."},
+                         headers={"Origin": "moz-extension://xyz"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert client.get("/v2/languages").headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize("params, status, message", [
+    ({"language": "en-US"}, 400, "Error: Missing 'text' or 'data' parameter"),
+    ({"text": "Pt refused."}, 400, "Error: Missing 'language' parameter"),
+    ({"text": "Pt refused.", "language": "de-DE"}, 400, "Error: 'de-DE' is not a language code known"),
+    ({"data": "{not json", "language": "en-US"}, 400, "Error: Could not parse JSON from 'data' parameter"),
+    ({"data": '{"annotation": [{"bold": "x"}]}', "language": "en-US"}, 400, "Error: annotation[0] needs"),
+    ({"text": "x", "language": "en-US", "enabledOnly": "true"}, 400,
+     "Error: You must specify enabled rules or categories"),
+    ({"text": "x", "language": "en-US", "enabledOnly": "true", "enabledRules": "NA402",
+      "disabledRules": "NA901"}, 400, "Error: You cannot specify disabled rules"),
+])
+def test_errors_are_plain_text_like_languagetool(client, params, status, message):
+    response = client.post("/v2/check", data=params)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith(message)
+
+
+def test_text_over_the_note_limit_is_413(linter):
+    small = Linter(LintConfig(max_note_chars=100), nlp=linter.pipeline.nlp)
+    response = TestClient(make_app(small)).post("/v2/check", data={"language": "en-US", "text": "word " * 40})
+    assert response.status_code == 413
+    assert response.text == ("Error: Your text exceeds the limit of 100 characters (it's 200 characters). "
+                             "Please submit a shorter text.")
+
+
+# -- tokens ------------------------------------------------------------------------------------------------
+
+
+def test_api_key_is_a_noteassist_token(linter):
+    users = {"tok_good": SimpleNamespace(id=1)}
+    app = make_app(linter, authenticate_token=users.get,
+                   settings=SimpleNamespace(languagetool_requires_token=True))
+    client = TestClient(app)
+    data = {"language": "en-US", "text": "Pt refused."}
+    response = client.post("/v2/check", data=data)
+    assert response.status_code == 401 and response.text.startswith("Error: Authentication required")
+    response = client.post("/v2/check", data={**data, "username": "lena", "apiKey": "tok_bad"})
+    assert response.status_code == 401 and response.text.startswith("Error: Authentication failed")
+    response = client.post("/v2/check", data={**data, "username": "lena", "apiKey": "tok_good"})
+    assert response.status_code == 200 and rules(response.json()) == ["NA402"]
+
+
+def test_anonymous_when_no_token_is_required(linter):
+    app = make_app(linter, authenticate_token={}.get, settings=SimpleNamespace(languagetool_requires_token=False))
+    client = TestClient(app)
+    assert client.post("/v2/check", data={"language": "en-US", "text": "Pt refused."}).status_code == 200
+    # A key that is given is still checked: a wrong one is not silently ignored.
+    response = client.post("/v2/check", data={"language": "en-US", "text": "Pt refused.", "apiKey": "nope"})
+    assert response.status_code == 401
