@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
 OUT    := out/demo
 
-.PHONY: demo test bench eval report-images setup system-deps schema clean
+.PHONY: demo test bench eval report-images setup system-deps schema clean serve
 
 setup: $(STAMP)
 
@@ -43,6 +43,11 @@ demo: setup
 	@echo
 	@echo "Outputs: $(OUT)/note.md (the drafted note), $(OUT)/note.docx (the document to send),"
 	@echo "         $(OUT)/report.docx (the adjuster's November update report)"
+
+# The HTTP API on 127.0.0.1:8080 (docs at /docs), with a SQLite database under the user's data directory;
+# make the first accounts with `noteassist users add` and `noteassist tokens create`.
+serve: setup
+	$(VENV)/bin/noteassist serve
 
 test: setup system-deps
 	$(PY) -m pytest -q

@@ -423,6 +423,34 @@ def rule(code: str) -> None:
         click.echo(f"Source: {found.source}")
 
 
+@main.command()
+@click.option("--host", default=None, help="Address to listen on.  [default: 127.0.0.1, or NOTEASSIST_HOST]")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on.  [default: 8080, or NOTEASSIST_PORT]")
+@click.option("--db", "database_url", metavar="URL", default=None,
+              help="Database: sqlite:///PATH or postgresql+psycopg://... Default: NOTEASSIST_DATABASE_URL, else "
+                   "a SQLite file under the user's data directory.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes, each with its own copy of the model.  [default: 1, or NOTEASSIST_WORKERS]")
+@config_option
+@_handle_errors
+def serve(host: str | None, port: int | None, database_url: str | None, workers: int | None,
+          config_path: str | None) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) until stopped.
+
+    The database schema is created or upgraded at start-up; each worker loads the spaCy model once
+    (GET /readyz answers 200 when it has). Make the first accounts with `noteassist users add` and
+    `noteassist tokens create`.
+    """
+    from .service.server import serve as run_server
+    from .settings import load_settings
+
+    flags = {"host": host, "port": port, "database_url": database_url, "workers": workers}
+    settings = load_settings(config_path, ".")
+    settings = settings.model_copy(update={k: v for k, v in flags.items() if v is not None})
+    run_server(settings)
+
+
 def _fix_diff(path: str, edits) -> str:
     from .io.records import read_note
     from .lint.fix import apply_edits, unified_diff

@@ -1,0 +1,1 @@
+"""The API's routes, one module per resource; each route is thin: parse, call noteassist.app, shape the answer."""
