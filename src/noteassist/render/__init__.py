@@ -175,6 +175,27 @@ def _problem(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
+#: Words Jinja's syntax errors quote that are its own (token kinds, tag names), not text from the file.
+_JINJA_WORDS = frozenset({
+    "end of statement block", "begin of statement block", "end of print statement", "begin of print statement",
+    "end of template", "end of comment", "begin of comment", "name", "integer", "float", "string", "operator",
+    "if", "elif", "else", "endif", "for", "endfor", "block", "endblock", "macro", "endmacro", "call", "endcall",
+    "filter", "endfilter", "set", "endset", "with", "endwith", "raw", "endraw", "autoescape", "endautoescape",
+    "include", "import", "from", "extends", "recursive", "in", "not", "and", "or", "is", "as",
+})
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+
+
+def _without_quotes(message: str) -> str:
+    """A syntax error's message without the text it quotes from the file ("unknown tag 'root:x:0:0'"):
+    a file that is not a template is named with its line, never echoed. Jinja's own words stay."""
+    def keep(match: re.Match[str]) -> str:
+        text = match.group(1) if match.group(1) is not None else match.group(2)
+        return match.group() if text in _JINJA_WORDS or len(text) <= 2 else "'...'"
+
+    return _QUOTED.sub(keep, message.splitlines()[0] if message else "syntax error")
+
+
 @functools.lru_cache(maxsize=16)
 def _environment(template_dirs: tuple[str, ...], time_format: str) -> jinja2.Environment:
     """One environment per template search path and time style: templates compile once per process (the
@@ -194,7 +215,12 @@ def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Pat
         raise TemplateError(f"template {at}: {exc.message}") from None
     except jinja2.TemplateSyntaxError as exc:
         where = (exc.name or name).removesuffix(TEMPLATE_SUFFIX)
-        raise TemplateError(f"template {where}, line {exc.lineno}: {exc.message}") from None
+        raise TemplateError(f"template {where}, line {exc.lineno}: {_without_quotes(exc.message or '')}") from None
+    except jinja2.TemplateNotFound as exc:
+        where, line = _template_line(exc)
+        at = f"{where or name}, line {line}" if line else name
+        raise TemplateError(f"template {at}: no template {exc.name!r} in the template directories (a name is "
+                            "relative to its directory, without '..')") from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, AttributeError, LookupError,
             RecursionError, MemoryError) as exc:
         # A template's own mistake ({{ 1/0 }}, {{ 5 | longdate }}, a macro calling itself, range(10**9)):

@@ -7,6 +7,7 @@ are searched first, so a user template overrides a built-in one of the same name
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -14,13 +15,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.loaders import split_template_path
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import _PassArg
 
 from ..errors import TemplateError
 from ..io.files import MAX_DATA_BYTES, read_text
+from . import limits
 
 TEMPLATE_SUFFIX = ".md.j2"
 
@@ -259,7 +263,9 @@ class ContainedLoader(FileSystemLoader):
 
     Jinja already refuses `..` in a template name, but it follows symlinks: `base.md.j2 -> /etc/shadow`
     in a user's template directory would be rendered into a note. Here a template must resolve inside
-    the directory it was found in, be a regular file and be under the data-file size limit.
+    the directory it was found in, be a regular file and be under the data-file size limit; a hard link
+    to a file of another user (`ln /etc/shadow`, where the system allows it) is refused too. This holds for
+    the template rendered and for every include, import and extends.
     """
 
     def get_source(self, environment, template):  # noqa: ANN001 - Jinja's signature
@@ -270,20 +276,132 @@ class ContainedLoader(FileSystemLoader):
                 continue
             text = read_text(candidate, expected="a Jinja template", error=TemplateError, limit=MAX_DATA_BYTES,
                              root=searchpath)
+            info = candidate.stat()
+            if info.st_nlink > 1 and hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                # A hard link stays "inside" the folder; one to another user's file is a way out all the same.
+                raise TemplateError(f"{candidate}: a hard link to a file another user owns; expected a Jinja "
+                                    "template of your own in the folder")
             mtime = candidate.stat().st_mtime
             return text, str(candidate), lambda: candidate.is_file() and candidate.stat().st_mtime == mtime
         raise TemplateNotFound(template)
 
 
-class _TrackingCodeGenerator(CodeGenerator):
-    """Compiles `a ~ b` to a join that keeps the facts paths of its parts (Jinja's own str_join drops them)."""
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles loops and `~` so the render's limits see them (render/limits.py).
 
-    def visit_Concat(self, node, frame):  # noqa: ANN001 - Jinja's signature
-        self.write("environment.tracked_concat((")
+    A `{% for %}` loops over `environment.noteassist_counted(ITER, N)`: each item counts as an iteration and
+    charges N characters, the literal text of the loop's body written out again. `a ~ b` becomes
+    `environment.noteassist_concat((a, b))`, which checks the joined size (and, when tracked, keeps the
+    facts paths of its parts: Jinja's own str_join drops them).
+    """
+
+    def visit_For(self, node, frame):
+        body_text = sum(len(data.data) for part in node.body for data in part.find_all(nodes.TemplateData))
+        node = nodes.For(node.target, nodes.Call(nodes.EnvironmentAttribute("noteassist_counted"),
+                                                 [node.iter, nodes.Const(body_text)], [], None, None,
+                                                 lineno=node.iter.lineno),
+                         node.body, node.else_, node.test, node.recursive, lineno=node.lineno)
+        node.set_environment(self.environment)
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.noteassist_concat((")
         for arg in node.nodes:
             self.visit(arg, frame)
             self.write(", ")
         self.write("))")
+
+
+class LimitedTemplate(Template):
+    """A template whose `render` runs on a fresh budget and stops a note over the output limit as it is
+    written, not after building it whole."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        with limits.budget():
+            pieces: list[str] = []
+            total = 0
+            stream = self.generate(*args, **kwargs)
+            for piece in stream:
+                total += len(piece)
+                if total > limits.MAX_OUTPUT:
+                    # Thrown in at the template's `yield`, so the error names the line that wrote it.
+                    stream.throw(limits.LimitError(f"the note is longer than {limits.MAX_OUTPUT:,} characters"))
+                pieces.append(piece)
+            return "".join(pieces)
+
+
+def _limited_filter(name: str, func: Any) -> Any:
+    """`func` (a filter) checked against the render's limits: arguments that would make its result too big
+    are refused before it runs, the items it walks are counted, and its result is checked and charged."""
+    value_at = 0 if _PassArg.from_obj(func) is None else 1  # after Jinja's context/environment argument
+
+    @functools.wraps(func)  # keeps Jinja's pass_context / pass_eval_context marks
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        limits.tick()
+        if len(args) > value_at:
+            value = args[value_at]
+            limits.check_weight(value, f"the value given to the {name} filter")
+            size = limits._filter_result(name, value, args[value_at + 1:], kwargs)
+            if size is not None:
+                limits.check_size(size, f"the result of the {name} filter")
+            if name in limits.ITERATING_FILTERS:
+                args = (*args[:value_at], limits.counted(value), *args[value_at + 1:])
+        return limits.checked(func(*args, **kwargs), f"the result of the {name} filter")
+
+    return limited
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with the render limits of render/limits.py on operators, calls, `str.format`,
+    printed values and included templates."""
+
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    code_generator_class = _LimitedCodeGenerator
+    template_class = LimitedTemplate
+
+    def call_binop(self, context, operator, left, right):
+        limits.check_binop(operator, left, right)
+        return limits.checked(super().call_binop(context, operator, left, right))
+
+    def call(self, context, obj, /, *args, **kwargs):
+        limits.call()
+        if isinstance(obj, LoopContext) and args:  # loop(children) in a recursive loop
+            args = (limits.counted(args[0]), *args[1:])
+        limits.check_call(obj, args, kwargs)
+        return limits.checked(super().call(context, obj, *args, **kwargs))
+
+    def wrap_str_format(self, value):
+        wrapper = super().wrap_str_format(value)
+        if wrapper is None:
+            return None
+        template = value.__self__
+        is_map = value.__name__ == "format_map"
+
+        @functools.wraps(wrapper)
+        def limited(*args: Any, **kwargs: Any) -> str:
+            limits.check_format(template, () if is_map else args, args[0] if is_map and args else kwargs)
+            return limits.checked(wrapper(*args, **kwargs), "a formatted string")
+
+        return limited
+
+    def _load_template(self, name, globals):
+        template = super()._load_template(name, globals)
+        # An include in a loop writes the included file's text out again each time.
+        size = template.__dict__.get("_noteassist_size")
+        if size is None:
+            try:
+                size = Path(template.filename).stat().st_size if template.filename else 0
+            except OSError:
+                size = 0
+            template.__dict__["_noteassist_size"] = size
+        limits.charge(size)
+        return template
+
+
+def _printed(value: Any) -> Any:
+    """The finalize hook's limit: a printed value (a list is printed whole) is checked and charged."""
+    limits.charge(limits.check_weight(value, "a printed value"))
+    return value
 
 
 def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "notes", *,
@@ -298,20 +416,30 @@ def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "not
 
     if time_format not in TIME_FORMATS:
         raise TemplateError(f"time_format {time_format!r}: expected one of {', '.join(TIME_FORMATS)}")
-    env = SandboxedEnvironment(
+    finalize = (lambda value: provenance.finalize(_printed(value))) if tracked else _printed
+    env = LimitedSandbox(
         loader=ContainedLoader([str(p) for p in search_path(template_dirs, kind)]),
         undefined=NoteUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        **({"finalize": provenance.finalize} if tracked else {}),
+        finalize=finalize,
     )
-    if tracked:
-        env.code_generator_class = _TrackingCodeGenerator
-        env.tracked_concat = provenance.track(lambda parts: "".join(str(part) for part in parts))
+    env.globals.pop("lipsum", None)  # lipsum(n=10**9) writes paragraphs without end; no note needs it
+    concat = limits_concat
+    env.noteassist_counted = limits.counted
     env.filters.update(FILTERS)
     env.filters["clock"] = functools.partial(clock, style=time_format)
+    env.filters = {name: _limited_filter(name, func) for name, func in env.filters.items()}
     if tracked:
         env.filters = {name: provenance.track(func) for name, func in env.filters.items()}
+        concat = provenance.track(concat)
+    env.noteassist_concat = concat
     return env
+
+
+def limits_concat(parts: tuple[Any, ...]) -> str:
+    """`a ~ b ~ c`: the joined size is checked before joining."""
+    limits.check_size(sum(limits.weight(part) for part in parts), "a joined string")
+    return limits.checked("".join(str(part) for part in parts))
