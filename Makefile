@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml requirements/model.txt
 
 # LibreOffice is only needed to prove the DOCX opens (tests) and for PDF output.
 system-deps:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "installing LibreOffice (Writer, headless) and poppler-utils"; \
+	@# python3-uno: the LanguageTool endpoint's test drives LibreOffice's own checker from /usr/bin/python3.
+	@{ command -v soffice && /usr/bin/python3 -c 'import uno'; } >/dev/null 2>&1 || { \
+	  echo "installing LibreOffice (Writer, headless), python3-uno and poppler-utils"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    --no-install-recommends libreoffice-writer-nogui poppler-utils >/dev/null; }
+	    --no-install-recommends libreoffice-writer-nogui python3-uno poppler-utils >/dev/null; }
 	@# PostgreSQL server binaries for the throwaway test cluster (tests/pg_cluster.py: initdb/pg_ctl).
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "installing PostgreSQL (server binaries for the test cluster)"; \

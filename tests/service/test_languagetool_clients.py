@@ -1,0 +1,260 @@
+"""Real LanguageTool clients against a running noteassist server on 127.0.0.1.
+
+The server is the service's own app (`create_app`, with its middleware in front of the /v2 router) on
+uvicorn, in a thread of this process, over a throwaway SQLite database. The clients are
+`language_tool_python` (in this process; the network guard lets it reach loopback only) and LibreOffice
+Writer's built-in LanguageTool remote checker, driven headless by a Python-UNO script under the system
+Python (Debian's python3-uno), with a throwaway profile that points the checker at the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Self
+
+import pytest
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+#: A paragraph with everything that broke real clients: a non-BMP character before the findings (UTF-16
+#: offsets), and "&", "+" and "%" (LibreOffice posts the paragraph without percent-encoding).
+PARAGRAPH = "Pt 😀 says pain is 50% better & walking + stretching; she was non-compliant. SSN 123-45-6789 on file."
+
+
+class RunningServer:
+    """`create_app(settings)` served by uvicorn on a free loopback port, in a thread of this process."""
+
+    def __init__(self, database: Path, **settings):
+        import uvicorn
+
+        from noteassist.service.app import create_app
+        from noteassist.settings import Settings
+
+        self.app = create_app(Settings(database_url=f"sqlite:///{database}", **settings))
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.uvicorn = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False))
+        self.thread = threading.Thread(target=self.uvicorn.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        runtime = self.app.state.runtime
+        deadline = time.monotonic() + 120
+        while not (self.uvicorn.started and runtime.ready.is_set()):
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                pytest.fail("the noteassist server did not start")
+            time.sleep(0.05)
+        assert runtime.models is not None, runtime.load_error
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.uvicorn.should_exit = True
+        self.thread.join(timeout=15)
+        self.sock.close()
+
+    def new_token(self, username: str) -> str:
+        """A case manager's API token, made in the server's database as `noteassist tokens create` does."""
+        from noteassist.app.accounts import create_token, create_user
+
+        with self.app.state.runtime.sessions() as session, session.begin():
+            create_user(session, None, username, "case_manager")
+            return create_token(session, None, username, "LibreOffice")[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The base URL of a noteassist server (anonymous /v2, as on one's own machine), model loaded."""
+    with RunningServer(tmp_path_factory.mktemp("lt-server") / "noteassist.db") as running:
+        yield running.url
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory):
+    """A server whose /v2/check requires a noteassist token as `apiKey`."""
+    database = tmp_path_factory.mktemp("lt-token-server") / "noteassist.db"
+    with RunningServer(database, languagetool_requires_token=True) as running:
+        yield running
+
+
+def utf16_slice(text: str, offset: int, length: int) -> str:
+    units = text.encode("utf-16-le")
+    return units[2 * offset:2 * (offset + length)].decode("utf-16-le")
+
+
+# -- language_tool_python ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tool(server, loopback_network):
+    language_tool_python = pytest.importorskip("language_tool_python")
+    tool = language_tool_python.LanguageTool("en-US", remote_server=server)
+    yield tool
+    tool.close()
+
+
+def test_language_tool_python_check(tool):
+    matches = tool.check(PARAGRAPH)
+    assert [m.rule_id for m in matches] == ["NA402", "NA901"]
+    # language_tool_python turns LanguageTool's UTF-16 offsets back into Python's code points.
+    spans = [PARAGRAPH[m.offset:m.offset + m.error_length] for m in matches]
+    assert spans == ["non-compliant", "123-45-6789"]
+    assert [m.category for m in matches] == ["STIGMATIZING_LANGUAGE", "PRIVACY"]
+    assert [m.rule_issue_type for m in matches] == ["style", "legal"]
+    assert matches[1].replacements[0] == "XXX-XX-6789"
+    assert matches[0].sentence == PARAGRAPH[:PARAGRAPH.index(" SSN")]  # a semicolon does not end a sentence
+
+
+def test_language_tool_python_correct(tool):
+    corrected = tool.correct(PARAGRAPH)
+    assert corrected == PARAGRAPH.replace("non-compliant", "not adhering to").replace("123-45-6789", "XXX-XX-6789")
+
+
+def test_language_tool_python_rule_selection(tool):
+    tool.disabled_rules.update({"NA402"})
+    assert [m.rule_id for m in tool.check(PARAGRAPH)] == ["NA901"]
+    tool.disabled_rules.clear()
+    tool.enabled_rules.update({"NA402"})
+    tool.enabled_rules_only = True
+    assert [m.rule_id for m in tool.check(PARAGRAPH)] == ["NA402"]
+
+
+# -- LibreOffice Writer ------------------------------------------------------------------------------------
+
+PROOFREAD_SCRIPT = r'''
+"""Proofread one paragraph of a Writer document with LibreOffice's LanguageTool remote checker (the
+com.sun.star.linguistic2.Proofreader LanguageToolGrammarChecker); print what it found as JSON."""
+import json, os, subprocess, sys, time
+
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.lang import Locale
+
+profile, pipe, paragraph = sys.argv[1], sys.argv[2], sys.argv[3]
+office = subprocess.Popen(
+    ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+     "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+     "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            if time.monotonic() > deadline or office.poll() is not None:
+                sys.exit("soffice did not accept a connection")
+            time.sleep(0.3)
+    smgr = ctx.ServiceManager
+    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    hidden = PropertyValue()
+    hidden.Name, hidden.Value = "Hidden", True
+    document = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, (hidden,))
+    document.getText().setString(paragraph)
+    text = document.getText().createEnumeration().nextElement().getString()
+    checker = smgr.createInstanceWithContext("org.openoffice.lingu.LanguageToolGrammarChecker", ctx)
+    locale = Locale("en", "US", "")
+    started = time.monotonic()
+    result = checker.doProofreading("noteassist-test", text, locale, 0, len(text), ())
+    seconds = time.monotonic() - started
+    print(json.dumps({
+        "paragraph": text,
+        "has_locale": bool(checker.hasLocale(locale)),
+        "seconds": seconds,
+        "errors": [{"start": e.nErrorStart, "length": e.nErrorLength, "short": e.aShortComment,
+                    "full": e.aFullComment, "suggestions": list(e.aSuggestions)} for e in result.aErrors],
+    }))
+    document.close(True)
+    try:
+        desktop.terminate()
+    except Exception:
+        pass  # the bridge goes away as soffice exits
+finally:
+    try:
+        office.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(office.pid, 9)
+'''
+
+REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Linguistic/GrammarChecking/LanguageTool"><prop oor:name="BaseURL" oor:op="fuse"><value>{base_url}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/GrammarChecking/LanguageTool"><prop oor:name="IsEnabled" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/GrammarChecking"><prop oor:name="IsAutoCheck" oor:op="fuse"><value>true</value></prop></item>
+{credentials}</oor:items>
+"""
+CREDENTIALS = """<item oor:path="/org.openoffice.Office.Linguistic/GrammarChecking/LanguageTool"><prop oor:name="Username" oor:op="fuse"><value>{username}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/GrammarChecking/LanguageTool"><prop oor:name="ApiKey" oor:op="fuse"><value>{api_key}</value></prop></item>
+"""
+
+
+def require_libreoffice_uno() -> None:
+    """Skip without soffice or python3-uno, except in CI, where `make test` installs both."""
+    missing = []
+    if shutil.which("soffice") is None:
+        missing.append("soffice (libreoffice-writer-nogui)")
+    has_uno = Path(SYSTEM_PYTHON).exists() and subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import uno"], check=False, capture_output=True).returncode == 0
+    if not has_uno:
+        missing.append("python3-uno")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{', '.join(missing)} missing in CI: `make system-deps` should have installed it")
+        pytest.skip(f"{', '.join(missing)} not installed; cannot drive LibreOffice's LanguageTool checker")
+
+
+def proofread_in_libreoffice(base_url: str, paragraph: str, tmp_path: Path, username: str = "",
+                             api_key: str = "") -> dict:
+    """What LibreOffice's checker finds in `paragraph`, with a new profile pointing it at `base_url`
+    (Tools > Options > Language Settings > LanguageTool Server: base URL, user name, API key)."""
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    credentials = CREDENTIALS.format(username=username, api_key=api_key) if api_key else ""
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        REGISTRY.format(base_url=base_url, credentials=credentials), encoding="utf-8")
+    script = tmp_path / "proofread.py"
+    script.write_text(PROOFREAD_SCRIPT, encoding="utf-8")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    done = subprocess.run([SYSTEM_PYTHON, str(script), str(profile), f"noteassist-lt-{os.getpid()}", paragraph],
+                          check=False, capture_output=True, text=True, timeout=240, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_libreoffice_writer_shows_noteassist_findings(server, tmp_path):
+    require_libreoffice_uno()
+    result = proofread_in_libreoffice(f"{server}/v2", PARAGRAPH, tmp_path)
+    assert result["paragraph"] == PARAGRAPH
+    assert result["has_locale"]  # LibreOffice read en-US from /v2/languages
+    errors = result["errors"]
+    # LibreOffice's full comment is LanguageTool's shortMessage, which names the noteassist rule.
+    assert [e["full"] for e in errors] == ["Stigmatizing language (NA402)", "Privacy (NA901)"]
+    # The paragraph arrived whole despite "&", "+" and "%", and the offsets are LibreOffice's (UTF-16).
+    assert [utf16_slice(PARAGRAPH, e["start"], e["length"]) for e in errors] == ["non-compliant", "123-45-6789"]
+    assert errors[0]["short"].startswith('"non-compliant": judgmental or blaming term')
+    assert errors[1]["suggestions"][0] == "XXX-XX-6789"
+    assert result["seconds"] < 10  # LibreOffice gives up on a paragraph after 10 seconds
+
+
+@pytest.mark.slow
+def test_libreoffice_with_username_and_api_key(token_server, tmp_path):
+    # LibreOffice appends "&username=...&apiKey=..." (unencoded, after the text) when both are set.
+    require_libreoffice_uno()
+    token = token_server.new_token("lena")
+    result = proofread_in_libreoffice(f"{token_server.url}/v2", PARAGRAPH, tmp_path / "with", "lena", token)
+    assert [e["full"] for e in result["errors"]] == ["Stigmatizing language (NA402)", "Privacy (NA901)"]
+    # Without the key the server answers 401, and LibreOffice shows nothing.
+    result = proofread_in_libreoffice(f"{token_server.url}/v2", PARAGRAPH, tmp_path / "without")
+    assert result["errors"] == []
