@@ -451,6 +451,210 @@ def serve(host: str | None, port: int | None, database_url: str | None, workers:
     run_server(settings)
 
 
+# --- the service's database, accounts and audit (`db`, `users`, `tokens`, `audit`) -------------------------
+
+db_option = click.option(
+    "--db", "database_url", metavar="URL", default=None,
+    help="Database: sqlite:///PATH or postgresql+psycopg://... Default: NOTEASSIST_DATABASE_URL, else a SQLite "
+         "file under the user's data directory.",
+)
+
+
+def _database_url(flag: str | None) -> str:
+    from .settings import Settings
+    from .storage import default_database_url
+
+    return flag or Settings().database_url or default_database_url()
+
+
+class _Database:
+    """An engine and sessions on --db for one command; database errors become one line, with no URL
+    (it may hold a password) and no SQL (it may hold a name)."""
+
+    def __init__(self, flag: str | None, *, migrate: bool) -> None:
+        from .storage import ensure_schema, make_engine, session_factory
+
+        self.engine = make_engine(_database_url(flag))
+        with self._errors():
+            if migrate:
+                ensure_schema(self.engine)
+            elif not self._has_schema():
+                raise NoteassistError("--db: no noteassist database there yet; run `noteassist db upgrade`")
+        self.Session = session_factory(self.engine)
+
+    def _has_schema(self) -> bool:
+        from .storage import current_revision
+
+        return current_revision(self.engine) is not None
+
+    @staticmethod
+    def _errors():
+        import contextlib
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        @contextlib.contextmanager
+        def guard():
+            try:
+                yield
+            except SQLAlchemyError as exc:
+                cause = type(getattr(exc, "orig", None) or exc).__name__
+                raise NoteassistError(f"--db: the database refused the operation ({cause}); is it reachable "
+                                      "and migrated (`noteassist db upgrade`)?") from None
+        return guard()
+
+    def run(self, work):
+        """`work(session)` in one transaction; returns its result."""
+        try:
+            with self._errors(), self.Session() as session, session.begin():
+                return work(session)
+        finally:
+            self.engine.dispose()
+
+
+@main.group()
+def db() -> None:
+    """Create, upgrade or downgrade the service's database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@db_option
+@_handle_errors
+def db_upgrade(revision: str, database_url: str | None) -> None:
+    """Migrate the database to REVISION (default: the newest); creates it when new."""
+    from .storage import current_revision, make_engine, upgrade
+
+    engine = make_engine(_database_url(database_url))
+    try:
+        with _Database._errors():
+            upgrade(engine, revision)
+            click.echo(f"database at revision {current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@db_option
+@_handle_errors
+def db_downgrade(revision: str, database_url: str | None) -> None:
+    """Migrate the database down to REVISION ("base" removes every table, and the data in them)."""
+    from .storage import current_revision, downgrade, make_engine
+
+    engine = make_engine(_database_url(database_url))
+    try:
+        with _Database._errors():
+            downgrade(engine, revision)
+            click.echo(f"database at revision {current_revision(engine) or 'base'}")
+    finally:
+        engine.dispose()
+
+
+@main.group()
+def users() -> None:
+    """Make and list the service's user accounts (as the local administrator)."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["case_manager", "supervisor", "admin", "auditor"]))
+@click.option("--name", "display_name", default=None, help="Display name.")
+@click.option("--password", is_flag=True, help="Also set a password (asked for, never a flag value).")
+@db_option
+@_handle_errors
+def users_add(username: str, role: str, display_name: str | None, password: bool, database_url: str | None) -> None:
+    """Add USERNAME with a role; then `noteassist tokens create USERNAME` gives them a token."""
+    from .app.accounts import create_user
+
+    secret = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True) if password else None
+    user = _Database(database_url, migrate=True).run(
+        lambda s: create_user(s, None, username, role, display_name=display_name, password=secret))
+    click.echo(f"user {user.id} {user.username} ({user.role})")
+
+
+@users.command("list")
+@db_option
+@_handle_errors
+def users_list(database_url: str | None) -> None:
+    """Every user: id, username, role, active or not, display name."""
+    from .app.accounts import list_users
+
+    def rows(session):
+        return [(u.id, u.username, u.role, u.active, u.display_name) for u in list_users(session, None)]
+
+    for id_, username, role, active, name in _Database(database_url, migrate=False).run(rows):
+        click.echo(f"{id_}\t{username}\t{role}\t{'active' if active else 'inactive'}\t{name or ''}")
+
+
+@main.group()
+def tokens() -> None:
+    """Create, list and revoke API tokens (only their SHA-256 is stored)."""
+
+
+@tokens.command("create")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for (a laptop, an integration).")
+@db_option
+@_handle_errors
+def tokens_create(username: str, name: str, database_url: str | None) -> None:
+    """Print a new token for USERNAME on stdout: it is shown this once and cannot be recovered."""
+    from .app.accounts import create_token
+
+    token_id, plaintext = _Database(database_url, migrate=True).run(
+        lambda s: (lambda made: (made[0].id, made[1]))(create_token(s, None, username, name)))
+    click.echo(plaintext)
+    click.echo(f"token {token_id} for {username}: store it now; it is not shown again", err=True)
+
+
+@tokens.command("list")
+@click.argument("username", required=False)
+@db_option
+@_handle_errors
+def tokens_list(username: str | None, database_url: str | None) -> None:
+    """Tokens (never their secrets): id, user, name, created, revoked."""
+    from .app.accounts import list_tokens
+
+    def rows(session):
+        return [(t.id, t.user.username, t.name, t.created_at, t.revoked_at) for t in list_tokens(session, None, username)]
+
+    for id_, user, name, created, revoked in _Database(database_url, migrate=False).run(rows):
+        state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "active"
+        click.echo(f"{id_}\t{user}\t{name}\t{created:%Y-%m-%d %H:%M}\t{state}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@db_option
+@_handle_errors
+def tokens_revoke(token_id: int, database_url: str | None) -> None:
+    """Revoke token TOKEN_ID: requests with it get 401 from now on."""
+    from .app.accounts import revoke_token
+
+    _Database(database_url, migrate=False).run(lambda s: revoke_token(s, None, token_id))
+    click.echo(f"token {token_id} revoked")
+
+
+@main.group()
+def audit() -> None:
+    """Check the audit trail."""
+
+
+@audit.command("verify")
+@db_option
+@_handle_errors
+def audit_verify(database_url: str | None) -> None:
+    """Walk the hash chain: exit 0 when intact, 1 naming the first edited, deleted or reordered event."""
+    from .app.audit import verify
+
+    result = _Database(database_url, migrate=False).run(verify)
+    if result.ok:
+        click.echo(f"audit trail intact: {result.checked} events")
+        return
+    click.echo(f"audit event {result.first_bad_id}: {result.reason} ({result.checked} events before it intact)")
+    sys.exit(1)
+
+
 def _fix_diff(path: str, edits) -> str:
     from .io.records import read_note
     from .lint.fix import apply_edits, unified_diff
