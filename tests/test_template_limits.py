@@ -37,12 +37,12 @@ HOSTILE = {
                            "loop iterations"),
     "list-doubled-in-a-loop": ("{% set l = [1] %}{% for i in range(40) %}{% set _ = l.extend(l) %}{% endfor %}",
                                "from .extend()"),
-    "list-grown-in-a-loop": ('{% set l = [] %}{% for i in range(100000) %}{% set _ = l.append("y" * 999999) %}'
-                             "{% endfor %}{{ l | join }}", "produced more than"),
-    "string-doubled-in-a-loop": ('{% set ns = namespace(s="x") %}{% for i in range(40) %}'
-                                 "{% set ns.s = ns.s + ns.s %}{% endfor %}", "a joined string"),
-    "concat-doubled": ('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
-                       "{% endfor %}", "a joined string"),
+    "list-grown-in-a-loop": (('{% set l = [] %}{% for i in range(100000) %}{% set _ = l.append("y" * 999999) %}'
+                              "{% endfor %}{{ l | join }}"), "produced more than"),
+    "string-doubled-in-a-loop": (('{% set ns = namespace(s="x") %}{% for i in range(40) %}'
+                                  "{% set ns.s = ns.s + ns.s %}{% endfor %}"), "a joined string"),
+    "concat-doubled": (('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
+                        "{% endfor %}"), "a joined string"),
     "captured-block": ('{% set x %}{% for i in range(100000) %}{{ "y" * 999999 }}{% endfor %}{% endset %}{{ x }}',
                        "produced more than"),
     "output": ('{% for i in range(99999) %}{{ "x" * 99999 }}{% endfor %}', "the note is longer than"),

@@ -4,6 +4,8 @@
     text = render_note(facts)                      # template = facts.note_type
     text = render_note(facts, "soap", template_dirs=["my-templates"])
     note = render_with_provenance(facts)           # note.text, note.used, note.unused, note.spans
+    sentence_provenance(note)                      # each sentence with the facts fields it came from
+    provenance_map(note)                           # the same as JSON (docs/provenance.md)
 """
 
 from __future__ import annotations
@@ -34,14 +36,17 @@ from .provenance import (
     METADATA,
     Provenance,
     RenderedNote,
+    SentenceSource,
     normalise,
+    provenance_map,
+    sentence_provenance,
     set_leaves,
     tag,
     wrap,
 )
 
-__all__ = ["RenderedNote", "TemplateInfo", "list_templates", "render_note", "render_with_provenance",
-           "template_fields", "template_info"]
+__all__ = ["RenderedNote", "SentenceSource", "TemplateInfo", "list_templates", "provenance_map", "render_note",
+           "render_with_provenance", "sentence_provenance", "template_fields", "template_info"]
 
 _META = re.compile(r"\A\s*\{#---[ \t]*\r?\n(.*?)\r?\n---[ \t]*#\}", re.DOTALL)
 

@@ -28,7 +28,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel
 
-__all__ = ["Provenance", "RenderedNote", "normalise", "set_leaves", "wrap"]
+__all__ = ["Provenance", "RenderedNote", "SentenceSource", "normalise", "provenance_map", "sentence_provenance",
+           "set_leaves", "wrap"]
 
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKERS = re.compile(f"{OPEN}(\\d+){MID}|{CLOSE}")
@@ -176,12 +177,31 @@ class ModelProxy:
         if name not in type(model).model_fields:
             # Properties (time_spent.total_minutes, facts.note_type) and methods (facts.header()).
             value = getattr(model, name)
-            return tag(value, [self._child_path(name)]) if not callable(value) else value
+            if callable(value):
+                return value
+            return tag(value, self._derived_from(name) or [self._child_path(name)])
         if name not in self._children:
             self._children[name] = wrap(getattr(model, name), self._child_path(name), self._recorder)
         child = self._children[name]
         self._recorder.read(self._child_path(name), child)
         return child
+
+    def _derived_from(self, name: str) -> set[str]:
+        """The fields a computed property reads (total_minutes: the minutes that are set), found by running
+        it on this proxy: a sentence printing the total came from those fields, not from a name that is
+        no field of the facts."""
+        descriptor = getattr(type(self.__dict__["_model"]), name, None)
+        if not isinstance(descriptor, property) or descriptor.fget is None:
+            return set()
+        collected: set[str] = set()
+        self._recorder._collectors.append(collected)
+        try:
+            descriptor.fget(self)
+        except Exception:  # noqa: BLE001 - a property the proxy cannot stand in for keeps its own name
+            return set()
+        finally:
+            self._recorder._collectors.pop()
+        return collected
 
     def __bool__(self) -> bool:
         return True
@@ -363,3 +383,74 @@ class RenderedNote:
             if span[0] <= offset < span[1] and (best is None or span[1] - span[0] < best[1] - best[0]):
                 best = span
         return best[2] if best else ()
+
+
+@dataclass(frozen=True)
+class SentenceSource:
+    """One sentence of a note: its offsets into the note's text, its text, and the facts fields (indexed
+    paths, `work_status.restrictions[0]`) the template printed in it, in the order they appear."""
+
+    start: int
+    end: int
+    text: str
+    fields: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "fields": list(self.fields)}
+
+
+def _drafted_sentences(note: RenderedNote) -> list[SentenceSource]:
+    from ..text.frontmatter import split_front_matter
+    from ..text.sentences import sentence_spans
+
+    _, body = split_front_matter(note.text)
+    sentences = []
+    for start, end in sentence_spans(note.text, body):
+        # A span is in the sentence when they overlap: a fact of two sentences belongs to both.
+        inside = sorted((s for s in note.spans if s[0] < end and s[1] > start), key=lambda s: (s[0], -s[1]))
+        fields: dict[str, None] = {}
+        for _, _, paths in inside:
+            fields.update(dict.fromkeys(paths))
+        sentences.append(SentenceSource(start, end, note.text[start:end], tuple(fields)))
+    return sentences
+
+
+def sentence_provenance(note: RenderedNote, text: str | None = None) -> list[SentenceSource]:
+    """Each sentence of the drafted note's body (the project's one splitter, text/sentences.py) with the
+    facts fields it came from, taken from the render's own spans.
+
+    With `text` (the note as a person edited it), the sentences are those of `text`: one the person left
+    exactly as drafted keeps its fields, one they wrote or changed has none (the facts no longer vouch for
+    it). A note whose every sentence was edited has no fields at all.
+    """
+    drafted = _drafted_sentences(note)
+    if text is None or text == note.text:
+        return drafted
+    import difflib
+
+    from ..errors import NoteInputError
+    from ..text.frontmatter import split_front_matter
+    from ..text.sentences import sentence_spans
+
+    try:
+        _, body = split_front_matter(text)
+    except NoteInputError:
+        body = 0
+    edited = [(start, end, text[start:end]) for start, end in sentence_spans(text, body)]
+    kept: dict[int, tuple[str, ...]] = {}
+    matcher = difflib.SequenceMatcher(None, [s.text for s in drafted], [t for _, _, t in edited], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for i in range(block.size):
+            kept[block.b + i] = drafted[block.a + i].fields
+    return [SentenceSource(start, end, sentence, kept.get(i, ())) for i, (start, end, sentence) in enumerate(edited)]
+
+
+def provenance_map(note: RenderedNote, text: str | None = None) -> dict[str, Any]:
+    """The provenance of a draft as JSON (docs/provenance.md): what `noteassist draft --provenance` prints
+    and what the service returns and stores with a draft."""
+    return {
+        "template": note.template,
+        "text": note.text if text is None else text,
+        "sentences": [s.as_json() for s in sentence_provenance(note, text)],
+        "unused": list(note.unused),
+    }
