@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from noteassist.lint import LintConfig, Linter
 from noteassist.service.languagetool import (
     ISSUE_TYPES,
+    LtCheckResult,
+    LtMatch,
     is_form_encoded,
     parse_body,
     router,
@@ -72,7 +74,10 @@ def test_form_post_answers_the_whole_languagetool_match_object(client, linter):
     assert set(answer["language"]["detectedLanguage"]) >= {"name", "code", "confidence"}
     # The same findings as the engine's, in its order: the endpoint reshapes, it does not re-lint.
     assert rules(answer) == [f.rule for f in linter.lint_text(text).findings] == ["NA402", "NA901"]
+    # The answer is what /openapi.json declares, field for field.
+    assert LtCheckResult.model_validate(answer).model_dump() == answer
     for match in answer["matches"]:
+        assert set(match) == set(LtMatch.model_fields)
         assert set(match) >= {"message", "shortMessage", "replacements", "offset", "length", "context",
                               "sentence", "type", "rule"}
         assert set(match["context"]) == {"text", "offset", "length"}

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -643,17 +644,146 @@ def check_access(request: Request, params: Mapping[str, str]) -> None:
         raise CheckError(401, "Authentication failed: 'apiKey' is not a valid noteassist API token")
 
 
+# -- the API description (/openapi.json, /docs) ------------------------------------------------------------
+# The handlers read the raw body (see `request_params`), so the shapes are declared here for the document.
+
+
+class LtReplacement(BaseModel):
+    value: str
+
+
+class LtContext(BaseModel):
+    text: str = Field(description="The match with up to 40 characters around it, '...' where cut")
+    offset: int = Field(description="Where the match starts in `text`, in UTF-16 code units")
+    length: int
+
+
+class LtType(BaseModel):
+    typeName: str = Field(description="'Hint' for info-level findings, else 'Other'")
+
+
+class LtCategory(BaseModel):
+    id: str = Field(description="The noteassist category in upper snake case: STIGMATIZING_LANGUAGE")
+    name: str
+
+
+class LtRule(BaseModel):
+    id: str = Field(description="The noteassist rule code: NA402")
+    description: str
+    issueType: str = Field(description="ITS 2.0 issue type: style, misspelling, omission, legal, ...")
+    category: LtCategory
+
+
+class LtMatch(BaseModel):
+    message: str
+    shortMessage: str = Field(description="The category and the rule code: 'Stigmatizing language (NA402)'")
+    replacements: list[LtReplacement]
+    offset: int = Field(description="Start in the text sent (with markup, for `data`), in UTF-16 code units")
+    length: int
+    context: LtContext
+    sentence: str
+    type: LtType
+    rule: LtRule
+    ignoreForIncompleteSentence: bool
+    contextForSureMatch: int
+
+
+class LtSoftware(BaseModel):
+    name: str
+    version: str
+    buildDate: str
+    apiVersion: int
+    premium: bool
+    premiumHint: str
+    status: str
+
+
+class LtWarnings(BaseModel):
+    incompleteResults: bool
+
+
+class LtDetectedLanguage(BaseModel):
+    name: str
+    code: str
+    confidence: float
+    source: str
+
+
+class LtLanguage(BaseModel):
+    name: str
+    code: str
+    detectedLanguage: LtDetectedLanguage
+
+
+class LtCheckResult(BaseModel):
+    software: LtSoftware
+    warnings: LtWarnings
+    language: LtLanguage
+    matches: list[LtMatch]
+    sentenceRanges: list[list[int]]
+
+
+class LtLanguageEntry(BaseModel):
+    name: str
+    code: str
+    longCode: str
+
+
+_PARAMETERS = {
+    "text": "The text to check (or `data`)",
+    "data": 'JSON: {"text": ...} or {"annotation": [{"text": ...}, {"markup": ..., "interpretAs": ...}]}',
+    "language": "en, en-US, en-GB, ... or auto",
+    "username": "With `apiKey`: the noteassist user name",
+    "apiKey": "A noteassist API token (required when the server sets languagetool_requires_token)",
+    "level": "default, or picky (adds info-level findings)",
+    "enabledRules": "Comma-separated rule codes or names",
+    "disabledRules": "Comma-separated rule codes or names",
+    "enabledCategories": "Comma-separated categories",
+    "disabledCategories": "Comma-separated categories",
+    "enabledOnly": "true: only the enabled rules and categories",
+    "preferredVariants": "With language=auto: the variant to answer (en-GB)",
+    "motherTongue": "Accepted and ignored",
+}
+_PLAIN_ERROR = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": LtCheckResult, "description": "LanguageTool's answer: every finding as a match"},
+    400: {**_PLAIN_ERROR, "description": "'Error: ...': a missing or invalid parameter"},
+    401: {**_PLAIN_ERROR, "description": "'Error: ...': no valid noteassist token as apiKey"},
+    413: {**_PLAIN_ERROR, "description": "'Error: ...': the text is over the note size limit"},
+    503: {**_PLAIN_ERROR, "description": "'Error: ...': the model is still loading, or no accounts"},
+}
+_FORM_BODY = {"requestBody": {"required": False, "content": {"application/x-www-form-urlencoded": {"schema": {
+    "type": "object", "properties": {name: {"type": "string", "description": text}
+                                     for name, text in _PARAMETERS.items()}}}}}}
+_QUERY = {"parameters": [{"name": name, "in": "query", "required": False, "description": text,
+                          "schema": {"type": "string"}} for name, text in _PARAMETERS.items()]}
+
+
 # -- routes ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/languages", summary="The languages the check endpoint accepts (LanguageTool API)")
+@router.get("/languages", summary="The languages the check endpoint accepts (LanguageTool API)",
+            responses={200: {"model": list[LtLanguageEntry], "description": "name, code and longCode of each"}},
+            response_class=JSONResponse)
 async def languages() -> JSONResponse:
     return JSONResponse([{"name": name, "code": code.split("-")[0], "longCode": code} for code, name in LANGUAGES],
                         headers=CORS_HEADERS)
 
 
-@router.api_route("/check", methods=["GET", "POST"],
-                  summary="Check a text and answer LanguageTool matches (LanguageTool API v2)")
+@router.get("/check", summary="Check a text given in the query (LanguageTool API v2)", responses=_RESPONSES,
+            openapi_extra=_QUERY, response_class=JSONResponse)
+async def check_get(request: Request) -> Response:
+    return await check(request)
+
+
+@router.post("/check", summary="Check a text and answer LanguageTool matches (LanguageTool API v2)",
+             description="The body is read as application/x-www-form-urlencoded whatever its Content-Type, merged "
+                         "with the query; LibreOffice's unencoded `text=...&language=...` is read too.",
+             responses=_RESPONSES, openapi_extra=_FORM_BODY, response_class=JSONResponse)
+async def check_post(request: Request) -> Response:
+    return await check(request)
+
+
 async def check(request: Request) -> Response:
     try:
         params = await request_params(request)
