@@ -99,11 +99,14 @@ def main() -> None:
 @click.option("--time-format", type=click.Choice(["12h", "24h"]), default=None,
               help="Times as 9:30 AM (12h) or 09:30 (24h). Default: NOTEASSIST_TIME_FORMAT, else the config "
                    "file's time_format, else 12h.")
+@click.option("--provenance", is_flag=True,
+              help="Print JSON to stdout instead of the note: the Markdown note, each sentence with the facts "
+                   "fields it came from, and the fields left out (docs/provenance.md). -o FILE still writes the note.")
 @force_option
 @config_option
 @_handle_errors
 def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out: str, strict: bool,
-          time_format: str | None, force: bool, config_path: str | None) -> None:
+          time_format: str | None, provenance: bool, force: bool, config_path: str | None) -> None:
     """Render visit facts (YAML or JSON, `-` for stdin) into a note.
 
     Each field the facts set that the template did not print is named on stderr; with --strict nothing
@@ -125,6 +128,11 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
         click.echo(f"noteassist: --strict: {'nothing' if out == '-' else out + ' not'} written ({count} of the "
                    f"facts not printed by template {note.template})", err=True)
         sys.exit(1)
+    if provenance:
+        _print_provenance(visit, note if suffix != ".txt" else None, template, template_dirs,
+                          _time_format(config_path, facts, time_format))
+        if out == "-":
+            return
     if suffix == ".docx":
         # A .docx is a Word document, never Markdown under a .docx name.
         _write(out, note_document(note.text), force, source=facts)
@@ -132,6 +140,19 @@ def draft(facts: str, template: str | None, template_dirs: tuple[str, ...], out:
         _write(out, note.text, force, source=facts)
     if out != "-":
         click.echo(f"wrote {out}", err=True)
+
+
+def _print_provenance(visit, note, template: str | None, template_dirs: tuple[str, ...], time_format: str) -> None:
+    """The provenance map as JSON on stdout, for the Markdown form of the draft (a .txt draft has no spans,
+    so the Markdown is rendered for the map)."""
+    import json
+
+    from .app.draft import draft_rendered
+    from .render import provenance_map
+
+    if note is None:
+        note = draft_rendered(visit, template, template_dirs, time_format=time_format)
+    click.echo(json.dumps(provenance_map(note), indent=2, ensure_ascii=False))
 
 
 @main.command()
