@@ -10,12 +10,11 @@ from sqlalchemy import text
 
 from noteassist.app import accounts
 from noteassist.app.errors import Forbidden, Invalid, NotFound, Unauthorized
-from storage.fixtures import Session, db_url, engine, people  # noqa: F401
 
 
 def test_a_token_is_shown_once_and_only_its_hash_is_stored(Session, people, engine):
     with Session() as s, s.begin():
-        token, plaintext = accounts.create_token(s, people.admin, "alice", "laptop")
+        _, plaintext = accounts.create_token(s, people.admin, "alice", "laptop")
     assert re.fullmatch(r"na_[A-Za-z0-9_-]{43}", plaintext)
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT * FROM api_tokens")).all()
@@ -90,9 +89,8 @@ def test_only_admins_make_and_list_users(Session, people):
     ("carol", "boss", "role"),
 ])
 def test_a_bad_user_names_the_field(Session, people, username, role, field):
-    with Session() as s, s.begin():
-        with pytest.raises(Invalid) as caught:
-            accounts.create_user(s, None, username, role)
+    with Session() as s, s.begin(), pytest.raises(Invalid) as caught:
+        accounts.create_user(s, None, username, role)
     assert caught.value.field == field
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import EXAMPLES
 from sqlalchemy import func, select, text
 
-from conftest import EXAMPLES
 from noteassist.app import accounts, audit, caseload
 from noteassist.app.errors import Conflict, Forbidden
 from noteassist.facts import load_facts
 from noteassist.storage import AuditEvent
-from storage.fixtures import Session, db_url, engine, people  # noqa: F401
 
 CLAIM = EXAMPLES / "claims" / "WC-2231-0457"
 NUMBER = "WC-2231-0457"
@@ -90,12 +89,10 @@ def test_audit_rows_hold_no_claim_number_name_or_note_text(Session, people, engi
 def test_a_refused_request_leaves_no_event_and_a_failed_one_rolls_back_with_its_change(Session, people):
     ids = _exercise(Session, people)
     before = _count(Session)
-    with pytest.raises(Forbidden):
-        with Session() as s, s.begin():
-            caseload.list_claims(s, people.auditor)
-    with pytest.raises(Conflict):
-        with Session() as s, s.begin():
-            caseload.save_draft(s, people.alice, ids["draft"], 1, "stale")
+    with pytest.raises(Forbidden), Session() as s, s.begin():
+        caseload.list_claims(s, people.auditor)
+    with pytest.raises(Conflict), Session() as s, s.begin():
+        caseload.save_draft(s, people.alice, ids["draft"], 1, "stale")
     assert _count(Session) == before
 
 

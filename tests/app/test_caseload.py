@@ -6,16 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 import yaml
+from conftest import EXAMPLES
 from sqlalchemy import select
 
-from conftest import EXAMPLES
 from noteassist.adjuster.claim import FolderClaimSource
 from noteassist.adjuster.source import load_claim
 from noteassist.app import caseload
 from noteassist.app.errors import Conflict, Forbidden, Invalid, NotFound
 from noteassist.facts import load_facts
 from noteassist.storage import Draft, DraftVersion, Note
-from storage.fixtures import Session, db_url, engine, people  # noqa: F401
 
 CLAIM = EXAMPLES / "claims" / "WC-2231-0457"
 NUMBER = "WC-2231-0457"
@@ -128,9 +127,8 @@ def test_saves_number_versions_and_a_stale_save_conflicts_with_the_current_versi
         assert caseload.save_draft(s, people.alice, draft_id, 1, "v2").version == 2
     with Session() as s, s.begin():
         assert caseload.save_draft(s, people.alice, draft_id, 2, "v3").version == 3
-    with Session() as s, s.begin():
-        with pytest.raises(Conflict) as caught:
-            caseload.save_draft(s, people.alice, draft_id, 2, "lost?")
+    with Session() as s, s.begin(), pytest.raises(Conflict) as caught:
+        caseload.save_draft(s, people.alice, draft_id, 2, "lost?")
     assert caught.value.current_version == 3
     with Session() as s, s.begin():
         versions = caseload.list_draft_versions(s, people.alice, draft_id)
@@ -150,9 +148,8 @@ def test_two_sessions_saving_the_same_version_one_wins_one_conflicts(Session, pe
         draft_id = caseload.create_draft(s, people.alice, claim_id, None, "v1").draft_id
     with Session() as a, a.begin():
         caseload.save_draft(a, people.alice, draft_id, 1, "from a")
-    with Session() as b, b.begin():
-        with pytest.raises(Conflict) as caught:
-            caseload.save_draft(b, people.alice, draft_id, 1, "from b")
+    with Session() as b, b.begin(), pytest.raises(Conflict) as caught:
+        caseload.save_draft(b, people.alice, draft_id, 1, "from b")
     assert caught.value.current_version == 2
     with Session() as s:
         texts = s.scalars(select(DraftVersion.text).where(DraftVersion.draft_id == draft_id)
@@ -206,9 +203,8 @@ def test_an_addendum_changes_nothing_in_the_signed_note(Session, people, claim_i
         with pytest.raises(Invalid) as caught:
             caseload.add_addendum(s, people.alice, note_id, "text", " ")
         assert caught.value.field == "reason"
-    with Session() as s, s.begin():
-        with pytest.raises(NotFound):
-            caseload.add_addendum(s, people.bob, note_id, "not my claim", "x")
+    with Session() as s, s.begin(), pytest.raises(NotFound):
+        caseload.add_addendum(s, people.bob, note_id, "not my claim", "x")
     with Session() as s, s.begin():
         note = caseload.get_note(s, people.alice, note_id)
         assert note.text == "As signed."

@@ -17,7 +17,6 @@ from noteassist.storage import (
     make_engine,
     upgrade,
 )
-from storage.fixtures import Session, db_url, engine  # noqa: F401
 
 TABLES = {"users", "api_tokens", "claims", "caseload_assignments", "contacts", "drafts", "draft_versions", "notes",
           "addenda", "audit_events"}
@@ -104,9 +103,8 @@ def _signed_note(Session):
 ])
 def test_the_database_refuses_to_change_signed_notes_and_addenda(engine, Session, statement):
     _signed_note(Session)
-    with pytest.raises(DatabaseError, match="immutable"):
-        with engine.begin() as connection:
-            connection.execute(text(statement))
+    with pytest.raises(DatabaseError, match="immutable"), engine.begin() as connection:
+        connection.execute(text(statement))
     with engine.connect() as connection:
         assert connection.execute(text("SELECT text FROM notes")).scalar() == "signed text"
 
@@ -117,9 +115,8 @@ def test_the_database_refuses_to_change_audit_events(engine, Session):
     with Session() as session, session.begin():
         audit.record(session, None, "user.create", "user", 1)
     for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DatabaseError, match="immutable"):
-            with engine.begin() as connection:
-                connection.execute(text(statement))
+        with pytest.raises(DatabaseError, match="immutable"), engine.begin() as connection:
+            connection.execute(text(statement))
 
 
 def test_downgrade_removes_the_guards_with_the_tables(engine, Session):
@@ -130,3 +127,18 @@ def test_downgrade_removes_the_guards_with_the_tables(engine, Session):
         else:
             assert connection.exec_driver_sql(
                 "SELECT count(*) FROM pg_proc WHERE proname = 'noteassist_refuse_change'").scalar() == 0
+
+
+def test_a_database_from_a_newer_noteassist_is_refused_not_touched(tmp_path):
+    from noteassist.errors import NoteassistError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'n.db'}")
+    try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(NoteassistError, match="newer than this noteassist"):
+            ensure_schema(engine)
+        assert current_revision(engine) == "9999"
+    finally:
+        engine.dispose()

@@ -19,7 +19,7 @@ never a silent last-write-wins. The check is a conditional UPDATE, so it holds a
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -210,7 +210,7 @@ def assign(session: Session, actor: User, claim_id: int, username: str) -> Claim
 def _contact_at(facts: VisitFacts) -> datetime:
     """When the contact began: its date and start time (midnight when none), in the server's zone."""
     start = facts.encounter.start_time or time(0, 0)
-    return datetime.combine(facts.encounter.date, start).astimezone().astimezone(timezone.utc)
+    return datetime.combine(facts.encounter.date, start).astimezone().astimezone(UTC)
 
 
 def contact_facts(contact: Contact) -> VisitFacts:

@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from ..errors import NoteassistError
 from .engine import make_engine
 
 __all__ = ["MIGRATIONS", "current_revision", "downgrade", "ensure_schema", "head_revision", "upgrade"]
@@ -79,8 +80,19 @@ def current_revision(url_or_engine: str | Engine) -> str | None:
 
 
 def ensure_schema(engine: Engine) -> bool:
-    """Upgrade the database when it is new or behind; True when a migration ran."""
-    if current_revision(engine) == head_revision():
+    """Upgrade the database when it is new or behind; True when a migration ran.
+
+    A database migrated by a newer noteassist (a revision this one does not know) is refused in one line
+    rather than touched."""
+    current = current_revision(engine)
+    if current == head_revision():
         return False
+    if current is not None and current not in known_revisions():
+        raise NoteassistError(f"--db: the database is at schema revision {current}, newer than this noteassist "
+                              f"knows ({head_revision()}); upgrade noteassist")
     upgrade(engine)
     return True
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
