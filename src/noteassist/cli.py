@@ -622,8 +622,11 @@ def tokens_create(username: str, name: str, database_url: str | None) -> None:
     """Print a new token for USERNAME on stdout: it is shown this once and cannot be recovered."""
     from .app.accounts import create_token
 
-    token_id, plaintext = _Database(database_url, migrate=True).run(
-        lambda s: (lambda made: (made[0].id, made[1]))(create_token(s, None, username, name)))
+    def create(session):
+        token, plaintext = create_token(session, None, username, name)
+        return token.id, plaintext
+
+    token_id, plaintext = _Database(database_url, migrate=True).run(create)
     click.echo(plaintext)
     click.echo(f"token {token_id} for {username}: store it now; it is not shown again", err=True)
 
