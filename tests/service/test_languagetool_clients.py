@@ -161,18 +161,34 @@ try:
     hidden.Name, hidden.Value = "Hidden", True
     document = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, (hidden,))
     document.getText().setString(paragraph)
-    text = document.getText().createEnumeration().nextElement().getString()
-    checker = smgr.createInstanceWithContext("org.openoffice.lingu.LanguageToolGrammarChecker", ctx)
     locale = Locale("en", "US", "")
+    # 1. The way Writer checks as one types: the document's paragraph, handed by LibreOffice's proofreading
+    #    iterator to the grammar checker its configuration names for the paragraph's language.
+    from com.sun.star.text.TextMarkupType import PROOFREADING
+
+    flat = document.getFlatParagraphIterator(PROOFREADING, True).getFirstPara()
+    text = flat.getText()
+    linguistic = smgr.createInstanceWithContext("com.sun.star.linguistic2.LinguServiceManager", ctx)
+    configured = list(linguistic.getConfiguredServices("com.sun.star.linguistic2.Proofreader", locale))
+    iterator = smgr.createInstanceWithContext("com.sun.star.linguistic2.ProofreadingIterator", ctx)
     started = time.monotonic()
-    result = checker.doProofreading("noteassist-test", text, locale, 0, len(text), ())
+    in_document = iterator.checkSentenceAtPosition(document, flat, text, locale, 0, len(text), -1)
     seconds = time.monotonic() - started
+    # 2. The LanguageTool checker's XProofreader interface, called directly.
+    checker = smgr.createInstanceWithContext("org.openoffice.lingu.LanguageToolGrammarChecker", ctx)
+    direct = checker.doProofreading("noteassist-test", text, locale, 0, len(text), ())
+
+    def errors(result):
+        return [{"start": e.nErrorStart, "length": e.nErrorLength, "short": e.aShortComment,
+                 "full": e.aFullComment, "suggestions": list(e.aSuggestions)} for e in result.aErrors]
+
     print(json.dumps({
         "paragraph": text,
+        "configured": configured,
         "has_locale": bool(checker.hasLocale(locale)),
         "seconds": seconds,
-        "errors": [{"start": e.nErrorStart, "length": e.nErrorLength, "short": e.aShortComment,
-                    "full": e.aFullComment, "suggestions": list(e.aSuggestions)} for e in result.aErrors],
+        "errors": errors(direct),
+        "in_document": errors(in_document),
     }))
     document.close(True)
     try:
@@ -237,7 +253,11 @@ def test_libreoffice_writer_shows_noteassist_findings(server, tmp_path):
     require_libreoffice_uno()
     result = proofread_in_libreoffice(f"{server}/v2", PARAGRAPH, tmp_path)
     assert result["paragraph"] == PARAGRAPH
-    assert result["has_locale"]  # LibreOffice read en-US from /v2/languages
+    # With the profile's BaseURL and IsEnabled, LibreOffice uses the LanguageTool checker for English, which
+    # read en-US from /v2/languages; the document's paragraph and the direct call get the same answer.
+    assert result["configured"] == ["org.openoffice.lingu.LanguageToolGrammarChecker"]
+    assert result["has_locale"]
+    assert result["in_document"] == result["errors"]
     errors = result["errors"]
     # LibreOffice's full comment is LanguageTool's shortMessage, which names the noteassist rule.
     assert [e["full"] for e in errors] == ["Stigmatizing language (NA402)", "Privacy (NA901)"]
