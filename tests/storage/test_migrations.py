@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DatabaseError
 
 from noteassist.storage import (
@@ -140,5 +140,25 @@ def test_a_database_from_a_newer_noteassist_is_refused_not_touched(tmp_path):
         with pytest.raises(NoteassistError, match="newer than this noteassist"):
             ensure_schema(engine)
         assert current_revision(engine) == "9999"
+    finally:
+        engine.dispose()
+
+
+def test_a_read_only_session_neither_waits_for_nor_blocks_a_writer(db_url):
+    from noteassist.storage import User, session_factory
+
+    engine = make_engine(db_url, busy_timeout_ms=2000)
+    try:
+        upgrade(engine)
+        writers, readers = session_factory(engine), session_factory(engine, read_only=True)
+        with readers() as reader, reader.begin():
+            assert reader.scalars(select(User)).all() == []
+            with writers() as writer, writer.begin():  # while the reader's transaction is open
+                writer.add(User(username="w", role="admin", active=True))
+            # It cannot write: READ ONLY on PostgreSQL; on SQLite the write lock is another's (held by w2).
+            with pytest.raises(DatabaseError), writers() as w2, w2.begin():
+                w2.execute(text("SELECT 1"))
+                reader.add(User(username="r", role="admin", active=True))
+                reader.flush()
     finally:
         engine.dispose()

@@ -4,7 +4,9 @@ SQLite runs in WAL mode with `synchronous=FULL` (an acknowledged commit survives
 crash of the process), foreign keys on and a busy timeout, set on every new connection. Every SQLite
 transaction starts with `BEGIN IMMEDIATE`: each use case writes an audit event, so each transaction is a
 writer, and taking the write lock up front means two writers queue on the busy timeout instead of one
-failing half-way with "database is locked" when its snapshot went stale.
+failing half-way with "database is locked" when its snapshot went stale. A read-only session
+(`session_factory(engine, read_only=True)`: checking a token, say) begins deferred instead, so it never
+queues behind a writer nor holds one up (WAL readers and the writer do not block each other).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ __all__ = ["BUSY_TIMEOUT_MS", "default_database_url", "make_engine", "session_fa
 
 #: How long a writer waits for another's lock before giving up (SQLite).
 BUSY_TIMEOUT_MS = 30_000
+#: Execution option marking a connection's transactions read-only (see `session_factory`).
+READ_ONLY = "noteassist_read_only"
 
 
 def default_database_url() -> str:
@@ -31,7 +35,7 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(base) / 'noteassist' / 'noteassist.db'}"
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs) -> Engine:
     """An engine for `url`: `sqlite:///PATH` (the folder is created) or `postgresql+psycopg://...`.
 
     Raises NoteassistError for a URL that is not one of those, naming the scheme only (a URL may hold a
@@ -42,7 +46,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         raise NoteassistError("--db: not a database URL; expected sqlite:///PATH or postgresql+psycopg://...") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(parsed, **kwargs)
+        return _sqlite_engine(parsed, busy_timeout_ms, **kwargs)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":  # a bare postgresql:// URL: use psycopg 3, the driver we ship
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -52,11 +56,11 @@ def make_engine(url: str, **kwargs) -> Engine:
                           "expected sqlite:///PATH or postgresql+psycopg://...")
 
 
-def _sqlite_engine(parsed, **kwargs) -> Engine:
+def _sqlite_engine(parsed, busy_timeout_ms: int, **kwargs) -> Engine:
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
@@ -67,17 +71,23 @@ def _sqlite_engine(parsed, **kwargs) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         finally:
             cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions on `engine`. Objects stay readable after commit (a route returns what it just saved)."""
+def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions on `engine`. Objects stay readable after commit (a route returns what it just saved).
+
+    `read_only`: for transactions that write nothing, not even an audit event (authentication): on
+    SQLite they begin deferred and never take the write lock; on PostgreSQL they are READ ONLY."""
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY: True}, postgresql_readonly=True)
     return sessionmaker(engine, expire_on_commit=False)
