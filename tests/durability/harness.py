@@ -22,6 +22,7 @@ from typing import Self
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEASSIST = Path(sys.executable).with_name("noteassist")
+EXAMPLE_CLAIM = ROOT / "examples" / "claims" / "WC-2231-0457" / "claim.yaml"
 
 
 def free_port() -> int:
@@ -55,7 +56,9 @@ class ServerProcess:
         self.log_path = Path(tempfile.mkstemp(prefix="na-serve-", suffix=".log")[1])
         self.starts = 0
 
-    def start(self, ready_timeout: float = 180.0) -> Self:
+    def start(self, ready_timeout: float = 180.0, ready_path: str = "/readyz") -> Self:
+        """Start and wait until `ready_path` answers 200: /readyz once the model is loaded, /healthz as soon as
+        the database is open (uvicorn answers only after the app's start-up opened it)."""
         command = [str(NOTEASSIST), "serve", "--db", self.db_url, "--port", str(self.port)]
         if self.workers != 1:
             command += ["--workers", str(self.workers)]
@@ -64,16 +67,16 @@ class ServerProcess:
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.starts += 1
-        self.wait_ready(ready_timeout)
+        self.wait_ready(ready_timeout, ready_path)
         return self
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float, path: str = "/readyz") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ServerDied(f"server exited with {self.process.returncode} before ready:\n{self.log_tail()}")
             try:
-                status, _ = request(self.port, "GET", "/readyz", timeout=2)
+                status, _ = request(self.port, "GET", path, timeout=2)
                 if status == 200:
                     return
             except OSError:
@@ -275,3 +278,44 @@ class DraftApi:
             assert status == 200, (status, version)
             texts[number] = version["text"]
         return texts
+
+
+# -- a database with a case manager, a token and a claim, made through the application layer --------------
+
+
+@dataclass
+class Provisioned:
+    url: str
+    token: str
+    claim_id: int
+
+
+def provision(url: str) -> Provisioned:
+    """Schema, a case manager with a token, and the example claim assigned to them."""
+    import yaml
+
+    from noteassist.app import accounts, caseload
+    from noteassist.storage import make_engine, session_factory, upgrade
+
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        sessions = session_factory(engine)
+        with sessions() as session, session.begin():
+            admin = accounts.create_user(session, None, "durability-admin", "admin")
+            supervisor = accounts.create_user(session, admin, "durability-supervisor", "supervisor")
+            accounts.create_user(session, admin, "durability-cm", "case_manager")
+            _, token = accounts.create_token(session, admin, "durability-cm", "durability")
+            record = yaml.safe_load(EXAMPLE_CLAIM.read_text(encoding="utf-8"))
+            claim = caseload.create_claim(
+                session,
+                supervisor,
+                record["claim"]["claim_number"],
+                record["claimant"]["name"],
+                record,
+                assigned_to=["durability-cm"],
+            )
+            claim_id = claim.id
+    finally:
+        engine.dispose()
+    return Provisioned(url, token, claim_id)

@@ -70,7 +70,9 @@ def test_every_acknowledged_save_survives_sigkill(backend):
             killer.join()
             saves_per_cycle.append(saved)
             server.reap()
-            server.start()
+            # Saves need the database, not the model: stream again as soon as the app has opened it, so
+            # the next kill may also land while the model is still loading.
+            server.start(ready_path="/healthz")
 
             current = api.current_version(draft_id)
             assert current >= max(acknowledged), f"seed {seed}: acknowledged versions beyond {current} lost"

@@ -1,0 +1,250 @@
+"""The HTTP service under load, for `make bench`: a real `noteassist serve` on loopback.
+
+Measures, on this machine:
+- lint: 20 concurrent clients (threads, one keep-alive connection each) posting ~400-word notes to
+  POST /v1/lint for 30 s: requests/s, p50 and p99 latency, and p99 divided by the single-note lint time of
+  the same run (one client, one request at a time, same server; the issue's target is at most 3);
+- autosave: PUT /v1/drafts/{id} naming the version it edits, on SQLite (WAL, synchronous=FULL) and on a
+  throwaway PostgreSQL cluster (tests/pg_cluster.py, fsync on): p50 and p99 for one client saving one draft
+  back to back, and for 20 clients each saving their own draft at once (target p99 under 50 ms).
+
+The client runs on the same machine as the server and takes CPU from it; the figures say how many cores.
+`--write BENCHMARKS.md` replaces the service section of that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
+
+from durability.harness import ServerProcess, provision
+from pg_cluster import PostgresCluster, PostgresUnavailable
+from run import rendered_notes
+
+START, END = "<!-- service:start -->", "<!-- service:end -->"
+HEADING = """## The service
+
+`bench/service.py`: a real `noteassist serve` on loopback, clients in another process on the same machine."""
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, round(pct / 100 * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def notes_of_about(words: int, count: int) -> list[str]:
+    """`count` different notes of about `words` words: paragraphs of the rendered examples from different starts."""
+    paragraphs = [p for note in rendered_notes() for p in note.split("\n\n") if p.strip()]
+    notes = []
+    for start in range(count):
+        out, total, i = [], 0, start * 3
+        while total < words:
+            paragraph = paragraphs[i % len(paragraphs)]
+            out.append(paragraph)
+            total += len(paragraph.split())
+            i += 1
+        notes.append("\n\n".join(out) + "\n")
+    return notes
+
+
+class Client:
+    """One keep-alive connection; `call` returns (status, seconds)."""
+
+    def __init__(self, port: int, token: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: object) -> tuple[int, float, object]:
+        payload = json.dumps(body).encode()
+        start = time.perf_counter()
+        self.conn.request(method, path, body=payload, headers=self.headers)
+        response = self.conn.getresponse()
+        raw = response.read()
+        elapsed = time.perf_counter() - start
+        return response.status, elapsed, json.loads(raw) if raw else None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def lint_single(port: int, token: str, notes: list[str], repeat: int) -> float:
+    client = Client(port, token)
+    try:
+        for note in notes[:3]:  # warm-up: first calls build caches
+            client.call("POST", "/v1/lint", {"text": note})
+        times = []
+        for i in range(repeat):
+            status, seconds, _ = client.call("POST", "/v1/lint", {"text": notes[i % len(notes)]})
+            assert status == 200, status
+            times.append(seconds)
+    finally:
+        client.close()
+    return statistics.median(times)
+
+
+def lint_load(port: int, token: str, notes: list[str], clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    start = threading.Barrier(clients)
+
+    def worker(index: int) -> None:
+        client = Client(port, token)
+        mine, bad, i = [], [], index
+        start.wait()
+        try:
+            while time.perf_counter() < stop_at:
+                status, elapsed, _ = client.call("POST", "/v1/lint", {"text": notes[i % len(notes)]})
+                (mine if status == 200 else bad).append(elapsed if status == 200 else status)
+                i += clients
+        finally:
+            client.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / wall,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+    }
+
+
+def autosave(port: int, token: str, claim_id: int, clients: int, saves_each: int) -> dict:
+    """`clients` clients, each saving its own draft `saves_each` times back to back, all at once."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+
+    def worker(index: int) -> None:
+        client = Client(port, token)
+        mine, bad = [], []
+        try:
+            status, _, body = client.call("POST", f"/v1/claims/{claim_id}/drafts", {"text": "Draft opened."})
+            assert status == 201, (status, body)
+            draft_id, version = body["id"], body["version"]
+            text = "Spoke with the claimant about her return to modified duty. " * 40  # ~400 words, as typed
+            start.wait()
+            for n in range(saves_each):
+                status, elapsed, body = client.call(
+                    "PUT", f"/v1/drafts/{draft_id}", {"base_version": version, "text": f"{text}{n}"}
+                )
+                if status == 200:
+                    mine.append(elapsed)
+                    version = body["version"]
+                else:
+                    bad.append(status)
+        finally:
+            client.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "saves": len(latencies),
+        "errors": errors,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+    }
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, help="replace the service section of this Markdown file")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the concurrent lint run")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes for the lint run")
+    parser.add_argument("--saves", type=int, default=300, help="autosaves by the single client")
+    args = parser.parse_args()
+
+    notes = notes_of_about(400, 40)
+    words = statistics.median(len(note.split()) for note in notes)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
+        sqlite = provision(f"sqlite:///{tmp}/bench.db")
+        with ServerProcess(sqlite.url, workers=args.workers) as server:
+            single = lint_single(server.port, sqlite.token, notes, repeat=30)
+            load = lint_load(server.port, sqlite.token, notes, args.clients, args.seconds)
+        print(f"lint: single {ms(single)}, {load}", file=sys.stderr)
+        rows += [
+            f"| lint, one client, one note at a time (median of 30, ~{words:.0f} words) | {ms(single)} |",
+            (f"| lint, {args.clients} concurrent clients for {args.seconds:.0f} s: requests/s | "
+            f"{load['rps']:.1f} ({load['requests']} requests, {len(load['errors'])} errors) |"),
+            f"| lint, {args.clients} concurrent clients: p50 / p99 | {ms(load['p50'])} / {ms(load['p99'])} |",
+            f"| p99 / single-note lint time (target at most 3) | **{load['p99'] / single:.1f}** |",
+        ]
+
+        backends = [("SQLite (WAL, synchronous=FULL)", sqlite)]
+        cluster = None
+        try:
+            cluster = PostgresCluster().start()
+            backends.append(("PostgreSQL (local socket, fsync on)", provision(cluster.url)))
+        except PostgresUnavailable as error:
+            print(f"PostgreSQL skipped: {str(error).splitlines()[0]}", file=sys.stderr)
+            rows.append("| autosave on PostgreSQL | not measured: PostgreSQL server binaries not installed |")
+        try:
+            for label, db in backends:
+                with ServerProcess(db.url) as server:
+                    one = autosave(server.port, db.token, db.claim_id, 1, args.saves)
+                    many = autosave(server.port, db.token, db.claim_id, args.clients, max(10, args.saves // 10))
+                print(f"autosave {label}: {one} {many}", file=sys.stderr)
+                rows += [
+                    (f"| autosave on {label}, one client, {one['saves']} saves: p50 / p99 (target p99 under 50 ms)"
+                    f" | {ms(one['p50'])} / **{ms(one['p99'])}** |"),
+                    (f"| autosave on {label}, {args.clients} clients at once, {many['saves']} saves: p50 / p99 | "
+                    f"{ms(many['p50'])} / **{ms(many['p99'])}** |"),
+                ]
+        finally:
+            if cluster is not None:
+                cluster.stop()
+
+    header = (
+        f"Run {time.strftime('%Y-%m-%d')} with `make bench` on {platform.machine()}, "
+        f"CPython {platform.python_version()}, {os.cpu_count()} cores shared by server and clients; "
+        f"server with {args.workers} worker process(es) for lint, 1 for autosave.\n\n"
+        "| measure | figure |\n| --- | --- |"
+    )
+    report = "\n".join([header, *rows])
+    print(report)
+    if args.write:
+        from noteassist.eval.sections import write_marked_section
+
+        write_marked_section(args.write, (START, END), report, HEADING)
+
+
+if __name__ == "__main__":
+    main()
