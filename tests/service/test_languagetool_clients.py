@@ -278,3 +278,21 @@ def test_libreoffice_with_username_and_api_key(token_server, tmp_path):
     # Without the key the server answers 401, and LibreOffice shows nothing.
     result = proofread_in_libreoffice(f"{token_server.url}/v2", PARAGRAPH, tmp_path / "without")
     assert result["errors"] == []
+
+
+def test_no_note_text_in_the_server_logs(server, tool, caplog):
+    import logging
+    import urllib.parse
+    import urllib.request
+
+    with caplog.at_level(logging.DEBUG):
+        assert tool.check(PARAGRAPH)
+        # A GET carries the note in its query string: the access line must not.
+        query = urllib.parse.urlencode({"language": "en-US", "text": PARAGRAPH})
+        with urllib.request.urlopen(f"{server}/v2/check?{query}", timeout=30) as answer:
+            assert json.load(answer)["matches"]
+    server_side = [r for r in caplog.records if not r.name.startswith(("language_tool_python", "urllib3"))]
+    assert any(r.name == "noteassist.access" for r in server_side)  # the server did log: its access line
+    logged = "\n".join(r.getMessage() for r in server_side)
+    for phi in ("non-compliant", "123-45-6789", "stretching"):
+        assert phi not in logged
