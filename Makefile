@@ -59,6 +59,7 @@ bench: setup
 	$(PY) bench/pathological.py --write BENCHMARKS.md
 	$(PY) -m noteassist.eval.ablation --write BENCHMARKS.md
 	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
+	$(PY) bench/service.py --write BENCHMARKS.md  # a real server on loopback; PostgreSQL from system-deps
 
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus) and
 # on every blind round (tests/blind/round-N: notes written by people who never saw the rules).
