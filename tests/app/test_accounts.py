@@ -24,7 +24,8 @@ def test_a_token_is_shown_once_and_only_its_hash_is_stored(Session, people, engi
         assert accounts.authenticate(s, plaintext).username == "alice"
 
 
-@pytest.mark.parametrize("presented", [None, "", "na_wrong", "Bearer x", "na_" + "A" * 43, "na_" + "x" * 500])
+@pytest.mark.parametrize("presented", [None, "", "na_wrong", "Bearer x", "na_" + "A" * 43, "na_" + "x" * 500,
+                                       "na_\x00", "na_\ud800", "na_é"])
 def test_a_missing_or_unknown_token_is_unauthorized(Session, people, presented):
     with Session() as s, s.begin():
         accounts.create_token(s, people.admin, "alice", "laptop")
@@ -104,8 +105,18 @@ def test_passwords_are_scrypt_hashes_and_check(Session, people):
     with Session() as s:
         assert accounts.authenticate_password(s, "carol", "correct horse battery").username == "carol"
         for name, password in (("carol", "wrong horse battery"), ("nobody", "correct horse battery"),
-                               ("alice", "no password set here")):
+                               ("alice", "no password set here"), ("carol\x00", "x"), ("carol", "\ud800\x00")):
             with pytest.raises(Unauthorized, match="wrong username or password"):
                 accounts.authenticate_password(s, name, password)
     assert not accounts.verify_password("x", "garbage")
     assert not accounts.verify_password("x", "bcrypt$1$2$3$4$5")
+
+
+def test_names_neither_database_can_store_are_invalid(Session, people):
+    with Session() as s, s.begin():
+        with pytest.raises(Invalid) as caught:
+            accounts.create_user(s, None, "carol", "admin", display_name="Carol\x00")
+        assert caught.value.field == "display_name"
+        with pytest.raises(Invalid) as caught:
+            accounts.create_token(s, people.admin, "alice", "lap\ud800top")
+        assert caught.value.field == "name"

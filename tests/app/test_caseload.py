@@ -317,3 +317,17 @@ def test_concurrent_writers_lose_nothing_and_number_versions_without_gaps(Sessio
         assert sorted(v.text for v in versions[1:]) == sorted(landed)
         assert len(landed) + len(conflicts) == 32
         assert audit.verify(s).ok
+
+
+@pytest.mark.parametrize(("text", "provenance", "field"), [
+    ("a\x00b", None, "text"),
+    ("lone \ud800 surrogate", None, "text"),
+    ("fine", [{"sentence": "x\x00"}], "provenance[0].sentence"),
+])
+def test_text_either_database_cannot_store_as_given_is_invalid_not_a_crash(Session, people, claim_id, text,
+                                                                           provenance, field):
+    with Session() as s, s.begin():
+        draft_id = caseload.create_draft(s, people.alice, claim_id, None, "v1").draft_id
+    with Session() as s, s.begin(), pytest.raises(Invalid) as caught:
+        caseload.save_draft(s, people.alice, draft_id, 1, text, provenance)
+    assert caught.value.field == field

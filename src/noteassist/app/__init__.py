@@ -26,16 +26,16 @@ __all__ = [
     "DomainError",
     "Forbidden",
     "Invalid",
-    "NotFound",
-    "Unauthorized",
     "LintGate",
     "LintTally",
+    "NotFound",
     "ReportDecision",
     "ReportRun",
+    "Unauthorized",
     "build_report",
     "draft_note",
-    "markdown_to_plain",
     "lint_sources",
+    "markdown_to_plain",
     "note_document",
     "report_config",
     "report_document",
@@ -43,8 +43,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
     from .draft import draft_note, markdown_to_plain, note_document
+    from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
     from .lint import LintGate, LintTally, lint_sources
     from .report import ReportDecision, ReportRun, build_report, report_config, report_document, report_pdf
 

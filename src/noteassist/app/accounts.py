@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..storage.models import ROLES, ApiToken, User, utcnow
 from . import audit
+from .caseload import storable
 from .errors import Forbidden, Invalid, NotFound, Unauthorized
 
 __all__ = ["TOKEN_PREFIX", "authenticate", "authenticate_password", "create_token", "create_user", "get_user",
@@ -78,6 +79,8 @@ def create_user(session: Session, actor: User | None, username: str, role: str, 
         raise Invalid("role", f"expected one of {', '.join(ROLES)}")
     if password is not None and len(password) < 12:
         raise Invalid("password", "expected at least 12 characters")
+    storable("display_name", display_name)
+    storable("password", password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid("username", "already taken")
     user = User(username=username, role=role, display_name=display_name or None, active=True,
@@ -107,6 +110,7 @@ def set_password(session: Session, actor: User | None, username: str, password: 
     _require_admin(actor, allow_self=user)
     if len(password) < 12:
         raise Invalid("password", "expected at least 12 characters")
+    storable("password", password)
     user.password_hash = hash_password(password)
     audit.record(session, actor.id if actor else None, "user.password", "user", user.id)
 
@@ -117,6 +121,7 @@ def create_token(session: Session, actor: User | None, username: str, name: str)
     _require_admin(actor, allow_self=user)
     if not name or not name.strip() or len(name) > 200:
         raise Invalid("name", "expected a name of 1 to 200 characters (what the token is for)")
+    storable("name", name)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name.strip(), token_hash=hash_token(plaintext))
     session.add(token)
@@ -152,7 +157,7 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
 
 def authenticate(session: Session, plaintext: str | None) -> User:
     """The active user a token belongs to; Unauthorized for a missing, unknown or revoked token."""
-    if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+    if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200 or not plaintext.isascii():
         raise Unauthorized("a valid API token is required")
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
     if token is None or token.revoked_at is not None or not token.user.active:
@@ -163,6 +168,12 @@ def authenticate(session: Session, plaintext: str | None) -> User:
 def authenticate_password(session: Session, username: str, password: str) -> User:
     """The active user with this username and password; Unauthorized otherwise (same message either way)."""
     global _DUMMY_HASH
+    if not _USERNAME.match(username or "") or "\x00" in password:
+        raise Unauthorized("wrong username or password")
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unauthorized("wrong username or password") from None
     user = session.scalar(select(User).where(User.username == username))
     if user is None or user.password_hash is None:
         # Spend the same time as a real check, so a response time does not reveal which usernames exist.

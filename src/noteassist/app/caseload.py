@@ -47,7 +47,7 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 __all__ = ["DatabaseClaimSource", "add_addendum", "add_contact", "assign", "claim_contacts_facts", "claim_record",
            "contact_facts", "create_claim", "create_draft", "get_claim", "get_contact", "get_draft", "get_note",
            "list_claims", "list_contacts", "list_draft_versions", "list_drafts", "list_notes", "save_draft",
-           "sha256_text", "sign_draft"]
+           "sha256_text", "sign_draft", "storable"]
 
 READERS = ("case_manager", "supervisor")
 #: Who may have a caseload: a claim is assigned to them.
@@ -104,6 +104,26 @@ def _text(field: str, value: Any, limit: int | None = None) -> str:
         raise Invalid(field, "expected non-empty text")
     if limit is not None and len(value) > limit:
         raise Invalid(field, f"expected at most {limit} characters")
+    return storable(field, value)
+
+
+def storable(field: str, value: Any) -> Any:
+    """`value`, if every string in it can be stored as given on both backends: PostgreSQL refuses NUL
+    characters in text, and neither database can encode a lone UTF-16 surrogate (a JSON "backslash-u d800" escape)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(field, "contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Invalid(field, "contains a lone surrogate, not a character") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable(f"{field}.{key}", key)
+            storable(f"{field}.{key}", item)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            storable(f"{field}[{index}]", item)
     return value
 
 
@@ -145,7 +165,7 @@ def create_claim(session: Session, actor: User, claim_number: str, claimant_name
         raise Forbidden("only case managers and supervisors create claims")
     claim_number = _text("claim_number", claim_number, 100).strip()
     claimant_name = _text("claimant_name", claimant_name, 200).strip()
-    stored = _validated_record(claim_number, claimant_name, data)
+    stored = storable("data", _validated_record(claim_number, claimant_name, data))
     if session.scalar(select(Claim.id).where(Claim.claim_number == claim_number)) is not None:
         raise Invalid("claim_number", "a claim with this number already exists")
     users = _assignees(session, assigned_to)
@@ -222,7 +242,8 @@ def add_contact(session: Session, actor: User, claim_id: int, facts: VisitFacts)
     claim = _writable_claim(session, actor, claim_id)
     if facts.claim.claim_number != claim.claim_number:
         raise Invalid("claim.claim_number", "these facts are filed under another claim's number")
-    contact = Contact(claim_id=claim.id, facts=facts.model_dump(mode="json"), schema_version=facts.schema_version,
+    stored = storable("facts", facts.model_dump(mode="json"))
+    contact = Contact(claim_id=claim.id, facts=stored, schema_version=facts.schema_version,
                       note_type=facts.note_type, contact_at=_contact_at(facts), created_by=actor.id)
     session.add(contact)
     session.flush()
@@ -254,6 +275,9 @@ def create_draft(session: Session, actor: User, claim_id: int, contact_id: int |
     """A new draft on the claim (optionally of one of its contacts); returns its version 1."""
     claim = _writable_claim(session, actor, claim_id)
     _text("text", text)
+    storable("provenance", provenance)
+    if template is not None:
+        _text("template", template, 200)
     if contact_id is not None:
         contact = session.get(Contact, contact_id)
         if contact is None or contact.claim_id != claim.id:
@@ -275,6 +299,7 @@ def save_draft(session: Session, actor: User, draft_id: int, base_version: int, 
     if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 1:
         raise Invalid("base_version", "expected the version number this save edits (1 or more)")
     _text("text", text)
+    storable("provenance", provenance)
     draft = _draft(session, actor, draft_id, write=True)
     # Compare and set in one statement: of two concurrent saves of version N, exactly one moves it to N+1.
     moved = session.execute(
