@@ -121,6 +121,13 @@ def test_document_level_finding_is_anchored_on_the_first_line(client, linter):
         assert match["sentence"] == "Called claimant about her knee."
 
 
+def test_note_level_finding_after_front_matter_underlines_the_first_body_line(client):
+    text = "---\nnote_type: telephonic\n---\n  Called claimant about her knee.  \nShe said it is better."
+    answer = client.post("/v2/check", data={"language": "en-US", "text": text}).json()
+    spans = {text[m["offset"]:m["offset"] + m["length"]] for m in answer["matches"] if m["rule"]["id"] == "NA101"}
+    assert spans == {"Called claimant about her knee."}
+
+
 def test_empty_text_has_no_matches(client):
     answer = client.post("/v2/check", data={"language": "en-US", "text": "  \n"}).json()
     assert answer["matches"] == []

@@ -524,18 +524,20 @@ def run_check(linter: Linter, text: Annotated, selection: Selection) -> list[Fin
 
 def _anchor(text: str, start: int, end: int) -> tuple[int, int]:
     """A finding with no extent (a missing element, judged on the whole note) is anchored on a line a
-    client can underline: the first non-blank line for a finding at the note's start, else its own line."""
+    client can underline, without its surrounding blanks: its own line, or the first non-blank line for a
+    finding at the note's very start."""
     if end > start:
         return start, end
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]*\S[^\r\n]*", text)]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\r\n]*\S)?", text)]
     if not lines:
         return start, end
     if start > 0:
-        for line_start, line_end in lines:
-            if line_start <= start <= line_end:
-                return line_start, line_end
-    line_start, line_end = lines[0]
-    return line_start + (len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())), line_end
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = len(text) if text.find("\n", start) < 0 else text.find("\n", start)
+        for found in lines:
+            if line_start <= found[0] < line_end:
+                return found
+    return lines[0]
 
 
 def _context(original: str, start: int, end: int) -> dict[str, Any]:
