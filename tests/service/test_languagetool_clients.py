@@ -241,7 +241,11 @@ def proofread_in_libreoffice(base_url: str, paragraph: str, tmp_path: Path, user
         REGISTRY.format(base_url=base_url, credentials=credentials), encoding="utf-8")
     script = tmp_path / "proofread.py"
     script.write_text(PROOFREAD_SCRIPT, encoding="utf-8")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    # LibreOffice's HTTP (libcurl) may reach loopback only: anything else goes to a proxy that is not there.
+    dead_proxy = "http://127.0.0.1:9"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8",
+           "http_proxy": dead_proxy, "https_proxy": dead_proxy, "HTTPS_PROXY": dead_proxy, "all_proxy": dead_proxy,
+           "no_proxy": "127.0.0.1,localhost"}
     done = subprocess.run([SYSTEM_PYTHON, str(script), str(profile), f"noteassist-lt-{os.getpid()}", paragraph],
                           check=False, capture_output=True, text=True, timeout=240, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
