@@ -224,3 +224,40 @@ def test_a_syntax_error_keeps_jinjas_own_words(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as exc:
         render_note(load_facts(EXAMPLE_FACTS), "hostile", template_dirs=[folder])
     assert "'endif'" in str(exc.value) and "line" in str(exc.value)
+
+
+def test_a_single_long_filter_call_is_stopped_by_the_watchdog(tmp_path: Path) -> None:
+    # One urlize of a megabyte runs for seconds inside one filter call, where no hook checks the clock.
+    source = '{% set s = "a. b " * 199999 %}{{ s | urlize | length }}'
+    outcome, elapsed = _render_within(30, load_facts(EXAMPLE_FACTS), "hostile",
+                                      template_dirs=[_template_dir(tmp_path, source)])
+    assert "CPU time" in str(outcome.get("error")) and "line 2" in str(outcome.get("error"))
+    assert elapsed < 10
+
+
+def test_a_hostile_render_does_not_disturb_one_beside_it_or_the_next(tmp_path: Path) -> None:
+    facts = load_facts(EXAMPLE_FACTS)
+    folder = _template_dir(tmp_path, "{% set big = [0] * 100000 %}{% for a in range(100000) %}{{ -1 in big }}{% endfor %}")
+    results: dict[str, object] = {}
+
+    def hostile() -> None:
+        try:
+            render_note(facts, "hostile", template_dirs=[folder])
+        except TemplateError as exc:
+            results["hostile"] = str(exc)
+
+    def normal() -> None:
+        results["normal"] = [render_note(facts) for _ in range(20)]
+
+    threads = [threading.Thread(target=hostile), threading.Thread(target=normal)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert "CPU time" in str(results["hostile"])
+    assert len(results["normal"]) == 20 and len(set(results["normal"])) == 1
+    # Nothing raised by the limits is left over for the thread's next work.
+    for _ in range(200):
+        assert render_note(facts) == results["normal"][0]
+    time.sleep(0.3)
+    assert render_note(facts) == results["normal"][0]

@@ -14,15 +14,19 @@ values, included templates, the streamed output) check it *before* the work is d
 - it produces at most `MAX_PRODUCED` characters in all, counting what is built and thrown away, and its
   note is at most `MAX_OUTPUT` characters;
 - it uses at most `MAX_CPU_SECONDS` of its thread's CPU time, the backstop for work the counts do not
-  see (a membership test on a long list in every iteration).
+  see (a membership test on a long list in every iteration). The hooks check the clock as they run; a
+  single long filter call (`urlize` of a megabyte) is stopped by a watchdog thread that raises the same
+  error in the rendering thread once its CPU time is `WATCHDOG_GRACE` seconds past the limit.
 
 Each limit is one `TemplateError`; the renderer adds the template's name and line.
 """
 
 from __future__ import annotations
 
+import ctypes
 import re
 import string
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -40,10 +44,22 @@ MAX_WIDTH = 1_000
 MAX_PRODUCED = 10_000_000
 MAX_OUTPUT = 1_000_000
 MAX_CPU_SECONDS = 1.0
+WATCHDOG_GRACE = 0.25
 
 
 class LimitError(TemplateError):
     """A template went over one of the render limits."""
+
+
+_CPU_MESSAGE = f"the render used more than {MAX_CPU_SECONDS:g} s of CPU time (a loop doing too much work?)"
+
+
+class CPUTimeExceeded(LimitError):
+    """Over the CPU limit; raised by the hooks, or by the watchdog in the rendering thread (hence no
+    arguments: an exception raised in another thread is given as its class)."""
+
+    def __init__(self, message: str = _CPU_MESSAGE) -> None:
+        super().__init__(message)
 
 
 @dataclass
@@ -54,13 +70,68 @@ class Budget:
     calls: int = MAX_CALLS
     produced: int = MAX_PRODUCED
     deadline: float = field(default_factory=lambda: time.thread_time() + MAX_CPU_SECONDS)
+    thread: int = field(default_factory=threading.get_ident)
 
     def clock(self) -> None:
         if time.thread_time() > self.deadline:
-            raise LimitError(f"the render used more than {MAX_CPU_SECONDS:g} s of CPU time (a loop doing too "
-                             "much work?)")
+            raise CPUTimeExceeded
 
 
+class _Watchdog:
+    """One daemon thread for the process: while renders run, it reads each rendering thread's CPU clock
+    and raises CPUTimeExceeded in a thread past its deadline plus the grace (CPython delivers it at the
+    thread's next bytecode, so a long pure-Python filter stops; a single C call still runs to its end,
+    which the size limits keep short). It raises again while the render goes on, in case a broad
+    `except` swallowed it."""
+
+    INTERVAL = 0.05
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._active: dict[int, tuple[Budget, int]] = {}
+        self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return hasattr(time, "pthread_getcpuclockid") and hasattr(ctypes, "pythonapi")
+
+    def watch(self, current: Budget) -> None:
+        with self._lock:
+            self._active[id(current)] = (current, time.pthread_getcpuclockid(current.thread))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="noteassist-render-watchdog", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def release(self, current: Budget) -> None:
+        with self._lock:
+            self._active.pop(id(current), None)
+            # An exception raised by the watchdog but not yet delivered must not escape after the render.
+            _set_async_exc(current.thread, None)
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                if not self._active:
+                    self._wake.wait()
+                    continue
+                for current, clock_id in list(self._active.values()):
+                    try:
+                        used = time.clock_gettime(clock_id)
+                    except OSError:  # the thread is gone
+                        self._active.pop(id(current), None)
+                        continue
+                    if used > current.deadline + WATCHDOG_GRACE:
+                        _set_async_exc(current.thread, CPUTimeExceeded)
+                self._wake.wait(self.INTERVAL)
+
+
+def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc) if exc else None)
+
+
+_WATCHDOG = _Watchdog()
 _BUDGET: ContextVar[Budget | None] = ContextVar("noteassist_render_budget", default=None)
 
 
@@ -68,11 +139,16 @@ _BUDGET: ContextVar[Budget | None] = ContextVar("noteassist_render_budget", defa
 def budget() -> Iterator[Budget]:
     """A fresh allowance for the render inside the block."""
     current = Budget()
+    watched = _Watchdog.available()
+    if watched:
+        _WATCHDOG.watch(current)
     token = _BUDGET.set(current)
     try:
         yield current
     finally:
         _BUDGET.reset(token)
+        if watched:
+            _WATCHDOG.release(current)
 
 
 def iteration(count: int = 1) -> None:
