@@ -120,3 +120,8 @@ def test_names_neither_database_can_store_are_invalid(Session, people):
         with pytest.raises(Invalid) as caught:
             accounts.create_token(s, people.admin, "alice", "lap\ud800top")
         assert caught.value.field == "name"
+
+
+def test_a_token_id_no_table_can_hold_is_not_found(Session, people):
+    with Session() as s, s.begin(), pytest.raises(NotFound):
+        accounts.revoke_token(s, people.admin, 2**40)

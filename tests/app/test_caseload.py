@@ -331,3 +331,29 @@ def test_text_either_database_cannot_store_as_given_is_invalid_not_a_crash(Sessi
     with Session() as s, s.begin(), pytest.raises(Invalid) as caught:
         caseload.save_draft(s, people.alice, draft_id, 1, text, provenance)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("bad_id", [0, -1, 2**31, 10**30, True])
+def test_ids_no_table_can_hold_are_not_found_not_a_database_error(Session, people, bad_id):
+    with Session() as s, s.begin():
+        for call in (lambda: caseload.get_claim(s, people.supervisor, bad_id),
+                     lambda: caseload.get_contact(s, people.supervisor, bad_id),
+                     lambda: caseload.get_draft(s, people.supervisor, bad_id),
+                     lambda: caseload.get_note(s, people.supervisor, bad_id),
+                     lambda: caseload.list_notes(s, people.supervisor, bad_id)):
+            with pytest.raises(NotFound):
+                call()
+
+
+def test_versions_no_table_can_hold_are_invalid_or_not_found(Session, people, claim_id):
+    with Session() as s, s.begin():
+        draft_id = caseload.create_draft(s, people.alice, claim_id, None, "v1").draft_id
+    with Session() as s, s.begin():
+        with pytest.raises(Invalid):
+            caseload.save_draft(s, people.alice, draft_id, 2**40, "x")
+        with pytest.raises(Invalid):
+            caseload.sign_draft(s, people.alice, draft_id, 2**40, 24)
+        with pytest.raises(NotFound):
+            caseload.get_draft(s, people.alice, draft_id, 2**40)
+        with pytest.raises(NotFound):
+            caseload.create_draft(s, people.alice, claim_id, 2**40, "x")

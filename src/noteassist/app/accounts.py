@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..storage.models import ROLES, ApiToken, User, utcnow
 from . import audit
-from .caseload import storable
+from .caseload import storable, valid_id
 from .errors import Forbidden, Invalid, NotFound, Unauthorized
 
 __all__ = ["TOKEN_PREFIX", "authenticate", "authenticate_password", "create_token", "create_user", "get_user",
@@ -145,7 +145,7 @@ def list_tokens(session: Session, actor: User | None, username: str | None = Non
 
 
 def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if valid_id(token_id) else None
     if token is None:
         raise NotFound("token", token_id)
     _require_admin(actor, allow_self=token.user)

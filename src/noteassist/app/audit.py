@@ -116,6 +116,8 @@ def list_events(session: Session, actor: User, limit: int = 100, after_id: int |
         raise Forbidden("only auditors and admins read the audit log")
     if not 1 <= limit <= 1000:
         raise Invalid("limit", "expected 1 to 1000")
+    if after_id is not None and not 0 <= after_id <= 2**31 - 1:
+        raise Invalid("after_id", "expected an event id")
     query = select(AuditEvent).order_by(AuditEvent.id).limit(limit)
     if after_id is not None:
         query = query.where(AuditEvent.id > after_id)

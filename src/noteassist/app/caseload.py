@@ -47,7 +47,7 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 __all__ = ["DatabaseClaimSource", "add_addendum", "add_contact", "assign", "claim_contacts_facts", "claim_record",
            "contact_facts", "create_claim", "create_draft", "get_claim", "get_contact", "get_draft", "get_note",
            "list_claims", "list_contacts", "list_draft_versions", "list_drafts", "list_notes", "save_draft",
-           "sha256_text", "sign_draft", "storable"]
+           "sha256_text", "sign_draft", "storable", "valid_id"]
 
 READERS = ("case_manager", "supervisor")
 #: Who may have a caseload: a claim is assigned to them.
@@ -56,6 +56,23 @@ ASSIGNABLE = ("case_manager", "supervisor")
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: The largest id or version number the tables hold (32-bit INTEGER on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: Any) -> bool:
+    """An id a table can hold: asking for one outside the column's range is a miss, not a database error."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def _get(session: Session, model, key: Any, entity: str, shown: Any = None):
+    keys = key if isinstance(key, tuple) else (key,)
+    found = session.get(model, key) if all(valid_id(k) for k in keys) else None
+    if found is None:
+        raise NotFound(entity, key if shown is None else shown)
+    return found
 
 
 # --- access -------------------------------------------------------------------------------------------
@@ -69,9 +86,10 @@ def _readable_claim(session: Session, actor: User, claim_id: int, entity: str = 
     """The claim, if the actor may read it; NotFound naming `entity` when it is another's caseload."""
     if actor.role not in READERS:
         raise Forbidden(f"a {actor.role} does not read case content")
-    claim = session.get(Claim, claim_id)
-    if claim is None or (actor.role == "case_manager" and not _is_assigned(session, claim_id, actor.id)):
-        raise NotFound(entity, claim_id if entity_id is None else entity_id)
+    shown = claim_id if entity_id is None else entity_id
+    claim = _get(session, Claim, claim_id, entity, shown)
+    if actor.role == "case_manager" and not _is_assigned(session, claim.id, actor.id):
+        raise NotFound(entity, shown)
     return claim
 
 
@@ -84,17 +102,13 @@ def _writable_claim(session: Session, actor: User, claim_id: int, entity: str = 
 
 
 def _draft(session: Session, actor: User, draft_id: int, write: bool = False) -> Draft:
-    draft = session.get(Draft, draft_id)
-    if draft is None:
-        raise NotFound("draft", draft_id)
+    draft = _get(session, Draft, draft_id, "draft")
     (_writable_claim if write else _readable_claim)(session, actor, draft.claim_id, "draft", draft_id)
     return draft
 
 
 def _note(session: Session, actor: User, note_id: int) -> Note:
-    note = session.get(Note, note_id)
-    if note is None:
-        raise NotFound("note", note_id)
+    note = _get(session, Note, note_id, "note")
     _readable_claim(session, actor, note.claim_id, "note", note_id)
     return note
 
@@ -260,9 +274,7 @@ def list_contacts(session: Session, actor: User, claim_id: int) -> list[Contact]
 
 
 def get_contact(session: Session, actor: User, contact_id: int) -> Contact:
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFound("contact", contact_id)
+    contact = _get(session, Contact, contact_id, "contact")
     _readable_claim(session, actor, contact.claim_id, "contact", contact_id)
     audit.record(session, actor.id, "contact.read", "contact", contact.id)
     return contact
@@ -278,10 +290,8 @@ def create_draft(session: Session, actor: User, claim_id: int, contact_id: int |
     storable("provenance", provenance)
     if template is not None:
         _text("template", template, 200)
-    if contact_id is not None:
-        contact = session.get(Contact, contact_id)
-        if contact is None or contact.claim_id != claim.id:
-            raise NotFound("contact", contact_id)
+    if contact_id is not None and _get(session, Contact, contact_id, "contact").claim_id != claim.id:
+        raise NotFound("contact", contact_id)
     draft = Draft(claim_id=claim.id, contact_id=contact_id, template=template, current_version=1, status="open",
                   created_by=actor.id)
     session.add(draft)
@@ -296,7 +306,7 @@ def create_draft(session: Session, actor: User, claim_id: int, contact_id: int |
 def save_draft(session: Session, actor: User, draft_id: int, base_version: int, text: str,
                provenance: list | None = None) -> DraftVersion:
     """Save `text` as the version after `base_version`; Conflict(current_version) when that is stale."""
-    if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 1:
+    if not valid_id(base_version) or base_version == MAX_ID:
         raise Invalid("base_version", "expected the version number this save edits (1 or more)")
     _text("text", text)
     storable("provenance", provenance)
@@ -324,9 +334,7 @@ def get_draft(session: Session, actor: User, draft_id: int, version: int | None 
     """The draft and one of its versions (default: the newest)."""
     draft = _draft(session, actor, draft_id)
     number = draft.current_version if version is None else version
-    found = session.get(DraftVersion, (draft.id, number))
-    if found is None:
-        raise NotFound("draft version", f"{draft_id}/{version}")
+    found = _get(session, DraftVersion, (draft.id, number), "draft version", f"{draft_id}/{version}")
     audit.record(session, actor.id, "draft.read", "draft", draft.id)
     return draft, found
 
@@ -359,6 +367,8 @@ def sign_draft(session: Session, actor: User, draft_id: int, version: int, late_
         raise Forbidden("only the draft's author signs it")
     if late_entry_hours < 0:
         raise Invalid("late_entry_hours", "expected 0 or more hours")
+    if not valid_id(version):
+        raise Invalid("version", "expected the version number being signed (1 or more)")
     moved = session.execute(
         update(Draft).where(Draft.id == draft.id, Draft.current_version == version, Draft.status == "open")
         .values(status="signed").execution_options(synchronize_session=False))
