@@ -336,3 +336,32 @@ def test_anonymous_when_no_token_is_required(linter):
     # A key that is given is still checked: a wrong one is not silently ignored.
     response = client.post("/v2/check", data={"language": "en-US", "text": "Pt refused.", "apiKey": "nope"})
     assert response.status_code == 401
+
+
+# -- what each client sends ---------------------------------------------------------------------------------
+
+MARKDOWN = [{"markup": "# "}, {"text": "Call with Ms. Brooks"}, {"markup": "\n\n- ", "interpretAs": "\n\n• "},
+            {"text": "Pt refused PT."}, {"markup": "\n- ", "interpretAs": "\n• "}, {"text": "SSN 123-45-6789."}]
+
+
+@pytest.mark.parametrize("client_name, params, headers", [
+    # Obsidian's LanguageTool plugin: encodeURIComponent form, data from annotatedtext-remark, language auto.
+    ("obsidian", {"data": json.dumps({"annotation": MARKDOWN}), "language": "auto", "enabledOnly": "false",
+                  "level": "default", "disabledCategories": "TYPOS", "preferredVariants": "en-US,de-DE"}, FORM),
+    # LTeX: a form body labelled JSON, LanguageTool rule ids of its own, a mother tongue.
+    ("ltex", {"data": json.dumps({"annotation": MARKDOWN}), "language": "en-US", "motherTongue": "de-DE",
+              "disabledRules": "MORFOLOGIK_RULE_EN_US,WHITESPACE_RULE", "enabledRules": ""},
+     {"Content-Type": "application/json"}),
+    # The browser extension: auto-detection with its mode and hidden-rule flags.
+    ("browser", {"data": json.dumps({"annotation": MARKDOWN}), "language": "auto", "noopLanguages": "de,fr",
+                 "mode": "allButTextLevelOnly", "enableHiddenRules": "true", "allowIncompleteResults": "true",
+                 "textSessionId": "123:456", "preferredVariants": "en-GB"}, FORM),
+])
+def test_real_client_request_shapes(client, client_name, params, headers):
+    from urllib.parse import urlencode
+
+    response = post(client, urlencode(params), headers=headers)
+    assert response.status_code == 200, response.text
+    original = "".join(part.get("text", part.get("markup")) for part in MARKDOWN)
+    spans = [(m["rule"]["id"], original[m["offset"]:m["offset"] + m["length"]]) for m in response.json()["matches"]]
+    assert ("NA402", "refused") in spans and ("NA901", "123-45-6789") in spans
