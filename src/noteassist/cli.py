@@ -608,6 +608,30 @@ def users_list(database_url: str | None) -> None:
         click.echo(f"{id_}\t{username}\t{role}\t{'active' if active else 'inactive'}\t{name or ''}")
 
 
+@users.command("disable")
+@click.argument("username")
+@db_option
+@_handle_errors
+def users_disable(username: str, database_url: str | None) -> None:
+    """Turn USERNAME's account off: every token of theirs gets 401 from now on."""
+    from .app.accounts import set_active
+
+    _Database(database_url, migrate=False).run(lambda s: set_active(s, None, username, False))
+    click.echo(f"user {username} disabled")
+
+
+@users.command("enable")
+@click.argument("username")
+@db_option
+@_handle_errors
+def users_enable(username: str, database_url: str | None) -> None:
+    """Turn USERNAME's account on again."""
+    from .app.accounts import set_active
+
+    _Database(database_url, migrate=False).run(lambda s: set_active(s, None, username, True))
+    click.echo(f"user {username} enabled")
+
+
 @main.group()
 def tokens() -> None:
     """Create, list and revoke API tokens (only their SHA-256 is stored)."""

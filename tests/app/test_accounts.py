@@ -125,3 +125,19 @@ def test_names_neither_database_can_store_are_invalid(Session, people):
 def test_a_token_id_no_table_can_hold_is_not_found(Session, people):
     with Session() as s, s.begin(), pytest.raises(NotFound):
         accounts.revoke_token(s, people.admin, 2**40)
+
+
+def test_a_disabled_account_is_unauthorized_until_enabled_again(Session, people):
+    with Session() as s, s.begin():
+        _, plaintext = accounts.create_token(s, people.admin, "alice", "laptop")
+        with pytest.raises(Forbidden):
+            accounts.set_active(s, people.supervisor, "alice", False)
+        with pytest.raises(Invalid):
+            accounts.set_active(s, people.admin, "root", False)
+        accounts.set_active(s, people.admin, "alice", False)
+    with Session() as s, pytest.raises(Unauthorized):
+        accounts.authenticate(s, plaintext)
+    with Session() as s, s.begin():
+        accounts.set_active(s, None, "alice", True)
+    with Session() as s:
+        assert accounts.authenticate(s, plaintext).username == "alice"

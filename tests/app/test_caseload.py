@@ -357,3 +357,16 @@ def test_versions_no_table_can_hold_are_invalid_or_not_found(Session, people, cl
             caseload.get_draft(s, people.alice, draft_id, 2**40)
         with pytest.raises(NotFound):
             caseload.create_draft(s, people.alice, claim_id, 2**40, "x")
+
+
+def test_a_saved_version_reads_back_byte_for_byte(Session, people, claim_id):
+    text = "Line one\r\nLíne twö — “quoted” 😀\ttab   \n\n\ntrailing spaces   "
+    with Session() as s, s.begin():
+        draft_id = caseload.create_draft(s, people.alice, claim_id, None, "v1").draft_id
+        caseload.save_draft(s, people.alice, draft_id, 1, text)
+    with Session() as s, s.begin():
+        assert caseload.get_draft(s, people.alice, draft_id)[1].text.encode() == text.encode()
+        note = caseload.sign_draft(s, people.alice, draft_id, 2, 24)
+    assert note.sha256 == caseload.sha256_text(text)
+    with Session() as s, s.begin():
+        assert caseload.get_note(s, people.alice, note.id).text.encode() == text.encode()

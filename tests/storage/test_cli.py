@@ -26,6 +26,9 @@ def test_first_accounts_from_an_empty_machine_then_verify_and_tamper(tmp_path):
     listed = _run("tokens", "list", "--db", url)
     assert "laptop" in listed.output and token not in listed.output
     assert "alice\tcase_manager\tactive\tAlice Moss" in _run("users", "list", "--db", url).output
+    assert _run("users", "disable", "alice", "--db", url).output.strip() == "user alice disabled"
+    assert "alice\tcase_manager\tinactive" in _run("users", "list", "--db", url).output
+    assert _run("users", "enable", "alice", "--db", url).exit_code == 0
     assert _run("tokens", "revoke", "1", "--db", url).output.strip() == "token 1 revoked"
 
     verified = _run("audit", "verify", "--db", url)
@@ -36,7 +39,7 @@ def test_first_accounts_from_an_empty_machine_then_verify_and_tamper(tmp_path):
         connection.execute("DELETE FROM audit_events WHERE id = 2")
     broken = _run("audit", "verify", "--db", url)
     assert broken.exit_code == 1
-    assert broken.output.startswith("audit event 3: deleted")
+    assert broken.output.startswith("audit event 3: deleted: event 2")
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path):

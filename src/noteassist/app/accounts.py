@@ -26,7 +26,7 @@ from .caseload import storable, valid_id
 from .errors import Forbidden, Invalid, NotFound, Unauthorized
 
 __all__ = ["TOKEN_PREFIX", "authenticate", "authenticate_password", "create_token", "create_user", "get_user",
-           "hash_password", "hash_token", "list_tokens", "list_users", "revoke_token", "set_password",
+           "hash_password", "hash_token", "list_tokens", "list_users", "revoke_token", "set_active", "set_password",
            "verify_password"]
 
 TOKEN_PREFIX = "na_"
@@ -113,6 +113,17 @@ def set_password(session: Session, actor: User | None, username: str, password: 
     storable("password", password)
     user.password_hash = hash_password(password)
     audit.record(session, actor.id if actor else None, "user.password", "user", user.id)
+
+
+def set_active(session: Session, actor: User | None, username: str, active: bool) -> User:
+    """Turn an account off (its tokens stop working at once) or on again (admins)."""
+    _require_admin(actor)
+    user = get_user(session, username)
+    if actor is not None and user.id == actor.id and not active:
+        raise Invalid("username", "an admin cannot disable their own account")
+    user.active = active
+    audit.record(session, actor.id if actor else None, "user.enable" if active else "user.disable", "user", user.id)
+    return user
 
 
 def create_token(session: Session, actor: User | None, username: str, name: str) -> tuple[ApiToken, str]:
