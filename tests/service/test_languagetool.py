@@ -286,6 +286,26 @@ def test_cors_preflight_and_headers(client):
     assert client.get("/v2/languages").headers["access-control-allow-origin"] == "*"
 
 
+def test_inside_the_service_cors_follows_allowed_origins(tmp_path):
+    # Without its lifespan the app has not started loading the model: /v2 answers 503, CORS headers or not.
+    from noteassist.service.app import create_app
+    from noteassist.settings import Settings
+
+    def service(**settings) -> TestClient:
+        return TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", **settings)))
+
+    data = {"language": "en-US", "text": "Pt refused."}
+    default = service().post("/v2/check", data=data, headers={"Origin": "moz-extension://abc"})
+    assert default.status_code == 503 and default.text.startswith("Error: The server is starting")
+    assert default.headers["access-control-allow-origin"] == "*"
+    only_page = service(allowed_origins=("https://notes.example",))
+    refused = only_page.post("/v2/check", data=data, headers={"Origin": "moz-extension://abc"})
+    assert "access-control-allow-origin" not in refused.headers
+    preflight = only_page.options("/v2/check", headers={"Origin": "https://notes.example",
+                                                        "Access-Control-Request-Method": "POST"})
+    assert preflight.headers["access-control-allow-origin"] == "https://notes.example"
+
+
 @pytest.mark.parametrize("params, status, message", [
     ({"language": "en-US"}, 400, "Error: Missing 'text' or 'data' parameter"),
     ({"text": "Pt refused."}, 400, "Error: Missing 'language' parameter"),

@@ -125,15 +125,15 @@ class CheckError(Exception):
         self.status = status
         self.message = message
 
-    def response(self) -> Response:
-        return PlainTextResponse(f"Error: {self.message}", status_code=self.status, headers=CORS_HEADERS)
+    def response(self, request: Request) -> Response:
+        return PlainTextResponse(f"Error: {self.message}", status_code=self.status, headers=cors_headers(request))
 
 
 # -- CORS -----------------------------------------------------------------------------------------------------
 
 #: LanguageTool's server answers every origin: browser extensions call from chrome-extension:// and
-#: moz-extension:// origins nobody can list in advance. Safe here because /v2 reads no cookie: a client
-#: proves who it is with `apiKey` in the request itself.
+#: moz-extension:// origins nobody can list in advance. Safe because /v2 reads no cookie: a client proves
+#: who it is with `apiKey` in the request itself.
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -142,11 +142,19 @@ CORS_HEADERS = {
 }
 
 
+
+
+def cors_headers(request: Request) -> dict[str, str]:
+    """LanguageTool's open CORS headers for a bare app. Inside the service they are left to its CORS
+    middleware, so the one setting (`allowed_origins`, any origin by default) governs /v2 as well."""
+    return {} if _runtime(request) is not None else CORS_HEADERS
+
+
 @router.options("/check", include_in_schema=False)
 @router.options("/languages", include_in_schema=False)
-async def preflight() -> Response:
-    """The CORS preflight of a browser client (when no CORS middleware in front answers it first)."""
-    return Response(status_code=204, headers={**CORS_HEADERS, "Allow": "GET, POST, OPTIONS"})
+async def preflight(request: Request) -> Response:
+    """The CORS preflight of a browser client, when no CORS middleware in front has answered it."""
+    return Response(status_code=204, headers={**cors_headers(request), "Allow": "GET, POST, OPTIONS"})
 
 
 # -- the app's state ----------------------------------------------------------------------------------------
@@ -767,9 +775,9 @@ _QUERY = {"parameters": [{"name": name, "in": "query", "required": False, "descr
 @router.get("/languages", summary="The languages the check endpoint accepts (LanguageTool API)",
             responses={200: {"model": list[LtLanguageEntry], "description": "name, code and longCode of each"}},
             response_class=JSONResponse)
-async def languages() -> JSONResponse:
+async def languages(request: Request) -> JSONResponse:
     return JSONResponse([{"name": name, "code": code.split("-")[0], "longCode": code} for code, name in LANGUAGES],
-                        headers=CORS_HEADERS)
+                        headers=cors_headers(request))
 
 
 @router.get("/check", summary="Check a text given in the query (LanguageTool API v2)", responses=_RESPONSES,
@@ -801,5 +809,5 @@ async def check(request: Request) -> Response:
         linter = await _in_thread(request, get_linter, request)
         findings = await _in_thread(request, run_check, linter, text, selection)
     except CheckError as exc:
-        return exc.response()
-    return JSONResponse(check_response(Checked(text, findings, language, auto)), headers=CORS_HEADERS)
+        return exc.response(request)
+    return JSONResponse(check_response(Checked(text, findings, language, auto)), headers=cors_headers(request))
