@@ -260,6 +260,14 @@ def test_language_auto_and_preferred_variants(client):
     assert gibberish["language"]["detectedLanguage"]["confidence"] < 0.5
 
 
+@pytest.mark.parametrize("given, answered", [("en-US", "en-US"), ("EN_gb", "en-GB"), ("en", "en"),
+                                             ("en-", "en"), ("en-IN", "en-IN")])
+def test_any_english_variant(client, given, answered):
+    # LibreOffice sends "en-" for a paragraph in plain English (no country); en-IN is English too.
+    answer = post(client, f"text=Pt refused care.&language={given}").json()
+    assert answer["language"]["code"] == answered and rules(answer) == ["NA402"]
+
+
 def test_languages_list(client):
     response = client.get("/v2/languages")
     assert response.status_code == 200

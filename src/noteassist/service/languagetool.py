@@ -447,24 +447,36 @@ def _category_key(name: str) -> str:
     return category_id(name.strip())
 
 
-def resolve_language(params: Mapping[str, str]) -> tuple[str, bool]:
-    """(the language code answered, whether it was `auto`); LanguageTool's 400s for a missing or unknown code."""
+def resolve_language(params: Mapping[str, str]) -> tuple[str, str, bool]:
+    """(the language code answered, its name, whether it was `auto`); LanguageTool's 400s for a missing or
+    unknown code. Any English variant is accepted (noteassist's rules do not depend on it); LibreOffice
+    sends "en-" for a paragraph whose locale has no country."""
     given = params.get("language", "").strip()
     if not given:
         raise CheckError(400, "Missing 'language' parameter, e.g. 'language=en-US' for American English "
                               "or 'language=auto' to have it detected")
     if given.lower() == "auto":
         for variant in params.get("preferredVariants", "").split(","):
-            found = _LANGUAGE_NAMES.get(variant.strip().replace("_", "-").lower())
+            found = _english(variant)
             if found:
-                return found[0], True
-        return _AUTO_DEFAULT, True
-    found = _LANGUAGE_NAMES.get(given.replace("_", "-").lower())
+                return (*found, True)
+        return (*_LANGUAGE_NAMES[_AUTO_DEFAULT.lower()], True)
+    found = _english(given)
     if found is None:
         codes = ", ".join(code for code, _ in LANGUAGES)
         raise CheckError(400, f"'{given}' is not a language code known to noteassist, which checks English "
                               f"notes only. Supported language codes are: {codes}, auto")
-    return found[0], False
+    return (*found, False)
+
+
+def _english(code: str) -> tuple[str, str] | None:
+    """(code, name) of an English language code: a listed one, or any other en-XX as plain 'English'."""
+    code = code.strip().replace("_", "-").rstrip("-")
+    if code.lower() in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[code.lower()]
+    if re.fullmatch(r"en-[A-Za-z0-9]{2,8}", code):
+        return f"en-{code[3:].upper()}", "English"
+    return None
 
 
 #: Common English function words: their share of a text's words says how English it reads. English prose
@@ -511,6 +523,7 @@ class Checked:
     text: Annotated
     findings: list[Finding]
     language: str
+    language_name: str
     auto: bool
 
 
@@ -605,7 +618,7 @@ def check_response(checked: Checked) -> dict[str, Any]:
     utf16_of = Utf16(text.original)
     sentences = sentence_spans(text.plain)
     summaries = {code: rule.summary for code, rule in all_rules().items()}
-    code, name = _LANGUAGE_NAMES[checked.language.lower()]
+    code, name = checked.language, checked.language_name
     confidence = english_confidence(text.plain) if checked.auto else 1.0
     return {
         "software": {
@@ -803,11 +816,11 @@ async def check(request: Request) -> Response:
             text = Annotated.of_data(params["data"])
         else:
             raise CheckError(400, "Missing 'text' or 'data' parameter")
-        language, auto = resolve_language(params)
+        language, language_name, auto = resolve_language(params)
         selection = Selection.from_params(params)
         await _in_thread(request, check_access, request, params)
         linter = await _in_thread(request, get_linter, request)
         findings = await _in_thread(request, run_check, linter, text, selection)
     except CheckError as exc:
         return exc.response(request)
-    return JSONResponse(check_response(Checked(text, findings, language, auto)), headers=cors_headers(request))
+    return JSONResponse(check_response(Checked(text, findings, language, language_name, auto)), headers=cors_headers(request))
