@@ -141,3 +141,27 @@ def test_an_edited_sentence_loses_its_fields_and_the_rest_keep_theirs() -> None:
     assert by_text["- No lifting over 10 lb with the right arm."].fields == ("work_status.restrictions[0]",)
     for s in edited:
         assert edited_text[s.start:s.end] == s.text
+
+
+def test_wording_chosen_by_an_enum_or_a_yes_no_field_names_it() -> None:
+    data = _draft_json(str(MODIFIED_DUTY))
+    by_text = {s["text"]: s["fields"] for s in data["sentences"]}
+    assert by_text["The employer has modified duty available."] == ["work_status.modified_duty_available"]
+    placed = next(fields for text, fields in by_text.items() if "placed Maria Diaz on modified duty" in text)
+    assert "work_status.status" in placed and "work_status.effective" in placed
+    # The restrictions under it keep only their own item: the innermost source of each line.
+    assert by_text["- No ladder climbing."] == ["work_status.restrictions[2]"]
+
+
+def test_a_branch_is_marked_only_with_the_fields_its_tests_read(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "cond.md.j2").write_text(
+        "# C\n\n"
+        "{% if claim.employer %}Employed.{% endif %}\n\n"
+        "{% if work_status.status.value == 'full-duty' %}Full duty.{% elif work_status.modified_duty_available %}"
+        "Modified duty offered.{% else %}Other.{% endif %}\n")
+    data = _draft_json(str(MODIFIED_DUTY), "-t", "cond", "--templates", str(folder))
+    by_text = {s["text"]: s["fields"] for s in data["sentences"]}
+    assert by_text["Employed."] == []  # a string tested is not a source of the wording
+    assert by_text["Modified duty offered."] == ["work_status.modified_duty_available", "work_status.status"]

@@ -128,6 +128,34 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
+def _realign(raw: str, tidied: str, spans: list[tuple[int, int, tuple[str, ...]]]
+             ) -> list[tuple[int, int, tuple[str, ...]]]:
+    """`spans` of `raw` as offsets into `tidied`, which `_tidy` made from it by dropping white space and
+    turning line breaks into "\n": each character of `raw` maps to the next character of `tidied`."""
+    position = [0] * (len(raw) + 1)
+    j = 0
+    for i, char in enumerate(raw):
+        position[i] = j
+        if j < len(tidied) and (char == tidied[j] or (tidied[j] == "\n" and char in _LINE_BREAKS)):
+            j += 1
+    position[len(raw)] = j
+    moved = []
+    for start, end, paths in spans:
+        start, end = position[start], position[end]
+        # A span never starts or ends on the line break or spaces the tidying kept at its edge.
+        while start < end and tidied[start] in " \n":
+            start += 1
+        while end > start and tidied[end - 1] in " \n":
+            end -= 1
+        if end > start:
+            moved.append((start, end, paths))
+    return moved
+
+
+#: What str.splitlines() splits at (and _tidy writes as "\n").
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
     root = wrap(facts, "", recorder)
     context: dict[str, Any] = {name: getattr(root, name) for name in type(facts).model_fields}
@@ -265,7 +293,11 @@ def render_with_provenance(
     """
     name = _resolve(facts, template, template_dirs)
     recorder = Provenance(time_format=time_format)
-    body, spans = recorder.strip(_tidy(_render_body(facts, name, template_dirs, time_format, recorder)))
+    # The markers come out before the tidying, which then sees the note as a reader will (a line holding
+    # only the markers of an `{% if %}` is blank); the spans are carried over to the tidied text.
+    raw, spans = recorder.strip(_render_body(facts, name, template_dirs, time_format, recorder))
+    body = _tidy(raw)
+    spans = _realign(raw, body, spans)
     used_indexed = recorder.used(spans)
     unused: list[str] = []
     for path in set_leaves(facts):

@@ -286,6 +286,13 @@ class ContainedLoader(FileSystemLoader):
         raise TemplateNotFound(template)
 
 
+def _hook(name: str, *args: nodes.Expr, lineno: int) -> nodes.Call:
+    """`environment.<name>(args...)`: render machinery the code generator calls directly, not through the
+    sandbox's `call` (it is not a call the template made, and is not counted against its calls). Jinja
+    allows no custom node types, so it is a Call of an `environment.noteassist_*` attribute."""
+    return nodes.Call(nodes.EnvironmentAttribute(name), list(args), [], None, None, lineno=lineno)
+
+
 class _LimitedCodeGenerator(CodeGenerator):
     """Compiles loops and `~` so the render's limits see them (render/limits.py).
 
@@ -297,12 +304,45 @@ class _LimitedCodeGenerator(CodeGenerator):
 
     def visit_For(self, node, frame):
         body_text = sum(len(data.data) for part in node.body for data in part.find_all(nodes.TemplateData))
-        node = nodes.For(node.target, nodes.Call(nodes.EnvironmentAttribute("noteassist_counted"),
-                                                 [node.iter, nodes.Const(body_text)], [], None, None,
-                                                 lineno=node.iter.lineno),
+        node = nodes.For(node.target, _hook("noteassist_counted", node.iter, nodes.Const(body_text),
+                                            lineno=node.iter.lineno),
                          node.body, node.else_, node.test, node.recursive, lineno=node.lineno)
         node.set_environment(self.environment)
         super().visit_For(node, frame)
+
+    def visit_Call(self, node, frame, forward_caller=False):
+        if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name.startswith("noteassist_"):
+            self.write(f"environment.{node.node.name}(")
+            for i, arg in enumerate(node.args):
+                self.write(", " if i else "")
+                self.visit(arg, frame)
+            self.write(")")
+            return
+        super().visit_Call(node, frame, forward_caller=forward_caller)
+
+    def visit_If(self, node, frame):
+        """In a tracked environment, the branch an enum or yes/no test chose is marked with the fields the
+        tests read (render/provenance.py, `Provenance.test_begin`...), so its sentences name them."""
+        if not getattr(self.environment, "noteassist_tracked", False):
+            return super().visit_If(node, frame)
+        line = node.lineno
+
+        def test(expr: nodes.Expr, first: bool) -> nodes.Expr:
+            # test_begin(first) runs before the test is evaluated: Python evaluates arguments in order.
+            return _hook("noteassist_test_end", _hook("noteassist_test_begin", nodes.Const(first), lineno=line),
+                         expr, lineno=expr.lineno)
+
+        def branch(body: list[nodes.Node]) -> list[nodes.Node]:
+            return [nodes.Output([_hook("noteassist_branch_open", lineno=line)], lineno=line), *body,
+                    nodes.Output([_hook("noteassist_branch_close", lineno=line)], lineno=line)]
+
+        marked = nodes.If(test(node.test, True), branch(node.body),
+                          [nodes.If(test(e.test, False), branch(e.body), [], [], lineno=e.lineno) for e in node.elif_],
+                          branch(node.else_) if node.else_ else [], lineno=line)
+        marked.set_environment(self.environment)
+        super().visit_If(marked, frame)
+        self.visit(nodes.Output([_hook("noteassist_chain_end", lineno=line)], lineno=line), frame)
+        return None
 
     def visit_Concat(self, node, frame):
         self.write("environment.noteassist_concat((")
@@ -436,6 +476,10 @@ def build_environment(template_dirs: Sequence[str | Path] = (), kind: str = "not
         env.filters = {name: provenance.track(func) for name, func in env.filters.items()}
         concat = provenance.track(concat)
     env.noteassist_concat = concat
+    env.noteassist_tracked = tracked
+    if tracked:
+        for hook in ("test_begin", "test_end", "branch_open", "branch_close", "chain_end"):
+            setattr(env, f"noteassist_{hook}", provenance.branch_hook(hook))
     return env
 
 

@@ -246,6 +246,18 @@ def finalize(value: Any) -> Any:
     return recorder.finalize(value) if recorder is not None else value
 
 
+def branch_hook(name: str) -> Any:
+    """`Provenance.<name>` for the render being recorded; outside one, the test value or "" as is."""
+
+    def hook(*args: Any) -> Any:
+        recorder = CURRENT.get()
+        if recorder is not None:
+            return getattr(recorder, name)(*args)
+        return args[1] if name == "test_end" else None if name == "test_begin" else ""
+
+    return hook
+
+
 def track(func: Any) -> Any:
     """A filter that passes the facts paths of what it was given on to what it returns."""
 
@@ -266,11 +278,19 @@ class Provenance:
     groups: list[frozenset[str]] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)
     _collectors: list[set[str]] = field(default_factory=list)
+    #: `{% if %}` chains being run: the enum and boolean fields their tests read so far, and whether the
+    #: branch now running was marked (see `branch_open`).
+    _chains: list[set[str]] = field(default_factory=list)
+    _tests: list[set[str]] = field(default_factory=list)
+    _marked: list[bool] = field(default_factory=list)
 
     def read(self, path: str, value: Any) -> None:
         """A template (or a filter) read a field: enums and booleans count as used when read."""
         if isinstance(value, (bool, TEnum)):
             self.reads.add(path)
+            if path not in METADATA:
+                for test in self._tests:
+                    test.add(path)
         if isinstance(value, Tracked) and not isinstance(value, TList):
             for collector in self._collectors:
                 collector |= value.paths
@@ -303,6 +323,35 @@ class Provenance:
                 return tag(result, paths)
         return result
 
+    # An `{% if %}` whose test reads an enum or a yes/no field writes wording chosen by that field ("placed
+    # her on modified duty"): the branch that runs is bracketed with markers naming the fields every test
+    # of the chain read so far (an `else` was chosen by all of them). The code generator calls these.
+
+    def test_begin(self, first: bool) -> None:
+        if first:
+            self._chains.append(set())
+        self._tests.append(set())
+
+    def test_end(self, _begun: None, value: Any) -> Any:
+        self._chains[-1] |= self._tests.pop()
+        return value
+
+    def branch_open(self) -> str:
+        paths = frozenset(self._chains[-1]) if self._chains else frozenset()
+        self._marked.append(bool(paths))
+        if not paths:
+            return ""
+        self.groups.append(paths)
+        return f"{OPEN}{len(self.groups) - 1}{MID}"
+
+    def branch_close(self) -> str:
+        return CLOSE if self._marked and self._marked.pop() else ""
+
+    def chain_end(self) -> str:
+        if self._chains:
+            self._chains.pop()
+        return ""
+
     def strip(self, text: str) -> tuple[str, list[tuple[int, int, tuple[str, ...]]]]:
         """The text without markers, and the spans (start, end, paths) the markers bracketed."""
         out: list[str] = []
@@ -318,7 +367,7 @@ class Provenance:
                 stack.append((length, int(match.group(1))))
             elif stack:
                 start, group = stack.pop()
-                if length > start:
+                if length > start and self.groups[group]:
                     spans.append((start, length, tuple(sorted(self.groups[group]))))
         out.append(text[last:])
         spans.sort()
