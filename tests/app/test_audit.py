@@ -143,6 +143,36 @@ def test_verify_finds_a_deleted_row(Session, people, engine):
     assert result.reason.startswith("deleted") and "9" in result.reason
 
 
+def test_verify_finds_a_deletion_whose_gap_was_closed_up(Session, people, engine):
+    _exercise(Session, people)
+    _drop_guards(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_events WHERE id = 9"))
+        last = connection.execute(text("SELECT max(id) FROM audit_events")).scalar()
+        for event_id in range(10, last + 1):  # one by one: a primary key must stay unique at each step
+            connection.execute(text("UPDATE audit_events SET id = id - 1 WHERE id = :i"), {"i": event_id})
+    result = _verify(Session)
+    assert (result.ok, result.first_bad_id) == (False, 9)
+    assert result.reason.startswith("edited")  # its id was changed: the row no longer hashes as written
+
+
+def test_verify_finds_an_event_replaced_by_a_forged_one(Session, people, engine):
+    from noteassist.storage.models import utcnow
+
+    _exercise(Session, people)
+    _drop_guards(engine)
+    with engine.begin() as connection:
+        prev = connection.execute(text("SELECT hash FROM audit_events WHERE id = 8")).scalar()
+        connection.execute(text("DELETE FROM audit_events WHERE id = 9"))
+    at = utcnow()
+    forged = audit.event_hash(prev, 9, at, None, "claim.list", "claim", None)  # well formed, chained to 8
+    with Session() as s, s.begin():
+        s.add(AuditEvent(id=9, at=at, actor_id=None, action="claim.list", entity="claim", entity_id=None,
+                         prev_hash=prev, hash=forged))
+    result = _verify(Session)
+    assert (result.first_bad_id, result.reason.split(":")[0]) == (10, "deleted")
+
+
 def test_verify_finds_a_deleted_first_row(Session, people, engine):
     _exercise(Session, people)
     _drop_guards(engine)

@@ -101,6 +101,9 @@ def _broken_link(session: Session, row, previous_id: int) -> str:
         return f"deleted: event {missing} before it is missing"
     if session.execute(select(AuditEvent.id).where(AuditEvent.hash == row.prev_hash).limit(1)).first():
         return "reordered: it chains off another event than the one before it"
+    if event_hash(row.prev_hash, row.id, row.at, row.actor_id, row.action, row.entity, row.entity_id) == row.hash:
+        # The row is as written, but the event it chained off is gone: deleted, and another put in its place.
+        return "deleted: the event it chains off is no longer there (replaced by another)"
     return "edited: its prev_hash was changed"
 
 
