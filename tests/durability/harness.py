@@ -225,6 +225,42 @@ def worker_of(connection: http.client.HTTPConnection, server: ServerProcess) -> 
     return None
 
 
+def connections_to_workers(server: ServerProcess, count: int, attempts: int = 100) -> list[http.client.HTTPConnection]:
+    """Open keep-alive connections until `count` are held by different worker processes; close the rest."""
+    by_worker: dict[int, http.client.HTTPConnection] = {}
+    spare = []
+    for _ in range(attempts):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/healthz")
+        conn.getresponse().read()
+        pid = worker_of(conn, server)
+        if pid is not None and pid not in by_worker:
+            by_worker[pid] = conn
+            if len(by_worker) == count:
+                break
+        else:
+            spare.append(conn)
+    for conn in spare:
+        conn.close()
+    assert len(by_worker) == count, f"connections reached {len(by_worker)} process(es), not {count} workers"
+    if count > 1:
+        assert server.process.pid not in by_worker, "the supervisor itself answered: not a multi-worker server"
+    return list(by_worker.values())
+
+
+def wait_every_worker_ready(server: ServerProcess, timeout: float = 180.0) -> None:
+    """/readyz from each worker process in turn (one answering 200 says nothing about the others' models)."""
+    deadline = time.monotonic() + timeout
+    for conn in connections_to_workers(server, server.workers):
+        try:
+            while request(server.port, "GET", "/readyz", connection=conn)[0] != 200:
+                if time.monotonic() > deadline:
+                    raise ServerDied(f"a worker's model not loaded after {timeout:.0f} s:\n{server.log_tail()}")
+                time.sleep(0.1)
+        finally:
+            conn.close()
+
+
 # -- the draft endpoints the durability tests and the benchmark drive ---------------------------------------
 
 

@@ -8,38 +8,21 @@ behind a load balancer, on any number of hosts, share one database safely.
 
 from __future__ import annotations
 
-import http.client
 import threading
 
 import pytest
 
-from .harness import DraftApi, SaveConflict, ServerProcess, worker_of
+from .harness import (
+    DraftApi,
+    SaveConflict,
+    ServerProcess,
+    connections_to_workers,
+    worker_of,
+)
 
 pytestmark = [pytest.mark.durability, pytest.mark.usefixtures("serve_available", "loopback_network")]
 
 ROUNDS = 30
-
-
-def connections_on_two_workers(server: ServerProcess, attempts: int = 60) -> list[http.client.HTTPConnection]:
-    """Open keep-alive connections until two are held by different worker processes; close the rest."""
-    by_worker: dict[int, http.client.HTTPConnection] = {}
-    spare = []
-    for _ in range(attempts):
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.request("GET", "/healthz")
-        conn.getresponse().read()
-        pid = worker_of(conn, server)
-        if pid is not None and pid not in by_worker:
-            by_worker[pid] = conn
-            if len(by_worker) == 2:
-                break
-        else:
-            spare.append(conn)
-    for conn in spare:
-        conn.close()
-    assert len(by_worker) == 2, f"every connection went to the same process ({list(by_worker)}): not two workers"
-    assert server.process.pid not in by_worker, "the supervisor itself answered: not a multi-worker server"
-    return list(by_worker.values())
 
 
 def race(api: DraftApi, draft_id: int, base: int, texts: list[str], connections) -> list[object]:
@@ -67,7 +50,7 @@ def test_two_clients_on_two_workers_get_one_409_per_conflict(backend):
         api = DraftApi(server.port, backend.token)
         draft_id, version = api.create_draft(backend.claim_id, "Draft opened.")
         acknowledged = {version: "Draft opened."}
-        connections = connections_on_two_workers(server)
+        connections = connections_to_workers(server, 2)
         workers = [worker_of(conn, server) for conn in connections]
         wins = [0, 0]
 
