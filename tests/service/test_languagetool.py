@@ -166,6 +166,19 @@ def test_text_that_looks_like_parameters_inside_a_raw_body():
     assert parse_body(body)["text"] == "She said & language=poor, non-compliant."
 
 
+def test_raw_body_parsing_is_linear():
+    import time
+
+    body = "text=She said " + "&language=x y" * 80_000 + "&language=en-US"  # about a megabyte
+    started = time.perf_counter()
+    params = parse_body(body)
+    assert time.perf_counter() - started < 1.0
+    assert params["language"] == "en-US" and params["text"].endswith("&language=x y")
+    # A value with a blank is the paragraph's, not a parameter LibreOffice added.
+    assert parse_body("text=Pt a b&language=poor, non-compliant.&language=en-US")["text"] == \
+        "Pt a b&language=poor, non-compliant."
+
+
 def test_properly_encoded_body_is_decoded():
     from urllib.parse import urlencode
 

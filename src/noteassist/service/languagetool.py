@@ -242,7 +242,7 @@ async def _in_thread(request: Request, func: Callable[..., T], *args: Any) -> T:
 _FORM_CHARS = re.compile(r"[A-Za-z0-9\-._~!*'()%+=&]*")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PAIR = re.compile(r"[A-Za-z][A-Za-z0-9_]*=[^=]*")
-_KNOWN_START = re.compile(r"&(" + "|".join(sorted(map(re.escape, KNOWN_PARAMS))) + r")=")
+_RAW_TAIL_PIECE = re.compile(r"(?:" + "|".join(sorted(map(re.escape, KNOWN_PARAMS))) + r")=[^\s&]*")
 
 
 def is_form_encoded(body: str) -> bool:
@@ -282,22 +282,21 @@ def _json_param(value: Any) -> str:
 
 
 def _parse_raw(body: str) -> dict[str, str]:
-    """A body with an unencoded `text`: the text runs from `text=` to the first `&<known param>=` after which
-    everything is well-formed parameters (LibreOffice: `text=<paragraph>&language=en-US[&username=..&apiKey=..]`).
-    The text is taken literally: it was never encoded, so it is not decoded either."""
+    """A body with an unencoded `text`: the text runs from `text=` to the trailing run of `&<known param>=value`
+    pieces whose values hold no blank (LibreOffice: `text=<paragraph>&language=en-US[&username=..&apiKey=..]`).
+    The text is taken literally: it was never encoded, so it is not decoded either. One pass from the end, so
+    a body full of "&language=" costs no more than any other."""
     start = re.search(r"(?:^|&)text=", body)
     if start is None:
         return dict(parse_qsl(body, keep_blank_values=True))
     head, rest = body[:start.start()], body[start.end():]
     params = dict(parse_qsl(head, keep_blank_values=True))
-    text, tail = rest, ""
-    for known in _KNOWN_START.finditer(rest):
-        candidate = rest[known.start() + 1:]
-        if all(_KNOWN_START.match("&" + piece) for piece in candidate.split("&") if piece):
-            text, tail = rest[:known.start()], candidate
-            break
-    params.update(parse_qsl(tail, keep_blank_values=True))
-    params["text"] = text
+    pieces = rest.split("&")
+    first_param = len(pieces)
+    while first_param > 1 and (not pieces[first_param - 1] or _RAW_TAIL_PIECE.fullmatch(pieces[first_param - 1])):
+        first_param -= 1
+    params.update(parse_qsl("&".join(pieces[first_param:]), keep_blank_values=True))
+    params["text"] = "&".join(pieces[:first_param])
     return params
 
 
@@ -588,8 +587,9 @@ def match_of(finding: Finding, text: Annotated, utf16_of: Utf16, sentences: list
     message = finding.message
     if advice:
         message += f" (try: {'; '.join(advice)})"
-    sentence = next((text.plain[s:e] for s, e in sentences if s <= start < max(e, s + 1)),
-                    text.plain[start:end])
+    at = bisect.bisect_right(sentences, (start, len(text.plain) + 1)) - 1
+    s_start, s_end = sentences[at] if at >= 0 else (start, end)
+    sentence = text.plain[s_start:s_end] if s_start <= start < max(s_end, s_start + 1) else text.plain[start:end]
     summary = rule_summaries.get(finding.rule, "")
     return {
         "message": message,
