@@ -303,16 +303,21 @@ class DraftApi:
         assert status == 200, (status, body)
         return body["version"]
 
-    def versions(self, draft_id: int) -> dict[int, str]:
-        """Every stored version of the draft with its text, read back one by one."""
+    def version_numbers(self, draft_id: int) -> list[int]:
         status, body = self._call("GET", f"/v1/drafts/{draft_id}/versions")
         assert status == 200, (status, body)
-        numbers = [item["version"] for item in body]
+        return [item["version"] for item in body]
+
+    def version_text(self, draft_id: int, number: int) -> str:
+        status, body = self._call("GET", f"/v1/drafts/{draft_id}/versions/{number}")
+        assert status == 200, (status, body)
+        return body["text"]
+
+    def versions(self, draft_id: int) -> dict[int, str]:
+        """Every stored version of the draft with its text, read back one by one."""
         texts = {}
-        for number in numbers:
-            status, version = self._call("GET", f"/v1/drafts/{draft_id}/versions/{number}")
-            assert status == 200, (status, version)
-            texts[number] = version["text"]
+        for number in self.version_numbers(draft_id):
+            texts[number] = self.version_text(draft_id, number)
         return texts
 
 

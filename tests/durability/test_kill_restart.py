@@ -76,6 +76,11 @@ def test_every_acknowledged_save_survives_sigkill(backend):
 
             current = api.current_version(draft_id)
             assert current >= max(acknowledged), f"seed {seed}: acknowledged versions beyond {current} lost"
+            # After each restart: every acknowledged number listed, the newest one's text intact (all texts
+            # are compared at the end; a stored version never changes, so a loss would still show there).
+            assert set(acknowledged) <= set(api.version_numbers(draft_id)), f"seed {seed}, cycle {cycle}"
+            newest = max(acknowledged)
+            assert api.version_text(draft_id, newest) == acknowledged[newest], f"seed {seed}, cycle {cycle}"
             version = current
             # A save against the version it read before the kill is stale now if the in-flight one landed.
             if current > max(acknowledged):
