@@ -370,3 +370,15 @@ def test_a_saved_version_reads_back_byte_for_byte(Session, people, claim_id):
     assert note.sha256 == caseload.sha256_text(text)
     with Session() as s, s.begin():
         assert caseload.get_note(s, people.alice, note.id).text.encode() == text.encode()
+
+
+def test_a_claim_number_taken_after_the_check_leaves_the_transaction_usable(Session, people):
+    from noteassist.storage import Claim
+
+    with Session() as s, s.begin():
+        caseload.create_claim(s, people.supervisor, NUMBER, "Maria Diaz", _record())
+    with Session() as s, s.begin():
+        # What create_claim does when another request committed the number between its check and its insert.
+        twin = Claim(claim_number=NUMBER, claimant_name="Maria Diaz", data={}, created_by=people.supervisor.id)
+        assert caseload.insert_unique(s, twin) is False
+        assert len(caseload.list_claims(s, people.supervisor)) == 1  # the transaction goes on

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..storage.models import ROLES, ApiToken, User, utcnow
 from . import audit
-from .caseload import storable, valid_id
+from .caseload import insert_unique, storable, valid_id
 from .errors import Forbidden, Invalid, NotFound, Unauthorized
 
 __all__ = ["TOKEN_PREFIX", "authenticate", "authenticate_password", "create_token", "create_user", "get_user",
@@ -85,8 +85,8 @@ def create_user(session: Session, actor: User | None, username: str, role: str, 
         raise Invalid("username", "already taken")
     user = User(username=username, role=role, display_name=display_name or None, active=True,
                 password_hash=hash_password(password) if password is not None else None)
-    session.add(user)
-    session.flush()
+    if not insert_unique(session, user):
+        raise Invalid("username", "already taken")
     audit.record(session, actor.id if actor else None, "user.create", "user", user.id)
     return user
 

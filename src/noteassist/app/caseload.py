@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..adjuster.claim import ClaimRecord, facts_contact
@@ -44,10 +45,32 @@ from ..storage.models import (
 from . import audit
 from .errors import Conflict, Forbidden, Invalid, NotFound
 
-__all__ = ["DatabaseClaimSource", "add_addendum", "add_contact", "assign", "claim_contacts_facts", "claim_record",
-           "contact_facts", "create_claim", "create_draft", "get_claim", "get_contact", "get_draft", "get_note",
-           "list_claims", "list_contacts", "list_draft_versions", "list_drafts", "list_notes", "save_draft",
-           "sha256_text", "sign_draft", "storable", "valid_id"]
+__all__ = [
+    "DatabaseClaimSource",
+    "add_addendum",
+    "add_contact",
+    "assign",
+    "claim_contacts_facts",
+    "claim_record",
+    "contact_facts",
+    "create_claim",
+    "create_draft",
+    "get_claim",
+    "get_contact",
+    "get_draft",
+    "get_note",
+    "insert_unique",
+    "list_claims",
+    "list_contacts",
+    "list_draft_versions",
+    "list_drafts",
+    "list_notes",
+    "save_draft",
+    "sha256_text",
+    "sign_draft",
+    "storable",
+    "valid_id",
+]
 
 READERS = ("case_manager", "supervisor")
 #: Who may have a caseload: a claim is assigned to them.
@@ -73,6 +96,17 @@ def _get(session: Session, model, key: Any, entity: str, shown: Any = None):
     if found is None:
         raise NotFound(entity, key if shown is None else shown)
     return found
+
+
+def insert_unique(session: Session, row) -> bool:
+    """Insert `row`; False when a unique key is taken by a transaction that committed after our check
+    (two requests creating the same claim number at once), leaving the transaction usable."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 # --- access -------------------------------------------------------------------------------------------
@@ -186,8 +220,8 @@ def create_claim(session: Session, actor: User, claim_number: str, claimant_name
     if actor.role == "case_manager" and all(u.id != actor.id for u in users):
         users.append(actor)
     claim = Claim(claim_number=claim_number, claimant_name=claimant_name, data=stored, created_by=actor.id)
-    session.add(claim)
-    session.flush()
+    if not insert_unique(session, claim):
+        raise Invalid("claim_number", "a claim with this number already exists")
     session.add_all(CaseloadAssignment(claim_id=claim.id, user_id=u.id) for u in users)
     session.flush()
     session.refresh(claim)
