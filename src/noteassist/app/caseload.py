@@ -265,9 +265,9 @@ def assign(session: Session, actor: User, claim_id: int, username: str) -> Claim
         raise Forbidden("only a supervisor assigns claims")
     claim = _readable_claim(session, actor, claim_id)
     (user,) = _assignees(session, [username])
-    if not _is_assigned(session, claim.id, user.id):
-        session.add(CaseloadAssignment(claim_id=claim.id, user_id=user.id))
-        session.flush()
+    # A concurrent assignment of the same person is the same outcome, not an error.
+    if not _is_assigned(session, claim.id, user.id) and insert_unique(
+            session, CaseloadAssignment(claim_id=claim.id, user_id=user.id)):
         session.refresh(claim)
     audit.record(session, actor.id, "claim.assign", "claim", claim.id)
     return claim
