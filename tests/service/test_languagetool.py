@@ -406,3 +406,32 @@ def test_real_client_request_shapes(client, client_name, params, headers):
     original = "".join(part.get("text", part.get("markup")) for part in MARKDOWN)
     spans = [(m["rule"]["id"], original[m["offset"]:m["offset"] + m["length"]]) for m in response.json()["matches"]]
     assert ("NA402", "refused") in spans and ("NA901", "123-45-6789") in spans
+
+
+def test_annotation_offsets_map_every_text_character_back():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from noteassist.service.languagetool import Annotated
+
+    part = st.one_of(
+        st.builds(lambda t: {"text": t}, st.text("ab😀", max_size=4)),
+        st.builds(lambda m: {"markup": m}, st.text("<>/", max_size=3)),
+        st.builds(lambda m, i: {"markup": m, "interpretAs": i}, st.text("<>", min_size=1, max_size=3),
+                  st.text("\n ", max_size=2)),
+    )
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.lists(part, max_size=10))
+    def check(parts):
+        text = Annotated.of_data(json.dumps({"annotation": parts}))
+        starts = [text.to_original(pos, is_end=False) for pos in range(len(text.plain) + 1)]
+        ends = [text.to_original(pos, is_end=True) for pos in range(len(text.plain) + 1)]
+        assert starts == sorted(starts) and ends == sorted(ends)
+        for p_start, p_end, _, _, is_text in text.segments:
+            for pos in range(p_start, p_end):
+                if is_text:  # a character of a text part is the same character in the original
+                    assert text.original[starts[pos]] == text.plain[pos]
+                    assert text.original[ends[pos + 1] - 1] == text.plain[pos]
+
+    check()

@@ -321,6 +321,7 @@ class Annotated:
     original: str
     #: (plain start, plain end, original start, original end, is text) per part, in order.
     segments: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of_text(cls, text: str) -> Annotated:
@@ -366,12 +367,18 @@ class Annotated:
 
     def to_original(self, pos: int, *, is_end: bool) -> int:
         """The original offset of plain offset `pos`: linear inside text, a markup's edge inside its
-        interpretAs (its start for a match's start, its end for a match's end)."""
-        if pos <= 0 and not is_end:
-            return 0
-        for p_start, p_end, o_start, o_end, is_text in self.segments:
-            inside = p_start < pos <= p_end if is_end else p_start <= pos < p_end
-            if inside:
+        interpretAs (its start for a match's start, its end for a match's end). Parts are found by
+        bisection: a client may send thousands."""
+        if pos <= 0 and is_end:  # the end of an empty match at the start is its start
+            return self.to_original(0, is_end=False)
+        if self._starts is None:
+            self._starts = [segment[0] for segment in self.segments]
+        # The part holding `pos`: for a start, the last part starting at or before it (an empty markup
+        # before text at the same place comes first); for an end, the last part starting before it.
+        index = (bisect.bisect_left if is_end else bisect.bisect_right)(self._starts, pos) - 1
+        if index >= 0:
+            p_start, p_end, o_start, o_end, is_text = self.segments[index]
+            if (p_start < pos <= p_end) if is_end else (p_start <= pos < p_end):
                 if is_text:
                     return o_start + (pos - p_start)
                 return o_end if is_end else o_start
