@@ -9,7 +9,7 @@ What real clients need, learned the hard way:
 
 - The body is form-encoded whatever the Content-Type says (LTeX labels it JSON), and parameters may come in
   the query string too. LibreOffice 7.4 posts `text=<paragraph>&language=en-US` without percent-encoding,
-  so a note's "&", "+" and "%" must survive a body that is not really form-encoded (`parse_params`).
+  so a note's "&", "+" and "%" must survive a body that is not really form-encoded (`parse_body`).
 - LibreOffice reads `message`, `shortMessage`, `offset`, `length`, `replacements[].value` and
   `rule.category.id` with boost's throwing getters: one missing field and the whole paragraph shows nothing.
   Every match carries LanguageTool's full shape every time.
