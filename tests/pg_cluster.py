@@ -116,20 +116,7 @@ class PostgresCluster:
                 "--locale=C",
                 "--no-sync",
             )
-            options = f"-k {self.socket_dir} -p {PORT} -c listen_addresses='' -c max_connections=60"
-            self._run(
-                "pg_ctl",
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.log),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start",
-            )
+            self._start_server()
             self.started = True
             self._run(
                 "createdb",
@@ -145,6 +132,21 @@ class PostgresCluster:
             self.stop()
             raise
         return self
+
+    def _start_server(self) -> None:
+        options = f"-k {self.socket_dir} -p {PORT} -c listen_addresses='' -c max_connections=60"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+
+    def crash(self) -> None:
+        """Stop the server the way a crash does (`pg_ctl stop -m immediate`: no checkpoint, WAL recovery at
+        the next start)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", "30", "stop")
+        self.started = False
+
+    def restart(self) -> None:
+        """Start the server again on the same data directory (after `crash`, it recovers from its WAL)."""
+        self._start_server()
+        self.started = True
 
     def create_database(self, name: str) -> str:
         """Create another empty database in this cluster and return its URL (tests that need a clean one)."""

@@ -3,13 +3,12 @@ application layer before the server starts (the server then finds a database tha
 
 from __future__ import annotations
 
-import itertools
+import os
+from dataclasses import replace
 
 import pytest
 
-from .harness import Provisioned, provision, serve_command_exists
-
-_names = itertools.count(1)
+from .harness import provision, serve_command_exists
 
 
 @pytest.fixture(scope="session")
@@ -19,13 +18,21 @@ def serve_available() -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path) -> Provisioned:
-    """A fresh, provisioned database on SQLite (a file) or on the session's PostgreSQL cluster."""
+def backend(request, tmp_path):
+    """A fresh, provisioned database: a SQLite file, or a throwaway PostgreSQL cluster of the test's own (so
+    a test may crash the database server too without touching the session's cluster)."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'durability.db'}"
-    else:
-        cluster = request.getfixturevalue("postgres_cluster")
-        if cluster is None:
-            pytest.skip("NOTEASSIST_TEST_POSTGRES_URL names an outside server; fresh databases need the test cluster")
-        url = cluster.create_database(f"durability_{next(_names)}")
-    return provision(url)
+        yield provision(f"sqlite:///{tmp_path / 'durability.db'}")
+        return
+    from pg_cluster import PostgresCluster, PostgresUnavailable
+
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL unavailable in CI (`make test` installs it): {error}")
+        pytest.skip(f"PostgreSQL unavailable: {error}")
+    try:
+        yield replace(provision(cluster.url), cluster=cluster)
+    finally:
+        cluster.stop()

@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEASSIST = Path(sys.executable).with_name("noteassist")
@@ -329,6 +329,8 @@ class Provisioned:
     url: str
     token: str
     claim_id: int
+    #: The PostgreSQL cluster the database lives in, when the test owns it (tests/pg_cluster.py).
+    cluster: Any = None
 
 
 def provision(url: str) -> Provisioned:

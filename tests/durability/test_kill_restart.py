@@ -24,6 +24,8 @@ pytestmark = [pytest.mark.durability, pytest.mark.usefixtures("serve_available",
 KILLS = int(os.environ.get("NOTEASSIST_DURABILITY_KILLS", "20"))
 #: The kill lands this many seconds into a cycle's stream of saves (uniformly at random).
 KILL_WINDOW = (0.02, 0.6)
+#: On PostgreSQL, every this many kills the database server is crashed as well (pg_ctl stop -m immediate).
+DATABASE_CRASH_EVERY = 5
 
 #: Text that a careless store would change: CRLF, trailing blanks, tabs, NFC vs NFD, astral emoji,
 #: U+2028, a lone combining mark, quotes and backslashes.
@@ -47,6 +49,7 @@ def test_every_acknowledged_save_survives_sigkill(backend):
     acknowledged: dict[int, str] = {}
     in_flight_at_kill: list[str] = []
     saves_per_cycle: list[int] = []
+    database_crashes = 0
 
     with ServerProcess(backend.url) as server:
         api = DraftApi(server.port, backend.token)
@@ -70,6 +73,12 @@ def test_every_acknowledged_save_survives_sigkill(backend):
             killer.join()
             saves_per_cycle.append(saved)
             server.reap()
+            if backend.cluster is not None and cycle % DATABASE_CRASH_EVERY == DATABASE_CRASH_EVERY - 1:
+                # Now and then the database server crashes too, with the app: what was committed comes back
+                # through PostgreSQL's WAL recovery.
+                backend.cluster.crash()
+                backend.cluster.restart()
+                database_crashes += 1
             # Saves need the database, not the model: stream again as soon as the app has opened it, so
             # the next kill may also land while the model is still loading.
             server.start(ready_path="/healthz")
@@ -90,8 +99,10 @@ def test_every_acknowledged_save_survives_sigkill(backend):
 
         stored = api.versions(draft_id)
 
-    context = f"seed {seed}, {server.starts} starts, saves per cycle {saves_per_cycle}"
+    context = f"seed {seed}, {server.starts} starts, {database_crashes} database crashes, saves {saves_per_cycle}"
     assert server.starts == KILLS + 1
+    if backend.cluster is not None:
+        assert database_crashes == KILLS // DATABASE_CRASH_EVERY
     assert sum(saves_per_cycle) >= KILLS, f"the kills landed before any save: {context}"
     missing = sorted(set(acknowledged) - set(stored))
     assert not missing, f"acknowledged versions lost: {missing[:20]} ({context})"
