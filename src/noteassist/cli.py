@@ -492,7 +492,7 @@ class _Database:
     """An engine and sessions on --db for one command; database errors become one line, with no URL
     (it may hold a password) and no SQL (it may hold a name)."""
 
-    def __init__(self, flag: str | None, *, migrate: bool) -> None:
+    def __init__(self, flag: str | None, *, migrate: bool, read_only: bool = False) -> None:
         from .storage import ensure_schema, make_engine, session_factory
 
         self.engine = make_engine(_database_url(flag))
@@ -501,7 +501,8 @@ class _Database:
                 ensure_schema(self.engine)
             elif not self._has_schema():
                 raise NoteassistError("--db: no noteassist database there yet; run `noteassist db upgrade`")
-        self.Session = session_factory(self.engine)
+        # Checking the audit trail writes nothing, so it must not hold the service's writers up.
+        self.Session = session_factory(self.engine, read_only=read_only)
 
     def _has_schema(self) -> bool:
         from .storage import current_revision
@@ -689,18 +690,42 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--head", "known_head", metavar="ID:HASH", default=None,
+              help="An event id and hash noted earlier (`noteassist audit head`): it must still be there, "
+                   "unchanged, which catches events cut off the end.")
 @db_option
 @_handle_errors
-def audit_verify(database_url: str | None) -> None:
+def audit_verify(known_head: str | None, database_url: str | None) -> None:
     """Walk the hash chain: exit 0 when intact, 1 naming the first edited, deleted or reordered event."""
+    import re
+
     from .app.audit import verify
 
-    result = _Database(database_url, migrate=False).run(verify)
+    head = None
+    if known_head is not None:
+        event_id, _, digest = known_head.partition(":")
+        if not event_id.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise NoteassistError("--head: expected ID:HASH as `noteassist audit head` prints it")
+        head = (int(event_id), digest)
+    result = _Database(database_url, migrate=False, read_only=True).run(lambda s: verify(s, known_head=head))
     if result.ok:
         click.echo(f"audit trail intact: {result.checked} events")
         return
     click.echo(f"audit event {result.first_bad_id}: {result.reason} ({result.checked} events before it intact)")
     sys.exit(1)
+
+
+@audit.command("head")
+@db_option
+@_handle_errors
+def audit_head(database_url: str | None) -> None:
+    """Print the last event as ID:HASH; keep it elsewhere and give it to `audit verify --head` later."""
+    from .app.audit import head
+
+    found = _Database(database_url, migrate=False, read_only=True).run(head)
+    if found is None:
+        raise NoteassistError("the audit trail is empty")
+    click.echo(f"{found[0]}:{found[1]}")
 
 
 def _fix_diff(path: str, edits) -> str:

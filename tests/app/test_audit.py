@@ -214,3 +214,25 @@ def test_only_auditors_and_admins_read_the_log(Session, people):
         events = audit.list_events(s, people.auditor, limit=2)
         assert [e.id for e in events] == [1, 2]
         assert [e.id for e in audit.list_events(s, people.admin, limit=2, after_id=2)] == [3, 4]
+
+
+def test_a_known_head_must_still_be_there_unchanged(Session, people, engine):
+    _exercise(Session, people)
+    with Session() as s:
+        known = audit.head(s)
+        assert audit.verify(s, known_head=known).ok
+        assert not audit.verify(s, known_head=(known[0], "0" * 64)).ok
+    with Session() as s, s.begin():
+        caseload.list_claims(s, people.supervisor)  # the chain grows past the known head: still fine
+    with Session() as s:
+        assert audit.verify(s, known_head=known).ok
+
+
+def test_verifying_in_a_read_only_session_does_not_hold_up_writers(engine, Session, people):
+    from noteassist.storage import session_factory
+
+    _exercise(Session, people)
+    with session_factory(engine, read_only=True)() as reader, reader.begin():
+        assert audit.verify(reader).ok
+        with Session() as s, s.begin():  # would wait on the busy timeout if the reader held the lock
+            caseload.list_claims(s, people.supervisor)

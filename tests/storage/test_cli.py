@@ -77,3 +77,20 @@ def test_downgrade_to_base_and_back(tmp_path):
     _run("db", "upgrade", "--db", url)
     assert _run("db", "downgrade", "base", "--db", url).output.strip() == "database at revision base"
     assert _run("db", "upgrade", "--db", url).output.strip() == "database at revision 0001"
+
+
+def test_events_cut_off_the_end_are_caught_against_a_head_kept_elsewhere(tmp_path):
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    for name in ("a", "b", "c"):
+        _run("users", "add", name, "--role", "auditor", "--db", url)
+    head = _run("audit", "head", "--db", url).output.strip()
+    assert re.fullmatch(r"3:[0-9a-f]{64}", head)
+    assert _run("audit", "verify", "--head", head, "--db", url).exit_code == 0
+    with sqlite3.connect(tmp_path / "service.db") as connection:
+        connection.execute("DROP TRIGGER audit_events_no_delete")
+        connection.execute("DELETE FROM audit_events WHERE id = 3")
+    assert _run("audit", "verify", "--db", url).exit_code == 0  # no gap: the chain alone cannot tell
+    cut = _run("audit", "verify", "--head", head, "--db", url)
+    assert cut.exit_code == 1 and cut.output.startswith("audit event 3: deleted: the chain ends at event 2")
+    bad = _run("audit", "verify", "--head", "3:nothex", "--db", url)
+    assert bad.exit_code == 2 and "--head" in bad.stderr

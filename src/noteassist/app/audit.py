@@ -12,7 +12,7 @@ should be the last statement of a use case: a transaction holding it then waits 
 `verify` walks the chain in id order and names the first row that was edited (its hash no longer
 matches its content), deleted (a gap: a row's prev_hash is not its predecessor's hash and ids skip) or
 reordered (a row's prev_hash is another row's hash). Removing rows from the end of the chain leaves no
-gap; compare `head()` with a copy kept elsewhere to catch that.
+gap: keep `head()` (the last id and hash) elsewhere now and then, and pass it as `known_head` to catch that.
 """
 
 from __future__ import annotations
@@ -72,8 +72,11 @@ class VerifyResult:
     checked: int = 0
 
 
-def verify(session: Session, batch: int = 5000) -> VerifyResult:
-    """Walk the chain from the first event; the first edited, deleted or reordered row, or ok."""
+def verify(session: Session, batch: int = 5000, known_head: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain from the first event; the first edited, deleted or reordered row, or ok.
+
+    `known_head` is an (id, hash) kept elsewhere earlier (`head()`, `noteassist audit head`): the chain
+    must still hold that event unchanged, which catches events cut off its end."""
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.action, AuditEvent.entity,
                AuditEvent.entity_id, AuditEvent.prev_hash, AuditEvent.hash)
     expected_prev, previous_id, checked = GENESIS, 0, 0
@@ -82,6 +85,10 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
         rows = session.execute(select(*columns).where(AuditEvent.id > previous_id)
                                .order_by(AuditEvent.id).limit(batch)).all()
         if not rows:
+            if known_head is not None and known_head[0] > previous_id:
+                return VerifyResult(False, previous_id + 1,
+                                    f"deleted: the chain ends at event {previous_id}, before the known head "
+                                    f"{known_head[0]}", checked)
             return VerifyResult(True, None, "intact", checked)
         for row in rows:
             if row.prev_hash != expected_prev:
@@ -90,6 +97,8 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
                                     row.entity_id)
             if recomputed != row.hash:
                 return VerifyResult(False, row.id, "edited: its content no longer matches its hash", checked)
+            if known_head is not None and row.id == known_head[0] and row.hash != known_head[1]:
+                return VerifyResult(False, row.id, "edited: it is not the event known as the head", checked)
             expected_prev, previous_id = row.hash, row.id
             checked += 1
 
