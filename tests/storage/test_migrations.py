@@ -66,12 +66,18 @@ def test_sqlite_runs_in_wal_mode_with_full_synchronous_writes(tmp_path):
         engine.dispose()
 
 
-def test_a_bad_url_is_one_line_without_the_password():
+def test_a_bad_url_is_one_line_without_the_password(tmp_path):
     from noteassist.errors import NoteassistError
 
     with pytest.raises(NoteassistError) as caught:
         make_engine("mysql://user:secret@db/x")
     assert "secret" not in str(caught.value) and "mysql" in str(caught.value)
+    with pytest.raises(NoteassistError, match="postgresql\\+psycopg://"):
+        make_engine("postgresql+psycopg2://user:secret@db/x")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(NoteassistError, match="cannot create the database folder"):
+        make_engine(f"sqlite:///{blocker / 'sub' / 'x.db'}")
 
 
 def _signed_note(Session):

@@ -50,8 +50,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs) -
     if backend == "postgresql":
         if parsed.drivername == "postgresql":  # a bare postgresql:// URL: use psycopg 3, the driver we ship
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
-        return engine
+        elif parsed.drivername != "postgresql+psycopg":
+            raise NoteassistError(f"--db: {parsed.drivername!r} is not installed; use postgresql+psycopg://...")
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
     raise NoteassistError(f"--db: unsupported database {parsed.drivername!r}; "
                           "expected sqlite:///PATH or postgresql+psycopg://...")
 
@@ -59,7 +60,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs) -
 def _sqlite_engine(parsed, busy_timeout_ms: int, **kwargs) -> Engine:
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NoteassistError(f"--db: cannot create the database folder {folder}: {exc.strerror}") from None
     engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
 
     @event.listens_for(engine, "connect")
