@@ -345,6 +345,17 @@ def test_errors_are_plain_text_like_languagetool(client, params, status, message
     assert response.text.startswith(message)
 
 
+def test_half_a_utf16_pair_is_no_server_error(client):
+    # JSON escapes can carry a lone surrogate, which no UTF-8 answer can hold; it reads as U+FFFD.
+    data = json.dumps({"annotation": [{"text": "Pt \ud800 refused care."}]}, ensure_ascii=True)
+    answer = client.post("/v2/check", data={"language": "en-US", "data": data})
+    assert answer.status_code == 200
+    (match,) = answer.json()["matches"]
+    assert match["offset"] == 5 and "\ufffd" in match["context"]["text"]
+    wrong = post(client, '{"language": "\\udc00", "text": "x"}', headers={"Content-Type": "application/json"})
+    assert wrong.status_code == 400 and wrong.text.startswith("Error: '\ufffd' is not a language code")
+
+
 def test_text_over_the_note_limit_is_413(linter):
     small = Linter(LintConfig(max_note_chars=100), nlp=linter.pipeline.nlp)
     response = TestClient(make_app(small)).post("/v2/check", data={"language": "en-US", "text": "word " * 40})

@@ -305,7 +305,18 @@ async def request_params(request: Request) -> dict[str, str]:
     params = dict(request.query_params)
     raw = await request.body()
     params.update(parse_body(raw.decode("utf-8", errors="replace")))
-    return params
+    return {name: without_lone_surrogates(value) for name, value in params.items()}
+
+
+_LONE_SURROGATE = re.compile(r"(?<![\ud800-\udbff])[\udc00-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """JSON's "\\ud800" escapes can put half a UTF-16 pair in a string, which no UTF-8 answer can hold: each
+    half becomes U+FFFD, one UTF-16 unit like the half it replaces, so offsets stay the client's."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    # Whole pairs (a JSON escape of an emoji not joined by the parser) become the one character they encode.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16") if re.search("[\ud800-\udfff]", text) else text
 
 
 # -- annotated text (`data`) ----------------------------------------------------------------------------------
@@ -325,12 +336,13 @@ class Annotated:
 
     @classmethod
     def of_text(cls, text: str) -> Annotated:
+        text = without_lone_surrogates(text)
         return cls(text, text, [(0, len(text), 0, len(text), True)])
 
     @classmethod
     def of_data(cls, data: str) -> Annotated:
         try:
-            parsed = json.loads(data)
+            parsed = json.loads(data, object_hook=_clean_strings)
         except ValueError as exc:
             raise CheckError(400, f"Could not parse JSON from 'data' parameter: {exc}") from None
         if not isinstance(parsed, dict):
@@ -383,6 +395,10 @@ class Annotated:
                     return o_start + (pos - p_start)
                 return o_end if is_end else o_start
         return len(self.original)
+
+
+def _clean_strings(obj: dict) -> dict:
+    return {k: without_lone_surrogates(v) if isinstance(v, str) else v for k, v in obj.items()}
 
 
 class Utf16:
