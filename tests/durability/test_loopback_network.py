@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+
 def test_loopback_is_reachable_and_the_rest_stays_blocked(loopback_network):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind(("127.0.0.1", 0))
