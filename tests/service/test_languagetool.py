@@ -446,3 +446,27 @@ def test_annotation_offsets_map_every_text_character_back():
                     assert text.original[ends[pos + 1] - 1] == text.plain[pos]
 
     check()
+
+
+def test_no_body_makes_a_server_error(linter):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = TestClient(make_app(linter), raise_server_exceptions=False)
+    names = st.sampled_from(["text", "data", "language", "enabledRules", "disabledCategories", "enabledOnly",
+                             "level", "apiKey", "preferredVariants"])
+    values = st.one_of(st.text(max_size=40), st.sampled_from(["en-US", "auto", "true", "picky", "NA402", "{}",
+                                                               '{"annotation": [{"markup": 1}]}']))
+    bodies = st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
+                       st.dictionaries(names, values, max_size=5).map(
+                           lambda d: "&".join(f"{k}={v}" for k, v in d.items()).encode()))
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(bodies, st.sampled_from(["application/x-www-form-urlencoded", "application/json", "text/plain"]))
+    def check(body, content_type):
+        response = client.post("/v2/check", content=body, headers={"Content-Type": content_type})
+        assert response.status_code < 500, (body, response.text)
+        if response.status_code != 200:
+            assert response.text.startswith("Error: ")
+
+    check()
