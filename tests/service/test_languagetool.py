@@ -470,3 +470,19 @@ def test_no_body_makes_a_server_error(linter):
             assert response.text.startswith("Error: ")
 
     check()
+
+
+def test_a_bare_app_builds_its_linter_once_from_the_settings(monkeypatch):
+    import noteassist.service.languagetool as lt
+
+    monkeypatch.setattr(lt, "_process_linter", None)
+    monkeypatch.setattr(lt, "_process_settings", None)
+    app = FastAPI()
+    app.include_router(router)  # no app.state: neither a linter, settings nor the service runtime
+    client = TestClient(app)
+    for _ in range(2):
+        assert rules(client.post("/v2/check", data={"language": "en-US", "text": "Pt refused."}).json()) == ["NA402"]
+    built = lt._process_linter
+    assert built is not None and lt._process_settings is not None
+    client.post("/v2/check", data={"language": "en-US", "text": "Pt refused."})
+    assert lt._process_linter is built

@@ -63,7 +63,8 @@ _LANGUAGE_NAMES = {code.lower(): (code, name) for code, name in LANGUAGES}
 _AUTO_DEFAULT = "en-US"
 
 #: Every parameter LanguageTool's /v2/check knows; used to find where a LibreOffice-style unencoded `text`
-#: ends. Only the ones in `_HONOURED` change the answer; the rest are accepted and ignored.
+#: ends. text, data, language, preferredVariants (with auto), the rule and category lists, enabledOnly, level,
+#: username and apiKey change the answer; the rest are accepted and ignored.
 KNOWN_PARAMS = frozenset({
     "text", "data", "language", "username", "apiKey", "tokenV2", "level", "enabledRules", "disabledRules",
     "enabledCategories", "disabledCategories", "enabledOnly", "motherTongue", "preferredVariants",
@@ -162,8 +163,9 @@ async def preflight(request: Request) -> Response:
 # (tests, an embedding) may give `app.state.linter`, `app.state.settings` and `app.state.authenticate_token`
 # instead. Without either, the linter is built once per process from the environment's settings.
 
-_linter_lock = threading.Lock()
+_linter_lock = threading.RLock()  # get_linter reads the settings while holding it
 _process_linter: Linter | None = None
+_process_settings: Any = None
 
 
 def _runtime(request: Request):
@@ -193,14 +195,19 @@ def get_linter(request: Request) -> Linter:
 
 
 def _settings(request: Request):
+    """`app.state.settings`, else the service runtime's, else the environment's, read once per process."""
     settings = getattr(request.app.state, "settings", None)
     if settings is None and _runtime(request) is not None:
         settings = _runtime(request).settings
-    if settings is None:
-        from ..settings import load_settings
+    if settings is not None:
+        return settings
+    global _process_settings
+    with _linter_lock:
+        if _process_settings is None:
+            from ..settings import load_settings
 
-        settings = load_settings()
-    return settings
+            _process_settings = load_settings()
+        return _process_settings
 
 
 def _token_check(request: Request) -> Callable[[str], object | None] | None:
