@@ -255,3 +255,15 @@ def test_report_pdf_replaces_it_with_force(tmp_path: Path) -> None:
     pdf.write_bytes(b"%PDF the user's own")
     result = CliRunner().invoke(main, ["report", str(CLAIM), *PERIOD, "-o", str(out), "--pdf", "--force"])
     assert pdf.read_bytes().startswith(b"%PDF-"), result.output
+
+
+def test_report_into_a_relative_folder(tmp_path: Path, monkeypatch) -> None:
+    """`make report-images` writes out/report/report.docx: an output path with a relative folder (written
+    through an unnamed temporary file linked in by its directory) lands where it says."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    for _ in range(2):  # new, then replaced with --force
+        result = CliRunner().invoke(main, ["report", str(CLAIM), *PERIOD, "-o", "out/report.docx", "--force"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "report.docx").read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.docx"]

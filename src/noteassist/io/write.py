@@ -216,11 +216,12 @@ def _link_unnamed(handle: int, dir_fd: int, real: Path, replace: bool) -> str | 
     """Give the complete O_TMPFILE file a name: `real` itself when creating, else a unique temporary
     name to rename over `real` (returned). linkat with AT_SYMLINK_FOLLOW, hence the `dst_dir_fd`."""
     proc = f"/proc/self/fd/{handle}"
+    # Absolute names: a relative `real` ("out/report.docx") would be read relative to `dir_fd`.
     if not replace:
-        os.link(proc, str(real), dst_dir_fd=dir_fd)
+        os.link(proc, os.path.abspath(real), dst_dir_fd=dir_fd)
         return None
     for _ in range(100):
-        temp_name = str(real.with_name(f".{real.name}.{os.urandom(6).hex()}.tmp"))
+        temp_name = os.path.abspath(real.with_name(f".{real.name}.{os.urandom(6).hex()}.tmp"))
         try:
             os.link(proc, temp_name, dst_dir_fd=dir_fd)
         except FileExistsError:
