@@ -103,6 +103,16 @@ def test_form_post_answers_the_whole_languagetool_match_object(client, linter):
     assert ssn["replacements"][0] == {"value": "XXX-XX-6789"} and ssn["rule"]["issueType"] == "legal"
 
 
+def test_do_not_use_abbreviation_is_terminology_with_its_fix(client):
+    text = "Take 1 tab QD with food."
+    answer = client.post("/v2/check", data={"language": "en-US", "text": text}).json()
+    (match,) = [m for m in answer["matches"] if m["rule"]["id"] == "NA501"]
+    assert text[match["offset"]:match["offset"] + match["length"]] == "QD"
+    # Not "misspelling": clients offer "add to dictionary" there, which would silence it for good.
+    assert match["rule"]["issueType"] == "terminology"
+    assert match["replacements"][0] == {"value": "daily"}
+
+
 def test_every_category_has_a_languagetool_issue_type():
     from noteassist.lint import CATEGORIES
 

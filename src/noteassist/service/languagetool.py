@@ -82,9 +82,10 @@ KNOWN_PARAMS = frozenset({
 #:   said what; style is how LanguageTool files passive voice and repetition too.
 #: - stigmatizing-language -> "style": a wording choice to replace, not an error of form (ITS "register" is
 #:   closer in theory, but clients show "style" as a suggestion to rephrase, which is the right nudge).
-#: - do-not-use-abbreviation -> "misspelling": the Joint Commission's list says the form itself is wrong
-#:   and must be written out ("QD" -> "daily"); clients show misspellings most prominently, with the
-#:   replacement one click away, which fits a patient-safety error better than a style hint.
+#: - do-not-use-abbreviation -> "terminology" (ITS: a term wrong for the domain): the Joint Commission's
+#:   list forbids the form ("QD" -> "daily"). Not "misspelling", although it would be underlined more
+#:   boldly: clients offer "add to dictionary" on misspellings, one click that would silence a
+#:   patient-safety finding for good.
 #: - claim-number, date-logic -> "inconsistency": the note contradicts itself or its claim.
 #: - timeliness -> "non-conformance": a documentation standard (the late-entry label) is not followed.
 #: - privacy -> "legal": a Social Security number or therapy content must not be disclosed.
@@ -94,7 +95,7 @@ ISSUE_TYPES: dict[str, str] = {
     "repeated-verb": "style",
     "readability": "style",
     "stigmatizing-language": "style",
-    "do-not-use-abbreviation": "misspelling",
+    "do-not-use-abbreviation": "terminology",
     "claim-number": "inconsistency",
     "date-logic": "inconsistency",
     "timeliness": "non-conformance",
@@ -723,7 +724,7 @@ class LtCategory(BaseModel):
 class LtRule(BaseModel):
     id: str = Field(description="The noteassist rule code: NA402")
     description: str
-    issueType: str = Field(description="ITS 2.0 issue type: style, misspelling, omission, legal, ...")
+    issueType: str = Field(description="ITS 2.0 issue type: style, terminology, omission, legal, ...")
     category: LtCategory
 
 
