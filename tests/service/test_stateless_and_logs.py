@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import EXAMPLES, claim_json, error_code, facts_json, make_database, wait_ready
+from conftest import (
+    EXAMPLES,
+    claim_json,
+    error_code,
+    facts_json,
+    make_database,
+    wait_ready,
+)
 from fastapi.testclient import TestClient
 
 
@@ -57,7 +64,7 @@ def test_the_logs_hold_methods_routes_statuses_and_times_never_names_notes_or_qu
     one.post("/v1/render", json={"facts": bad}, headers=auth["alice"])
 
     # A bug whose message quotes the note: 500 in the JSON shape; the log names the type and place only.
-    import noteassist.app.draft as draft
+    from noteassist.app import draft
 
     def broken(*args, **kwargs):
         raise RuntimeError("Maria Diaz, WC-2231-0457, right shoulder")
@@ -70,6 +77,6 @@ def test_the_logs_hold_methods_routes_statuses_and_times_never_names_notes_or_qu
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in ("Maria", "Diaz", "WC-2231-0457", "shoulder", "claimant=", "name=", "from=", "na_"):
         assert secret not in logged, secret
-    assert f"GET /v1/claims/{{claim_id}}/report 200" in logged
+    assert "GET /v1/claims/{claim_id}/report 200" in logged
     assert "POST /v1/render 422" in logged and "POST /v1/lint 200" in logged
     assert "RuntimeError" in logged and "POST /v1/render 500" in logged

@@ -32,7 +32,7 @@ Errors are `{"error": {"code", "message", "field"}}` with a stable `code`."""
 
 #: Error answers every authenticated endpoint may give, for the OpenAPI document.
 COMMON_ERRORS = {status: {"model": ErrorResponse, "description": text} for status, text in (
-    (401, "No valid API token"), (403, "Outside the caller's role"), (404, "No such item, or not the caller's"),
+    (400, "Malformed request (a body that cannot be read)"), (401, "No valid API token"), (403, "Outside the caller's role"), (404, "No such item, or not the caller's"),
     (413, "Body over max_body_bytes"), (422, "Invalid request; `field` names the path"),
     (503, "The model is still loading"), (504, "Over request_timeout_seconds"))}
 
@@ -45,7 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from ..storage import default_database_url, ensure_schema, make_engine, session_factory
+        from ..storage import (
+            default_database_url,
+            ensure_schema,
+            make_engine,
+            session_factory,
+        )
 
         runtime.start_loading()
         url = settings.database_url or default_database_url()

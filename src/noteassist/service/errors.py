@@ -20,7 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import ExportError, FactsError, NoteassistError, NoteInputError, ReportError, TemplateError
+from ..errors import (
+    ExportError,
+    FactsError,
+    NoteassistError,
+    NoteInputError,
+    ReportError,
+    TemplateError,
+)
 
 log = logging.getLogger("noteassist.service")
 
@@ -70,6 +77,8 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
     errors = []
     for err in exc.errors():
         loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":  # its location is a character position, not a field
+            loc = loc[:1]
         errors.append({"field": field_path(loc), "message": err.get("msg", "invalid"), "location": loc[:1] and loc[0]})
     first = errors[0] if errors else {"field": None, "message": "invalid request"}
     # Visit facts (the body's `facts` member) are the common case: give their paths as the facts file has them.

@@ -51,7 +51,7 @@ class RequestGuard:
                 response = JSONResponse(error_body("timeout", f"the request took longer than {self.timeout:g} s "
                                                    "(request_timeout_seconds)"), status_code=504)
                 await response(scope, receive, tracked_send)
-        except Exception as exc:  # a bug: the handlers of errors.py answer every expected error
+        except Exception as exc:  # noqa: BLE001 -- a bug: errors.py answers every expected error
             if state["status"] is None:
                 await internal_error(exc, scope["method"], scope)(scope, receive, tracked_send)
         finally:

@@ -8,12 +8,20 @@ line, and an error names the same field path (`encounter.date`).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..adjuster.claim import ClaimRecord
 from ..facts.models import VisitFacts
+
+#: The largest id or version number: a 64-bit signed integer, what both databases store.
+MAX_ID = 2**63 - 1
+#: An id or version number in a request body.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: An id or version number in the path.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Out(BaseModel):
@@ -89,9 +97,9 @@ class ExportRequest(BaseModel):
 
     facts: VisitFacts | None = None
     template: str | None = Field(None, description="With facts: the template; default: the facts' note type")
-    draft_id: int | None = None
-    version: int | None = Field(None, description="With draft_id: the version; default: the newest")
-    note_id: int | None = None
+    draft_id: Id | None = None
+    version: Id | None = Field(None, description="With draft_id: the version; default: the newest")
+    note_id: Id | None = None
 
 
 # -- accounts ----------------------------------------------------------------------------------------------------
@@ -166,13 +174,13 @@ class ContactOut(Out):
 class DraftCreate(BaseModel):
     """A draft from a stored contact (rendered here, provenance kept) or from text the client wrote."""
 
-    contact_id: int | None = None
+    contact_id: Id | None = None
     text: str | None = Field(None, description="Omit with contact_id to draft the contact's note")
     template: str | None = None
 
 
 class DraftSave(BaseModel):
-    base_version: int = Field(ge=1, description="The version this text edits; a stale one gets 409")
+    base_version: int = Field(ge=1, le=MAX_ID, description="The version this text edits; a stale one gets 409")
     text: str
     provenance: list[Span] | None = None
 
@@ -215,7 +223,7 @@ class DraftOut(DraftSummary):
 
 
 class SignRequest(BaseModel):
-    version: int = Field(ge=1, description="The version signed: it must be the draft's newest")
+    version: int = Field(ge=1, le=MAX_ID, description="The version signed: it must be the draft's newest")
 
 
 class AddendumCreate(BaseModel):

@@ -3,11 +3,13 @@ made; only its SHA-256 is stored."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, status
 
 from ...app import accounts
 from ..deps import CurrentUser, Database
-from ..schemas import TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut
+from ..schemas import PathId, TokenCreate, TokenCreated, TokenOut, UserCreate, UserOut
 
 router = APIRouter(tags=["users and tokens"])
 
@@ -42,13 +44,13 @@ async def create_token(body: TokenCreate, user: CurrentUser, db: Database) -> To
 
 @router.get("/tokens", response_model=list[TokenOut])
 async def list_tokens(user: CurrentUser, db: Database,
-                      username: str | None = Query(None, description="Only this user's (default: all; admins)")
-                      ) -> list[TokenOut]:
+                      username: Annotated[str | None, Query(description="Only this user's (default: all; admins)")]
+                      = None) -> list[TokenOut]:
     return await db.run(user, lambda s, actor: [TokenOut.model_validate(t)
                                                 for t in accounts.list_tokens(s, actor, username)])
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-async def revoke_token(token_id: int, user: CurrentUser, db: Database) -> TokenOut:
+async def revoke_token(token_id: PathId, user: CurrentUser, db: Database) -> TokenOut:
     """Revoke a token: it authenticates nothing from now on (the row stays, for the audit trail)."""
     return await db.run(user, lambda s, actor: TokenOut.model_validate(accounts.revoke_token(s, actor, token_id)))

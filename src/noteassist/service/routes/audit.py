@@ -3,13 +3,15 @@ check, for auditors and admins."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from ...app import audit
 from ...app.errors import Forbidden
 from ..deps import CurrentUser, Database
-from ..schemas import AuditEventOut
+from ..schemas import MAX_ID, AuditEventOut
 
 router = APIRouter(tags=["audit"])
 
@@ -23,8 +25,8 @@ class VerifyOut(BaseModel):
 
 @router.get("/audit", response_model=list[AuditEventOut])
 async def list_events(user: CurrentUser, db: Database,
-                      after_id: int | None = Query(None, ge=0, description="Events after this id (paging)"),
-                      limit: int = Query(100, ge=1, le=1000)) -> list[AuditEventOut]:
+                      after_id: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Events after this id")] = None,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuditEventOut]:
     return await db.run(user, lambda s, actor: [AuditEventOut.model_validate(e)
                                                 for e in audit.list_events(s, actor, limit, after_id)])
 

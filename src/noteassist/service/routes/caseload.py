@@ -7,7 +7,7 @@ manager's claim is 404), writes the audit event and, for a save, refuses a stale
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -16,6 +16,7 @@ from ...storage import Claim, Draft, DraftVersion
 from ..deps import CurrentUser, Database, RuntimeDep
 from ..provenance import sentence_provenance
 from ..schemas import (
+    MAX_ID,
     Assignment,
     ClaimCreate,
     ClaimOut,
@@ -25,6 +26,7 @@ from ..schemas import (
     DraftOut,
     DraftSave,
     DraftSummary,
+    PathId,
     VersionOut,
     VersionSummary,
 )
@@ -61,38 +63,38 @@ async def list_claims(user: CurrentUser, db: Database) -> list[ClaimOut]:
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
-async def get_claim(claim_id: int, user: CurrentUser, db: Database) -> ClaimOut:
+async def get_claim(claim_id: PathId, user: CurrentUser, db: Database) -> ClaimOut:
     return await db.run(user, lambda s, actor: claim_out(caseload.get_claim(s, actor, claim_id)))
 
 
 @router.post("/claims/{claim_id}/assignments", response_model=ClaimOut)
-async def assign_claim(claim_id: int, body: Assignment, user: CurrentUser, db: Database) -> ClaimOut:
+async def assign_claim(claim_id: PathId, body: Assignment, user: CurrentUser, db: Database) -> ClaimOut:
     """Put the claim on a case manager's caseload (supervisors)."""
     return await db.run(user, lambda s, actor: claim_out(caseload.assign(s, actor, claim_id, body.username)))
 
 
 # -- contacts ----------------------------------------------------------------------------------------------------
 @router.post("/claims/{claim_id}/contacts", response_model=ContactOut, status_code=status.HTTP_201_CREATED)
-async def add_contact(claim_id: int, body: ContactCreate, user: CurrentUser, db: Database) -> ContactOut:
+async def add_contact(claim_id: PathId, body: ContactCreate, user: CurrentUser, db: Database) -> ContactOut:
     """Record a contact: its visit facts, validated by the facts schema (422 `invalid_facts` names the field)."""
     return await db.run(user, lambda s, actor: ContactOut.model_validate(
         caseload.add_contact(s, actor, claim_id, body.facts)))
 
 
 @router.get("/claims/{claim_id}/contacts", response_model=list[ContactOut])
-async def list_contacts(claim_id: int, user: CurrentUser, db: Database) -> list[ContactOut]:
+async def list_contacts(claim_id: PathId, user: CurrentUser, db: Database) -> list[ContactOut]:
     return await db.run(user, lambda s, actor: [ContactOut.model_validate(c)
                                                 for c in caseload.list_contacts(s, actor, claim_id)])
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
-async def get_contact(contact_id: int, user: CurrentUser, db: Database) -> ContactOut:
+async def get_contact(contact_id: PathId, user: CurrentUser, db: Database) -> ContactOut:
     return await db.run(user, lambda s, actor: ContactOut.model_validate(caseload.get_contact(s, actor, contact_id)))
 
 
 # -- drafts ------------------------------------------------------------------------------------------------------
 @router.post("/claims/{claim_id}/drafts", response_model=DraftOut, status_code=status.HTTP_201_CREATED)
-async def create_draft(claim_id: int, body: DraftCreate, user: CurrentUser, db: Database,
+async def create_draft(claim_id: PathId, body: DraftCreate, user: CurrentUser, db: Database,
                        runtime: RuntimeDep) -> DraftOut:
     """A new draft, version 1: the text given, or (with `contact_id` and no text) the contact's note drafted
     from its facts, with each sentence's fact paths stored as its provenance."""
@@ -114,14 +116,15 @@ async def create_draft(claim_id: int, body: DraftCreate, user: CurrentUser, db: 
 
 
 @router.get("/claims/{claim_id}/drafts", response_model=list[DraftSummary])
-async def list_drafts(claim_id: int, user: CurrentUser, db: Database) -> list[DraftSummary]:
+async def list_drafts(claim_id: PathId, user: CurrentUser, db: Database) -> list[DraftSummary]:
     return await db.run(user, lambda s, actor: [DraftSummary.model_validate(d)
                                                 for d in caseload.list_drafts(s, actor, claim_id)])
 
 
 @router.get("/drafts/{draft_id}", response_model=DraftOut)
-async def get_draft(draft_id: int, user: CurrentUser, db: Database,
-                    version: int | None = Query(None, ge=1, description="Default: the newest")) -> DraftOut:
+async def get_draft(draft_id: PathId, user: CurrentUser, db: Database,
+                    version: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Default: the newest")] = None
+                    ) -> DraftOut:
     """The draft with one version's text and the list of its versions."""
     def work(s: Any, actor: Any) -> DraftOut:
         draft, found = caseload.get_draft(s, actor, draft_id, version)
@@ -137,7 +140,7 @@ async def _save(draft_id: int, body: DraftSave, user: Any, db: Any) -> VersionOu
 
 
 @router.put("/drafts/{draft_id}", response_model=VersionOut, responses={409: {"description": "Stale base_version"}})
-async def save_draft(draft_id: int, body: DraftSave, user: CurrentUser, db: Database) -> VersionOut:
+async def save_draft(draft_id: PathId, body: DraftSave, user: CurrentUser, db: Database) -> VersionOut:
     """Autosave: the text as the version after `base_version`. When `base_version` is no longer the newest,
     409 `conflict` with `current_version`: nothing is overwritten."""
     return await _save(draft_id, body, user, db)
@@ -145,18 +148,18 @@ async def save_draft(draft_id: int, body: DraftSave, user: CurrentUser, db: Data
 
 @router.post("/drafts/{draft_id}/versions", response_model=VersionOut, status_code=status.HTTP_201_CREATED,
              responses={409: {"description": "Stale base_version"}})
-async def add_version(draft_id: int, body: DraftSave, user: CurrentUser, db: Database) -> VersionOut:
+async def add_version(draft_id: PathId, body: DraftSave, user: CurrentUser, db: Database) -> VersionOut:
     """The same save as PUT /drafts/{id}, for clients that create with POST."""
     return await _save(draft_id, body, user, db)
 
 
 @router.get("/drafts/{draft_id}/versions", response_model=list[VersionSummary])
-async def list_versions(draft_id: int, user: CurrentUser, db: Database) -> list[VersionSummary]:
+async def list_versions(draft_id: PathId, user: CurrentUser, db: Database) -> list[VersionSummary]:
     return await db.run(user, lambda s, actor: [VersionSummary.model_validate(v)
                                                 for v in caseload.list_draft_versions(s, actor, draft_id)])
 
 
 @router.get("/drafts/{draft_id}/versions/{version}", response_model=VersionOut)
-async def get_version(draft_id: int, version: int, user: CurrentUser, db: Database) -> VersionOut:
+async def get_version(draft_id: PathId, version: PathId, user: CurrentUser, db: Database) -> VersionOut:
     return await db.run(user, lambda s, actor: VersionOut.model_validate(
         caseload.get_draft(s, actor, draft_id, version)[1]))

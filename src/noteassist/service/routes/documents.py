@@ -8,7 +8,7 @@ The documents are app/draft.py's `note_document` and app/report.py's `build_repo
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from ...app import caseload
 from ..deps import CurrentUser, Database, ModelsDep, RuntimeDep
 from ..errors import ApiError
-from ..schemas import ExportRequest
+from ..schemas import ExportRequest, PathId
 
 router = APIRouter(tags=["documents"])
 
@@ -66,9 +66,9 @@ async def export_docx(body: ExportRequest, user: CurrentUser, db: Database, runt
 @router.get("/claims/{claim_id}/report", response_class=Response,
             responses={200: {"content": {DOCX: {}, PDF: {}}, "description": "The report document"},
                        501: {"description": "format=pdf and LibreOffice is not installed (`pdf_unavailable`)"}})
-async def claim_report(claim_id: int, user: CurrentUser, db: Database, runtime: RuntimeDep, models: ModelsDep,
-                       start: date = Query(alias="from", description="First day of the period"),
-                       end: date = Query(alias="to", description="Last day of the period"),
+async def claim_report(claim_id: PathId, user: CurrentUser, db: Database, runtime: RuntimeDep, models: ModelsDep,
+                       start: Annotated[date, Query(alias="from", description="First day of the period")],
+                       end: Annotated[date, Query(alias="to", description="Last day of the period")],
                        kind: Literal["progress", "closure"] = "progress",
                        format: Literal["docx", "pdf"] = "docx") -> Response:
     """The adjuster update report for the period from the claim's stored contacts, as `noteassist report`

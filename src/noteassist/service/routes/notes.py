@@ -8,7 +8,7 @@ from ...app import caseload
 from ...lint.registry import all_rules
 from ...settings import Settings
 from ..deps import CurrentUser, Database, SettingsDep
-from ..schemas import AddendumCreate, AddendumOut, NoteOut, SignRequest
+from ..schemas import AddendumCreate, AddendumOut, NoteOut, PathId, SignRequest
 
 router = APIRouter(tags=["notes and addenda"])
 
@@ -24,7 +24,7 @@ def late_entry_hours(settings: Settings) -> float:
 
 @router.post("/drafts/{draft_id}/sign", response_model=NoteOut, status_code=status.HTTP_201_CREATED,
              responses={409: {"description": "The version is not the newest, or the draft is already signed"}})
-async def sign_draft(draft_id: int, body: SignRequest, user: CurrentUser, db: Database,
+async def sign_draft(draft_id: PathId, body: SignRequest, user: CurrentUser, db: Database,
                      settings: SettingsDep) -> NoteOut:
     """Sign the draft's newest version (only its author): the note's text, SHA-256, signer and time are
     stored and never change again; `late_entry` says it was signed more than the configured hours after
@@ -35,25 +35,25 @@ async def sign_draft(draft_id: int, body: SignRequest, user: CurrentUser, db: Da
 
 
 @router.get("/claims/{claim_id}/notes", response_model=list[NoteOut])
-async def list_notes(claim_id: int, user: CurrentUser, db: Database) -> list[NoteOut]:
+async def list_notes(claim_id: PathId, user: CurrentUser, db: Database) -> list[NoteOut]:
     return await db.run(user, lambda s, actor: [NoteOut.model_validate(n)
                                                 for n in caseload.list_notes(s, actor, claim_id)])
 
 
 @router.get("/notes/{note_id}", response_model=NoteOut)
-async def get_note(note_id: int, user: CurrentUser, db: Database) -> NoteOut:
+async def get_note(note_id: PathId, user: CurrentUser, db: Database) -> NoteOut:
     """A signed note as it was signed, with its addenda."""
     return await db.run(user, lambda s, actor: NoteOut.model_validate(caseload.get_note(s, actor, note_id)))
 
 
 @router.post("/notes/{note_id}/addenda", response_model=AddendumOut, status_code=status.HTTP_201_CREATED)
-async def add_addendum(note_id: int, body: AddendumCreate, user: CurrentUser, db: Database) -> AddendumOut:
+async def add_addendum(note_id: PathId, body: AddendumCreate, user: CurrentUser, db: Database) -> AddendumOut:
     """Change a signed note the only way it changes: an addendum with its author, time and reason."""
     return await db.run(user, lambda s, actor: AddendumOut.model_validate(
         caseload.add_addendum(s, actor, note_id, body.text, body.reason)))
 
 
 @router.get("/notes/{note_id}/addenda", response_model=list[AddendumOut])
-async def list_addenda(note_id: int, user: CurrentUser, db: Database) -> list[AddendumOut]:
+async def list_addenda(note_id: PathId, user: CurrentUser, db: Database) -> list[AddendumOut]:
     return await db.run(user, lambda s, actor: [AddendumOut.model_validate(a)
                                                 for a in caseload.get_note(s, actor, note_id).addenda])

@@ -15,7 +15,14 @@ from ...notetypes import NOTE_TYPES, resolve_note_type
 from ..deps import CurrentUser, ModelsDep, RuntimeDep
 from ..errors import ApiError
 from ..provenance import sentence_provenance
-from ..schemas import LintDocument, LintRequest, RenderRequest, RenderResponse, Span, TemplateOut
+from ..schemas import (
+    LintDocument,
+    LintRequest,
+    RenderRequest,
+    RenderResponse,
+    Span,
+    TemplateOut,
+)
 
 router = APIRouter(tags=["drafting and linting"])
 
