@@ -204,7 +204,7 @@ def test_the_report_for_a_period_is_built_from_the_stored_contacts(api, claim, t
 
 
 def test_the_report_as_pdf_or_pdf_unavailable(api, claim, monkeypatch):
-    import noteassist.export.pdf as pdf
+    from noteassist.export import pdf
 
     if shutil.which("soffice") is None:
         response = api.get("alice", f"/v1/claims/{claim['id']}/report?from=2026-11-01&to=2026-11-30&format=pdf")
