@@ -261,3 +261,32 @@ def test_a_hostile_render_does_not_disturb_one_beside_it_or_the_next(tmp_path: P
         assert render_note(facts) == results["normal"][0]
     time.sleep(0.3)
     assert render_note(facts) == results["normal"][0]
+
+
+def test_renders_under_a_tracer_finish(tmp_path: Path) -> None:
+    """Coverage tools and debuggers trace; a render must not leave the interpreter in a state where the
+    next traced render never ends (as clearing a pending watchdog exception with NULL once did)."""
+    import sys
+
+    facts = load_facts(EXAMPLE_FACTS)
+    folder = _template_dir(tmp_path, '{% set s = "a. b " * 199999 %}{{ s | urlize | length }}')
+    finished: list[str] = []
+
+    def traced() -> None:
+        with pytest.raises(TemplateError, match="CPU time"):
+            render_note(facts, "hostile", template_dirs=[folder])  # the watchdog fires
+        render_note(facts)
+
+        def tracer(frame, event, arg):
+            return tracer
+
+        sys.settrace(tracer)
+        try:
+            finished.append(render_note(facts))
+        finally:
+            sys.settrace(None)
+
+    worker = threading.Thread(target=traced, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive() and finished and finished[0].startswith("---\n")

@@ -131,17 +131,30 @@ def _tidy(text: str) -> str:
 def _realign(raw: str, tidied: str, spans: list[tuple[int, int, tuple[str, ...]]]
              ) -> list[tuple[int, int, tuple[str, ...]]]:
     """`spans` of `raw` as offsets into `tidied`, which `_tidy` made from it by dropping white space and
-    turning line breaks into "\n": each character of `raw` maps to the next character of `tidied`."""
-    position = [0] * (len(raw) + 1)
-    j = 0
-    for i, char in enumerate(raw):
-        position[i] = j
-        if j < len(tidied) and (char == tidied[j] or (tidied[j] == "\n" and char in _LINE_BREAKS)):
+    turning line breaks into "\n": each character of `raw` maps to the next character of `tidied` (runs of
+    equal text are stepped over whole)."""
+    offsets = sorted({offset for start, end, _ in spans for offset in (start, end)})
+    where: dict[int, int] = {}
+    k = i = j = 0
+    while i < len(raw):
+        run = 0
+        for size in (4096, 256, 16, 1):
+            while len(piece := tidied[j + run:j + run + size]) == size and raw.startswith(piece, i + run):
+                run += size
+        while k < len(offsets) and offsets[k] <= i + run:
+            where[offsets[k]] = j + offsets[k] - i
+            k += 1
+        i, j = i + run, j + run
+        if i >= len(raw):
+            break
+        if j < len(tidied) and tidied[j] == "\n" and raw[i] in _LINE_BREAKS:
             j += 1
-    position[len(raw)] = j
+        i += 1
+    for offset in offsets[k:]:
+        where[offset] = j
     moved = []
     for start, end, paths in spans:
-        start, end = position[start], position[end]
+        start, end = where[start], where[end]
         # A span never starts or ends on the line break or spaces the tidying kept at its edge.
         while start < end and tidied[start] in " \n":
             start += 1

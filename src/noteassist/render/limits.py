@@ -71,6 +71,8 @@ class Budget:
     produced: int = MAX_PRODUCED
     deadline: float = field(default_factory=lambda: time.thread_time() + MAX_CPU_SECONDS)
     thread: int = field(default_factory=threading.get_ident)
+    #: The watchdog raised CPUTimeExceeded in the thread (see `_Watchdog.release`).
+    fired: bool = False
 
     def clock(self) -> None:
         if time.thread_time() > self.deadline:
@@ -107,8 +109,13 @@ class _Watchdog:
     def release(self, current: Budget) -> None:
         with self._lock:
             self._active.pop(id(current), None)
-            # An exception raised by the watchdog but not yet delivered must not escape after the render.
-            _set_async_exc(current.thread, None)
+        if current.fired:
+            # An exception the watchdog raised may still be pending: CPython delivers it at the next check
+            # of the thread's eval breaker, which a backward jump makes. Deliver it here, inside the
+            # render, rather than in whatever the thread does next. (Clearing it with
+            # PyThreadState_SetAsyncExc(id, NULL) instead leaves the interpreter's eval breaker set.)
+            for _ in range(1000):
+                pass
 
     def _run(self) -> None:
         with self._lock:
@@ -123,12 +130,13 @@ class _Watchdog:
                         self._active.pop(id(current), None)
                         continue
                     if used > current.deadline + WATCHDOG_GRACE:
+                        current.fired = True
                         _set_async_exc(current.thread, CPUTimeExceeded)
                 self._wake.wait(self.INTERVAL)
 
 
-def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc) if exc else None)
+def _set_async_exc(thread: int, exc: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc))
 
 
 _WATCHDOG = _Watchdog()
@@ -192,6 +200,8 @@ def charge(characters: int) -> None:
 
 def weight(value: Any, cap: int = MAX_VALUE) -> int:
     """Characters and items in `value`, counted until `cap` is passed (a list holding itself stops too)."""
+    if isinstance(value, str):  # nearly every value a note prints
+        return len(value)
     total = 0
     stack = [value]
     while stack:
