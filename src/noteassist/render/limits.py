@@ -71,8 +71,8 @@ class Budget:
     produced: int = MAX_PRODUCED
     deadline: float = field(default_factory=lambda: time.thread_time() + MAX_CPU_SECONDS)
     thread: int = field(default_factory=threading.get_ident)
-    #: The watchdog raised CPUTimeExceeded in the thread (see `_Watchdog.release`).
-    fired: bool = False
+    #: How many times the watchdog raised CPUTimeExceeded in the thread (see `_Watchdog.release`).
+    fired: int = 0
 
     def clock(self) -> None:
         if time.thread_time() > self.deadline:
@@ -83,10 +83,12 @@ class _Watchdog:
     """One daemon thread for the process: while renders run, it reads each rendering thread's CPU clock
     and raises CPUTimeExceeded in a thread past its deadline plus the grace (CPython delivers it at the
     thread's next bytecode, so a long pure-Python filter stops; a single C call still runs to its end,
-    which the size limits keep short). It raises again while the render goes on, in case a broad
-    `except` swallowed it."""
+    which the size limits keep short). It raises again, up to MAX_FIRES times, while the render goes
+    on, in case a broad `except` swallowed it."""
 
     INTERVAL = 0.05
+    #: Raised at most this many times per render, each a grace period later than the one before.
+    MAX_FIRES = 3
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -129,9 +131,11 @@ class _Watchdog:
                     except OSError:  # the thread is gone
                         self._active.pop(id(current), None)
                         continue
-                    if used > current.deadline + WATCHDOG_GRACE:
-                        current.fired = True
+                    if used > current.deadline + WATCHDOG_GRACE * (1 + current.fired):
+                        current.fired += 1
                         _set_async_exc(current.thread, CPUTimeExceeded)
+                        if current.fired >= self.MAX_FIRES:  # never raise into whatever the thread does next
+                            self._active.pop(id(current), None)
                 self._wake.wait(self.INTERVAL)
 
 
@@ -154,9 +158,11 @@ def budget() -> Iterator[Budget]:
     try:
         yield current
     finally:
-        _BUDGET.reset(token)
-        if watched:
-            _WATCHDOG.release(current)
+        try:
+            _BUDGET.reset(token)
+        finally:  # even when the watchdog's exception arrives just now
+            if watched:
+                _WATCHDOG.release(current)
 
 
 def iteration(count: int = 1) -> None:
