@@ -81,7 +81,7 @@ def test_a_draft_from_a_contact_keeps_its_provenance_and_a_stale_save_is_409(api
     draft = response.json()
     assert draft["version"] == 1 and draft["current_version"] == 1 and draft["status"] == "open"
     assert draft["template"] == contact["note_type"] and draft["text"].startswith("---\n")
-    paths = {p for s in draft["provenance"] for p in s["paths"]}
+    paths = {p for s in draft["provenance"] for p in s["fields"]}
     assert "claim.claim_number" in paths and any(p.startswith("work_status.restrictions[") for p in paths)
 
     edited = draft["text"] + "\nCalled the adjuster after the visit.\n"

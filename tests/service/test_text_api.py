@@ -57,7 +57,8 @@ def test_render_returns_the_draft_with_each_sentence_and_its_fact_paths(api):
     assert body["text"] == expected.text and body["template"] == expected.template
     assert body["unused"] == expected.unused and set(body["used"]) == expected.used
     text = body["text"]
-    by_sentence = {text[s["start"]:s["end"]]: s["paths"] for s in body["sentences"]}
+    by_sentence = {s["text"]: s["fields"] for s in body["sentences"]}
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in body["sentences"])
     claim_line = next(s for s in by_sentence if s.startswith("Claim number:"))
     assert by_sentence[claim_line] == ["claim.claim_number"]
     # A restriction sentence names the list item it came from, with its index.
@@ -66,6 +67,15 @@ def test_render_returns_the_draft_with_each_sentence_and_its_fact_paths(api):
     # Every printed span points at the characters of a fact (the render's own record, not a guess).
     for span in body["spans"]:
         assert 0 <= span["start"] < span["end"] <= len(text) and span["paths"]
+
+
+def test_render_gives_the_map_of_draft_provenance_on_the_command_line(api):
+    import json
+
+    cli = subprocess.run([str(Path(sys.executable).with_name("noteassist")), "draft", str(FACTS), "--provenance"],
+                         capture_output=True, text=True, check=True)
+    body = api.post("alice", "/v1/render", json={"facts": facts_json(FACTS)}).json()
+    assert {key: body[key] for key in ("template", "text", "sentences", "unused")} == json.loads(cli.stdout)
 
 
 def test_invalid_facts_are_422_naming_the_field_as_pydantic_gives_it(api):

@@ -70,10 +70,21 @@ class Span(BaseModel):
     paths: list[str] = Field(description="Visit-fact paths printed in text[start:end], e.g. work_status.restrictions[0]")
 
 
+class SentenceSource(BaseModel):
+    """One sentence of a drafted note and the visit-fact fields it came from (docs/provenance.md)."""
+
+    start: int
+    end: int
+    text: str
+    fields: list[str] = Field(description="Indexed fact paths printed in the sentence, e.g. work_status.restrictions[0]")
+
+
 class RenderResponse(BaseModel):
+    """`noteassist draft --provenance`'s map (template, text, sentences, unused), plus each printed value's span."""
+
     text: str = Field(description="The note: Markdown with YAML front matter, as `noteassist draft` writes it")
     template: str
-    sentences: list[Span] = Field(description="Each sentence of the note's body with the fact paths it came from")
+    sentences: list[SentenceSource] = Field(description="Each sentence of the note's body with the fields it came from")
     spans: list[Span] = Field(description="Each printed value's characters and its fact paths")
     used: list[str] = Field(description="Fact fields the note printed (list indexes dropped)")
     unused: list[str] = Field(description="Fact fields set in the facts that the template did not print")
@@ -182,14 +193,15 @@ class DraftCreate(BaseModel):
 class DraftSave(BaseModel):
     base_version: int = Field(ge=1, le=MAX_ID, description="The version this text edits; a stale one gets 409")
     text: str
-    provenance: list[Span] | None = None
+    provenance: list[SentenceSource] | None = Field(None, description="Each sentence's fact fields, if the client "
+                                                                      "keeps them (POST /render gives them)")
 
 
 class VersionOut(Out):
     draft_id: int
     version: int
     text: str
-    provenance: list[Span] | None
+    provenance: list[SentenceSource] | None
     saved_at: datetime
     saved_by: int
 
@@ -216,7 +228,7 @@ class DraftOut(DraftSummary):
 
     version: int = Field(description="The version whose text this is")
     text: str
-    provenance: list[Span] | None
+    provenance: list[SentenceSource] | None
     saved_at: datetime
     saved_by: int
     versions: list[VersionSummary]

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Query, status
 from ...app import caseload
 from ...storage import Claim, Draft, DraftVersion
 from ..deps import CurrentUser, Database, RuntimeDep
-from ..provenance import sentence_provenance
 from ..schemas import (
     MAX_ID,
     Assignment,
@@ -99,6 +98,7 @@ async def create_draft(claim_id: PathId, body: DraftCreate, user: CurrentUser, d
     """A new draft, version 1: the text given, or (with `contact_id` and no text) the contact's note drafted
     from its facts, with each sentence's fact paths stored as its provenance."""
     from ...app.draft import draft_rendered
+    from ...render import provenance_map
 
     time_format = runtime.settings.lint.time_format
 
@@ -107,7 +107,8 @@ async def create_draft(claim_id: PathId, body: DraftCreate, user: CurrentUser, d
         if text is None and body.contact_id is not None:
             facts = caseload.contact_facts(caseload.get_contact(s, actor, body.contact_id))
             note = draft_rendered(facts, body.template, time_format=time_format)
-            text, provenance, template = note.text, sentence_provenance(note), note.template
+            text, template = note.text, note.template
+            provenance = provenance_map(note)["sentences"]
         version = caseload.create_draft(s, actor, claim_id, body.contact_id, text, provenance, template)
         draft = s.get(Draft, version.draft_id)
         return draft_out(draft, version, [version])
@@ -134,7 +135,7 @@ async def get_draft(draft_id: PathId, user: CurrentUser, db: Database,
 
 
 async def _save(draft_id: int, body: DraftSave, user: Any, db: Any) -> VersionOut:
-    provenance = [p.model_dump() for p in body.provenance] if body.provenance is not None else None
+    provenance = [s.model_dump() for s in body.provenance] if body.provenance is not None else None
     return await db.run(user, lambda s, actor: VersionOut.model_validate(
         caseload.save_draft(s, actor, draft_id, body.base_version, body.text, provenance)))
 

@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from ...notetypes import NOTE_TYPES, resolve_note_type
 from ..deps import CurrentUser, ModelsDep, RuntimeDep
 from ..errors import ApiError
-from ..provenance import sentence_provenance
 from ..schemas import (
     LintDocument,
     LintRequest,
@@ -39,18 +38,21 @@ async def list_templates(user: CurrentUser, runtime: RuntimeDep) -> list[Templat
 
 @router.post("/render", response_model=RenderResponse)
 async def render(body: RenderRequest, user: CurrentUser, runtime: RuntimeDep) -> RenderResponse:
-    """Draft the note for visit facts: its text, each sentence with the fact paths it came from, and the facts
-    the template did not print (what `noteassist draft` warns about). Invalid facts: 422 `invalid_facts`
+    """Draft the note for visit facts: its text, each sentence with the fact fields it came from (the map
+    `noteassist draft --provenance` prints), and the facts the template did not print (what `noteassist draft` warns about). Invalid facts: 422 `invalid_facts`
     naming the field (`encounter.date`)."""
     from ...app.draft import draft_rendered
+    from ...render import provenance_map
 
     time_format = body.time_format or runtime.settings.lint.time_format
-    note = await runtime.run(lambda: draft_rendered(body.facts, body.template, time_format=time_format))
-    return RenderResponse(
-        text=note.text, template=note.template,
-        sentences=[Span(**s) for s in sentence_provenance(note)],
-        spans=[Span(start=start, end=end, paths=list(paths)) for start, end, paths in note.spans],
-        used=sorted(note.used), unused=list(note.unused))
+
+    def work() -> RenderResponse:
+        note = draft_rendered(body.facts, body.template, time_format=time_format)
+        return RenderResponse(  # the map `draft --provenance` prints, and the spans it is made from
+            **provenance_map(note), used=sorted(note.used),
+            spans=[Span(start=start, end=end, paths=list(paths)) for start, end, paths in note.spans])
+
+    return await runtime.run(work)
 
 
 @router.post("/lint", response_model=LintDocument)
