@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime.engine = await anyio.to_thread.run_sync(make_engine, url)
         await anyio.to_thread.run_sync(ensure_schema, runtime.engine)
         runtime.sessions = session_factory(runtime.engine)
+        runtime.readers = session_factory(runtime.engine, read_only=True)
         try:
             yield
         finally:

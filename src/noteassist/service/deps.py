@@ -50,10 +50,15 @@ class DatabaseSession:
         self.runtime = runtime
 
     async def run(self, user: User | None, work: Callable[[Session, User | None], T]) -> T:
-        return await self.runtime.run(self._transaction, user, work)
+        return await self.runtime.run(self._transaction, self.runtime.sessions, user, work)
 
-    def _transaction(self, user: User | None, work: Callable[[Session, Any], T]) -> T:
-        with self.runtime.sessions() as session, session.begin():
+    async def read(self, work: Callable[[Session, None], T]) -> T:
+        """`work` in a transaction that writes nothing (not even an audit event): on SQLite it never takes the
+        write lock, on PostgreSQL it is READ ONLY."""
+        return await self.runtime.run(self._transaction, self.runtime.readers, None, work)
+
+    def _transaction(self, sessions: Callable[[], Session], user: User | None, work: Callable[[Session, Any], T]) -> T:
+        with sessions() as session, session.begin():
             # The actor as the database has it now, in this session (a role changed since is seen).
             actor = session.get(User, user.id) if user is not None else None
             return work(session, actor)
@@ -80,7 +85,8 @@ async def current_user(db: Database,
         session.expunge(user)  # a plain snapshot for the route; each transaction re-reads the actor
         return user
 
-    return await db.run(None, check)
+    # Authentication writes nothing: every request checks its token without queueing behind writers.
+    return await db.read(check)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

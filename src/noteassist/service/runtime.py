@@ -45,6 +45,8 @@ class Runtime:
     settings: Settings
     engine: Any = None
     sessions: Callable[[], Any] | None = None
+    #: Sessions for transactions that write nothing (authentication).
+    readers: Callable[[], Any] | None = None
     models: Models | None = None
     load_error: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
