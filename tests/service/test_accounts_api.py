@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import claim_json, error_code
+
+from .service_api import claim_json, error_code
 
 
 def test_admins_manage_users_and_no_one_else_does(api):

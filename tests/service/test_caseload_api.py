@@ -8,7 +8,8 @@ import shutil
 from datetime import datetime
 
 import pytest
-from conftest import CLAIM, claim_json, error_code, facts_json
+
+from .service_api import CLAIM, claim_json, error_code, facts_json
 
 FACTS_FILES = sorted(p for p in CLAIM.glob("*.yaml") if p.name != "claim.yaml")
 

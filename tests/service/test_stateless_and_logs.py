@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import (
+from fastapi.testclient import TestClient
+
+from .service_api import (
     EXAMPLES,
     claim_json,
     error_code,
@@ -14,7 +16,6 @@ from conftest import (
     make_database,
     wait_ready,
 )
-from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, error_code, facts_json
+
+from .service_api import EXAMPLES, error_code, facts_json
 
 FACTS = EXAMPLES / "physician-visit-modified-duty.yaml"
 NOTE = EXAMPLES / "notes" / "late-night-visit.txt"
@@ -157,7 +158,7 @@ def test_errors_for_unknown_routes_and_methods_have_the_json_shape(api):
 
 @pytest.fixture(scope="module")
 def slow_api(tmp_path_factory):
-    from conftest import start_api
+    from .service_api import start_api
 
     yield from start_api(tmp_path_factory.mktemp("slow"), request_timeout_seconds=1.0)
 
