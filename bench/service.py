@@ -193,6 +193,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=300, help="autosaves by the single client")
     args = parser.parse_args()
 
+    load_at_start = os.getloadavg()[0]  # other work on the machine skews every figure; say how much there was
     notes = notes_of_about(400, 40)
     words = statistics.median(len(note.split()) for note in notes)
     rows = []
@@ -240,7 +241,8 @@ def main() -> None:
 
     header = (
         f"Run {time.strftime('%Y-%m-%d')} with `make bench` on {platform.machine()}, "
-        f"CPython {platform.python_version()}, {os.cpu_count()} cores shared by server and clients; "
+        f"CPython {platform.python_version()}, {os.cpu_count()} cores shared by server and clients "
+        f"(1-minute load average {load_at_start:.1f} at the start); "
         "one server worker process for autosave. With every client busy, a request waits for the ones ahead of it:\n"
         f"the p99 of {args.clients} concurrent lints cannot be under about {args.clients} / cores x the single-note time.\n\n"
         "| measure | figure |\n| --- | --- |"

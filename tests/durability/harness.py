@@ -67,7 +67,11 @@ class ServerProcess:
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.starts += 1
-        self.wait_ready(ready_timeout, ready_path)
+        try:
+            self.wait_ready(ready_timeout, ready_path)
+        except BaseException:  # not ready, or the run interrupted: leave no server behind
+            self.kill()
+            raise
         return self
 
     def wait_ready(self, timeout: float, path: str = "/readyz") -> None:
