@@ -167,7 +167,7 @@ def test_a_request_over_the_time_limit_is_504_and_does_not_stall_the_others(slow
     import noteassist.app.lint as app_lint
 
     real = app_lint.lint_text
-    monkeypatch.setattr(app_lint, "lint_text", lambda *a, **k: (time.sleep(4), real(*a, **k))[1])
+    monkeypatch.setattr(app_lint, "lint_text", lambda *a, **k: (time.sleep(6), real(*a, **k))[1])
     results = {}
 
     def slow():
@@ -182,13 +182,14 @@ def test_a_request_over_the_time_limit_is_504_and_does_not_stall_the_others(slow
     others = [slow_api.client.get("/healthz").status_code, slow_api.get("alice", "/v1/templates").status_code]
     others_seconds = time.monotonic() - started
     thread.join()
-    assert others == [200, 200] and others_seconds < 0.9, others_seconds
+    # Had the slow work held the event loop, these would have waited the 6 s with it.
+    assert others == [200, 200] and others_seconds < 3, others_seconds
     assert results["slow"].status_code == 504 and error_code(results["slow"]) == "timeout"
-    assert results["slow_seconds"] < 3, "answered at the limit, not when the work ended"
+    assert results["slow_seconds"] < 4, "answered at the limit, not when the work ended"
 
 
 def test_a_100_kb_note_of_punctuation_is_answered_within_the_limit(slow_api):
     started = time.monotonic()
     response = slow_api.post("alice", "/v1/lint", json={"text": "!?.,;:-" * 15_000})
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the limit is 1 s; a held worker would take as long as the lint
     assert response.status_code in (200, 504), response.text
