@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     #: Longest a request may take; lint, render and documents past it get 504 and free the connection.
     request_timeout_seconds: float = Field(30.0, gt=0, le=3600)
+    #: Lint, render and document jobs that may wait for a free core per worker process; one more is refused
+    #: at once with 503 `overloaded` and Retry-After (LanguageTool's work-queue size). 0: every job waits its
+    #: turn, however long the queue.
+    max_queued_work: int = Field(0, ge=0, le=100_000)
     #: A note signed more than this many hours after its contact is a late entry; None: the late-entry lint
     #: rule's `warn_hours` (24 unless the config file changes it), so a signed note and a lint agree.
     late_entry_hours: float | None = Field(None, gt=0)
@@ -57,6 +61,15 @@ class Settings(BaseSettings):
     #: Off by default, for an editor talking to the service on its own machine's loopback address; a key
     #: that is given is checked either way.
     languagetool_requires_token: bool = False
+    # -- the web page ---------------------------------------------------------------------------------------------
+    #: A browser session unused this long is signed out (the page warns a minute before).
+    idle_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    #: The day view flags a contact still without a signed note after this many hours (warning), and after
+    #: `unsigned_error_hours` as an error.
+    unsigned_warn_hours: float = Field(24.0, gt=0)
+    unsigned_error_hours: float = Field(72.0, gt=0)
+    #: Send the session cookie with Secure; None: when the request came over HTTPS.
+    secure_cookies: bool | None = None
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

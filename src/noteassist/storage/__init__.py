@@ -24,8 +24,10 @@ from .models import (
     Contact,
     Draft,
     DraftVersion,
+    FindingDismissal,
     Note,
     User,
+    WebSession,
 )
 
 __all__ = [
@@ -40,8 +42,10 @@ __all__ = [
     "Contact",
     "Draft",
     "DraftVersion",
+    "FindingDismissal",
     "Note",
     "User",
+    "WebSession",
     "current_revision",
     "default_database_url",
     "downgrade",

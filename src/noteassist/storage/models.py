@@ -1,7 +1,7 @@
 """The service's tables, as typed SQLAlchemy 2 models.
 
 What may change and what may not: a draft gains versions (never rewritten: each save is a new
-`DraftVersion` row with the next number); a signed `Note`, an `Addendum` and an `AuditEvent` are written
+`DraftVersion` row with the next number); a signed `Note`, an `Addendum`, a `FindingDismissal` and an `AuditEvent` are written
 once and never updated or deleted (the migrations add database triggers refusing it). Times are stored
 in UTC and read back as aware datetimes on both backends.
 """
@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["ROLES", "Addendum", "ApiToken", "AuditEvent", "Base", "CaseloadAssignment", "Claim", "Contact",
-           "Draft", "DraftVersion", "Note", "User", "utcnow"]
+           "Draft", "DraftVersion", "FindingDismissal", "Note", "User", "WebSession", "utcnow"]
 
 #: Who a user is to the service (INTERFACE: case manager, supervisor/QA reviewer, admin, auditor).
 ROLES = ("case_manager", "supervisor", "admin", "auditor")
@@ -147,6 +147,11 @@ class Draft(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: When the contact really took place, for a draft with no stored contact (a quick capture), so that
+    #: signing it later labels a late entry from this time.
+    contact_at: Mapped[datetime | None] = mapped_column()
+    #: A quick capture's three fields as entered: {"who", "when", "line"}; None for other drafts.
+    capture: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class DraftVersion(Base):
@@ -180,6 +185,10 @@ class Note(Base):
     contact_at: Mapped[datetime | None] = mapped_column()
     #: Signed more than the configured hours after the contact.
     late_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Why the signer signed with error-level findings still open (None: there were none).
+    sign_override_reason: Mapped[str | None] = mapped_column(Text)
+    #: The error-level findings open when signed: [{"code", "severity", "quote"}]; None when none were.
+    sign_findings: Mapped[list[Any] | None] = mapped_column(JSON)
 
     addenda: Mapped[list[Addendum]] = relationship(order_by="Addendum.id", lazy="selectin", viewonly=True)
 
@@ -194,6 +203,42 @@ class Addendum(Base):
     reason: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class FindingDismissal(Base):
+    """A lint finding a user dismissed on a draft version, with their reason. Written once, never changed."""
+
+    __tablename__ = "finding_dismissals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    #: The flagged text and its character offsets in that version.
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, as for API tokens.
+    The session is idle once `last_seen_at` is older than the configured idle minutes."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Sent back by the page with every unsafe request (header X-CSRF-Token or form field `csrf`).
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class AuditEvent(Base):
