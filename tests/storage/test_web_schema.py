@@ -10,7 +10,6 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from noteassist.storage import downgrade, upgrade
-from storage.fixtures import Session, db_url, engine  # noqa: F401
 
 
 def _draft_with_dismissal(Session) -> int:
