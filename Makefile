@@ -4,8 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements/model.txt | cksum | cut -d' ' -f1)
 OUT    := out/demo
+# axe-core (the accessibility checker the browser tests inject into each page), from npm into a cache
+# folder of the repo (.gitignore'd); never fetched by a test.
+AXE_VERSION := 4.10.3
+NPM_CACHE   := .cache/npm
+AXE_STAMP   := $(NPM_CACHE)/.axe-core-$(AXE_VERSION)
 
-.PHONY: demo test bench eval report-images setup system-deps schema clean serve
+.PHONY: demo test bench eval report-images setup system-deps web-deps screenshots schema clean serve
 
 setup: $(STAMP)
 
@@ -30,6 +35,22 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends postgresql >/dev/null; }
+	@# Chromium for the browser tests (Playwright drives Debian's chromium; no browser is downloaded) and npm
+	@# for axe-core (web-deps).
+	@{ command -v chromium && command -v npm; } >/dev/null 2>&1 || { \
+	  echo "installing chromium, fonts and npm (browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-dejavu-core npm >/dev/null; }
+
+web-deps: $(AXE_STAMP)
+
+$(AXE_STAMP):
+	@command -v npm >/dev/null || { echo "npm missing: run 'make system-deps'"; exit 1; }
+	rm -rf $(NPM_CACHE)/node_modules/axe-core $(NPM_CACHE)/.axe-core-*
+	npm install --silent --prefix $(NPM_CACHE) --cache $(NPM_CACHE)/_cacache --no-save --no-package-lock \
+	  --no-audit --no-fund axe-core@$(AXE_VERSION)
+	test -s $(NPM_CACHE)/node_modules/axe-core/axe.min.js && touch $@
 
 demo: setup
 	@mkdir -p $(OUT)
@@ -50,16 +71,17 @@ demo: setup
 serve: setup
 	$(VENV)/bin/noteassist serve
 
-test: setup system-deps
+test: setup system-deps web-deps
 	$(PY) -m pytest -q
 
-bench: setup
+bench: setup system-deps web-deps
 	$(PY) bench/run.py --write BENCHMARKS.md
 	$(PY) bench/public_corpus.py --write BENCHMARKS.md
 	$(PY) bench/pathological.py --write BENCHMARKS.md
 	$(PY) -m noteassist.eval.ablation --write BENCHMARKS.md
 	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
 	$(PY) bench/service.py --write BENCHMARKS.md  # a real server on loopback; PostgreSQL from system-deps
+	$(PY) bench/web.py --write BENCHMARKS.md  # keystroke to underline in chromium (Playwright)
 
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus) and
 # on every blind round (tests/blind/round-N: notes written by people who never saw the rules).
@@ -73,6 +95,11 @@ report-images: setup system-deps
 	  -o out/report/report.docx --force --pdf
 	rm -f docs/report/page-*.png
 	pdftoppm -png -r 60 out/report/report.pdf docs/report/page
+
+# The README's pictures of the web page (docs/screenshots/*.png): a seeded server, chromium at laptop and
+# phone widths.
+screenshots: setup system-deps web-deps
+	$(PY) bench/screenshots.py --out docs/screenshots
 
 schema: setup
 	$(PY) -m noteassist.facts.schema > schema/visit-facts.schema.json
