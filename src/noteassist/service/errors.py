@@ -29,6 +29,8 @@ from ..errors import (
     TemplateError,
 )
 
+from .runtime import Overloaded
+
 log = logging.getLogger("noteassist.service")
 
 #: Codes for statuses that Starlette itself answers (no route, wrong method...).
@@ -145,6 +147,11 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return JSONResponse(error_body(code, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Overloaded)
+    async def _overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+        return error_response(ApiError(503, "overloaded", "the server is busy with other notes; retry shortly",
+                                       headers={"Retry-After": "1"}))
 
     @app.exception_handler(NoteassistError)
     async def _domain(request: Request, exc: NoteassistError) -> JSONResponse:

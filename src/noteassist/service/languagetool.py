@@ -38,6 +38,7 @@ from .. import __version__
 from ..lint.model import Finding, LintError, LintResult, NoteInput
 from ..lint.registry import all_rules
 from ..text.sentences import sentence_spans
+from .runtime import Overloaded
 
 if TYPE_CHECKING:
     from ..lint import Linter
@@ -234,12 +235,12 @@ def _token_check(request: Request) -> Callable[[str], object | None] | None:
     return authenticate
 
 
-async def _in_thread(request: Request, func: Callable[..., T], *args: Any) -> T:
-    """CPU and database work off the event loop: through the service runtime's thread limiter when there is
-    one (abandoned at the request's time limit), else Starlette's thread pool."""
+async def _in_thread(request: Request, func: Callable[..., T], *args: Any, compute: bool = False) -> T:
+    """Database work (or, with `compute`, CPU work in the runtime's fair queue) off the event loop, abandoned
+    at the request's time limit; Starlette's thread pool when the router runs without the service runtime."""
     runtime = _runtime(request)
     if runtime is not None:
-        return await runtime.run(func, *args)
+        return await (runtime.compute if compute else runtime.run)(func, *args)
     return await run_in_threadpool(func, *args)
 
 
@@ -851,7 +852,9 @@ async def check(request: Request) -> Response:
         selection = Selection.from_params(params)
         await _in_thread(request, check_access, request, params)
         linter = await _in_thread(request, get_linter, request)
-        findings = await _in_thread(request, run_check, linter, text, selection)
+        findings = await _in_thread(request, run_check, linter, text, selection, compute=True)
     except CheckError as exc:
         return exc.response(request)
+    except Overloaded:
+        return CheckError(503, "Server overloaded, please try again later").response(request)
     return JSONResponse(check_response(Checked(text, findings, language, language_name, auto)), headers=cors_headers(request))

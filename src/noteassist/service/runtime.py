@@ -27,8 +27,18 @@ log = logging.getLogger("noteassist.service")
 
 T = TypeVar("T")
 
-#: Threads CPU work (lint, render, documents) and database calls may use at once, per worker process.
+#: Threads database calls may use at once, per worker process (they mostly wait on the disk or the server).
 WORK_THREADS = 16
+#: Lint, render and document jobs running at once per worker process. They are CPU work under one GIL:
+#: more threads do not finish sooner, they only share the core, so twenty notes at once all finish late
+#: together and some much later (the GIL favours no one). Two at a time in arrival order keeps the wait
+#: fair and predictable, and a hostile note past its deadline can hold at most one of the two.
+COMPUTE_THREADS = 2
+
+
+class Overloaded(Exception):
+    """More CPU jobs are waiting than `Settings.max_queued_work` allows: the request is refused at once (503)
+    rather than queued behind them, as LanguageTool's server does past its work-queue size."""
 
 
 @dataclass
@@ -51,6 +61,7 @@ class Runtime:
     load_error: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
     limiter: anyio.CapacityLimiter | None = None
+    compute_limiter: anyio.CapacityLimiter | None = None
 
     def load_models(self) -> None:
         """Build the linters (loads the spaCy model); run in a thread at start-up."""
@@ -83,3 +94,13 @@ class Runtime:
         if self.limiter is None:
             self.limiter = anyio.CapacityLimiter(WORK_THREADS)
         return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=True, limiter=self.limiter)
+
+    async def compute(self, func: Callable[..., T], *args: Any) -> T:
+        """CPU work (lint, render, a document) in a worker thread, queued in arrival order behind at most
+        COMPUTE_THREADS others of this process; abandoned on the time limit as `run` is."""
+        if self.compute_limiter is None:
+            self.compute_limiter = anyio.CapacityLimiter(COMPUTE_THREADS)
+        limit = self.settings.max_queued_work
+        if limit and self.compute_limiter.statistics().tasks_waiting >= limit:
+            raise Overloaded
+        return await anyio.to_thread.run_sync(func, *args, abandon_on_cancel=True, limiter=self.compute_limiter)

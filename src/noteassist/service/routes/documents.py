@@ -52,7 +52,7 @@ async def export_docx(body: ExportRequest, user: CurrentUser, db: Database, runt
                        + (f" (got {', '.join(given)})" if given else ""), given[1] if len(given) > 1 else "facts")
     time_format = runtime.settings.lint.time_format
     if body.facts is not None:
-        data = await runtime.run(lambda: note_document(body.facts, template=body.template, time_format=time_format))
+        data = await runtime.compute(lambda: note_document(body.facts, template=body.template, time_format=time_format))
         return _attachment(data, DOCX, "note.docx")
     if body.draft_id is not None:
         text = await db.run(user, lambda s, actor: caseload.get_draft(s, actor, body.draft_id, body.version)[1].text)
@@ -60,7 +60,7 @@ async def export_docx(body: ExportRequest, user: CurrentUser, db: Database, runt
     else:
         text = await db.run(user, lambda s, actor: signed_text(caseload.get_note(s, actor, body.note_id)))
         name = f"note-{body.note_id}.docx"
-    return _attachment(await runtime.run(note_document, text), DOCX, name)
+    return _attachment(await runtime.compute(note_document, text), DOCX, name)
 
 
 @router.get("/claims/{claim_id}/report", response_class=Response,
@@ -91,6 +91,6 @@ async def claim_report(claim_id: PathId, user: CurrentUser, db: Database, runtim
         document = report_document(run)
         return (report_pdf(document) if format == "pdf" else document), len(run.findings) + len(run.missing)
 
-    data, findings = await runtime.run(build)
+    data, findings = await runtime.compute(build)
     return _attachment(data, PDF if format == "pdf" else DOCX, f"claim-{claim_id}-report.{format}",
                        {"X-Noteassist-Findings": str(findings)})

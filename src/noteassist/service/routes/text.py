@@ -31,7 +31,7 @@ async def list_templates(user: CurrentUser, runtime: RuntimeDep) -> list[Templat
     """The note templates, as `noteassist templates` lists them."""
     from ...render import list_templates as templates
 
-    found = await runtime.run(templates)
+    found = await runtime.compute(templates)
     return [TemplateOut(name=t.name, note_type=t.note_type, description=t.description, requires=list(t.requires))
             for t in found]
 
@@ -52,7 +52,7 @@ async def render(body: RenderRequest, user: CurrentUser, runtime: RuntimeDep) ->
             **provenance_map(note), used=sorted(note.used),
             spans=[Span(start=start, end=end, paths=list(paths)) for start, end, paths in note.spans])
 
-    return await runtime.run(work)
+    return await runtime.compute(work)
 
 
 @router.post("/lint", response_model=LintDocument)
@@ -74,4 +74,4 @@ async def lint(body: LintRequest, user: CurrentUser, runtime: RuntimeDep, models
         write_json([lint_text(models.notes, body.text, path=body.path, note_type=note_type)], out)
         return out.getvalue()
 
-    return Response(await runtime.run(work), media_type="application/json")
+    return Response(await runtime.compute(work), media_type="application/json")
