@@ -391,11 +391,14 @@ def list_drafts(session: Session, actor: User, claim_id: int) -> list[Draft]:
 # --- notes and addenda --------------------------------------------------------------------------------------
 
 def sign_draft(session: Session, actor: User, draft_id: int, version: int, late_entry_hours: float,
-               now: datetime | None = None) -> Note:
+               now: datetime | None = None, *, override_reason: str | None = None,
+               sign_findings: list | None = None) -> Note:
     """Sign the draft's current `version`: a Note with its SHA-256, signer and time, never changed again.
 
     A stale `version` is a Conflict (sign what you last saw). The note is a late entry when signed more
-    than `late_entry_hours` after its contact began; both times are stored. `now` is for tests."""
+    than `late_entry_hours` after its contact began (a stored contact's time, else the draft's own
+    contact_at, a quick capture's); both times are stored. `override_reason` and `sign_findings` are
+    app/signing.py's: the note is written once, so they go in with it. `now` is for tests."""
     draft = _draft(session, actor, draft_id, write=True)
     if draft.created_by != actor.id:
         raise Forbidden("only the draft's author signs it")
@@ -415,11 +418,13 @@ def sign_draft(session: Session, actor: User, draft_id: int, version: int, late_
     signed = session.get(DraftVersion, (draft.id, version))
     assert signed is not None
     signed_at = now or utcnow()
-    contact_at = session.get(Contact, draft.contact_id).contact_at if draft.contact_id is not None else None
+    contact_at = (session.get(Contact, draft.contact_id).contact_at if draft.contact_id is not None
+                  else draft.contact_at)
     late = contact_at is not None and signed_at - contact_at > timedelta(hours=late_entry_hours)
     note = Note(claim_id=draft.claim_id, contact_id=draft.contact_id, draft_id=draft.id, draft_version=version,
                 text=signed.text, sha256=sha256_text(signed.text), signer_id=actor.id, signed_at=signed_at,
-                contact_at=contact_at, late_entry=late)
+                contact_at=contact_at, late_entry=late, sign_override_reason=override_reason,
+                sign_findings=storable("sign_findings", sign_findings))
     session.add(note)
     session.flush()
     audit.record(session, actor.id, "note.sign", "note", note.id)

@@ -38,6 +38,8 @@ class ErrorDetail(BaseModel):
     field: str | None = Field(None, description="Dotted path of the field at fault (encounter.date), if one is")
     current_version: int | None = Field(None, description="On a 409 for a stale draft save: the version to edit")
     errors: list[dict[str, Any]] | None = Field(None, description="On a 422: every field at fault")
+    findings: list[dict[str, Any]] | None = Field(None, description="On a 422 `unresolved_findings`: the open "
+                                                                    "error-level findings (code, message, quote)")
 
 
 class ErrorResponse(BaseModel):
@@ -236,6 +238,8 @@ class DraftOut(DraftSummary):
 
 class SignRequest(BaseModel):
     version: int = Field(ge=1, le=MAX_ID, description="The version signed: it must be the draft's newest")
+    override_reason: str | None = Field(None, max_length=2000, description="Why the note is signed while "
+                                        "error-level findings remain (without it: 422 `unresolved_findings`)")
 
 
 class AddendumCreate(BaseModel):
@@ -265,6 +269,10 @@ class NoteOut(Out):
     signed_at: datetime
     contact_at: datetime | None
     late_entry: bool
+    sign_override_reason: str | None = Field(None, description="Why it was signed with error findings open")
+    sign_findings: list[dict[str, Any]] | None = Field(
+        None, description="The error-level findings open when signed ({code, severity, quote}); null when the "
+                          "note was signed before the check existed")
     addenda: list[AddendumOut]
 
 

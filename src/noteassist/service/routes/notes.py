@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from ...app import caseload
+from ...app import caseload, signing
 from ...lint.registry import all_rules
 from ...settings import Settings
-from ..deps import CurrentUser, Database, SettingsDep
+from ..deps import CurrentUser, Database, RuntimeDep, SettingsDep, get_models
+from ..errors import ApiError
 from ..schemas import AddendumCreate, AddendumOut, NoteOut, PathId, SignRequest
 
 router = APIRouter(tags=["notes and addenda"])
@@ -23,15 +24,29 @@ def late_entry_hours(settings: Settings) -> float:
 
 
 @router.post("/drafts/{draft_id}/sign", response_model=NoteOut, status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "The version is not the newest, or the draft is already signed"}})
-async def sign_draft(draft_id: PathId, body: SignRequest, user: CurrentUser, db: Database,
+             responses={409: {"description": "The version is not the newest, or the draft is already signed"},
+                        422: {"description": "`unresolved_findings` (field `override_reason`): error-level "
+                                             "findings are open and no override reason was given"}})
+async def sign_draft(draft_id: PathId, body: SignRequest, user: CurrentUser, db: Database, runtime: RuntimeDep,
                      settings: SettingsDep) -> NoteOut:
     """Sign the draft's newest version (only its author): the note's text, SHA-256, signer and time are
     stored and never change again; `late_entry` says it was signed more than the configured hours after
-    its contact (both times are given)."""
+    its contact (both times are given).
+
+    The version's text is linted as POST /lint lints it; while error-level findings remain that were not
+    dismissed with a reason (POST /drafts/{id}/dismissals), signing is refused with 422
+    `unresolved_findings` naming them, unless `override_reason` says why the note is signed anyway: the
+    note then keeps the reason and the findings (`sign_override_reason`, `sign_findings`)."""
     hours = late_entry_hours(settings)
-    return await db.run(user, lambda s, actor: NoteOut.model_validate(
-        caseload.sign_draft(s, actor, draft_id, body.version, hours)))
+    text = await db.run(user, lambda s, actor: signing.version_to_check(s, actor, draft_id, body.version))
+    errors = await runtime.run(signing.error_findings, get_models(runtime).notes, text) if text else []
+    try:
+        return await db.run(user, lambda s, actor: NoteOut.model_validate(signing.sign_checked(
+            s, actor, draft_id, body.version, hours, errors, body.override_reason)))
+    except signing.UnresolvedFindings as exc:
+        raise ApiError(422, "unresolved_findings", exc.message, "override_reason",
+                       findings=[{"code": f.code, "message": f.message, "quote": f.quote, "start": f.start,
+                                  "end": f.end} for f in exc.findings]) from None
 
 
 @router.get("/claims/{claim_id}/notes", response_model=list[NoteOut])
