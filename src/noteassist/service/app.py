@@ -67,10 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
 
-    from .routes import accounts, audit, caseload, documents, health, notes, text
+    from .routes import accounts, audit, caseload, dismissals, documents, health, notes, rules, text
 
     app.include_router(health.router)
-    for module in (text, documents, caseload, notes, accounts, audit):
+    for module in (text, rules, documents, caseload, dismissals, notes, accounts, audit):
         app.include_router(module.router, prefix="/v1", responses=COMMON_ERRORS)
     if importlib.util.find_spec("noteassist.service.languagetool") is not None:
         from .languagetool import router as lt_router

@@ -285,3 +285,43 @@ class AuditEventOut(Out):
     entity_id: str | None
     prev_hash: str
     hash: str
+
+
+# -- finding dismissals and rules (issue 12) ---------------------------------------------------------------------
+class DismissalCreate(BaseModel):
+    """Dismiss one finding of a draft version with the reason; the finding is its rule code and its quote."""
+
+    version: int = Field(ge=1, le=MAX_ID, description="The draft version the finding was shown on")
+    code: str = Field(min_length=1, max_length=16, description="The finding's rule code, e.g. NA201")
+    quote: str = Field(max_length=2000, description="The flagged text; for a missing element, the element's id")
+    start: int = Field(ge=0, le=2**31 - 1, description="The finding's start offset in that version's text")
+    end: int = Field(ge=0, le=2**31 - 1, description="The finding's end offset")
+    reason: str = Field(min_length=1, max_length=2000, description="Why the finding does not apply")
+
+
+class DismissalOut(Out):
+    id: int
+    draft_id: int
+    version: int
+    code: str
+    quote: str
+    start: int
+    end: int
+    reason: str
+    user_id: int
+    created_at: datetime
+
+
+class RuleOut(BaseModel):
+    """A lint rule as `noteassist rule CODE` explains it."""
+
+    code: str
+    name: str
+    category: str
+    severity: str = Field(description="Its severity under the server's configuration")
+    enabled: bool
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    source: str
