@@ -48,7 +48,7 @@ def test_the_json_has_the_documented_shape() -> None:
     data = _draft_json(str(MODIFIED_DUTY))
     assert set(data) == {"template", "text", "sentences", "unused"}
     assert data["template"] == "physician-visit" and isinstance(data["unused"], list)
-    assert data["sentences"] and all(set(s) == {"start", "end", "text", "fields"} for s in data["sentences"])
+    assert data["sentences"] and all(set(s) == {"start", "end", "text", "fields", "edited"} for s in data["sentences"])
     # The text is the note `draft` prints without --provenance.
     plain = CliRunner().invoke(main, ["draft", str(MODIFIED_DUTY)])
     assert data["text"] == plain.stdout.removesuffix("\n") or data["text"] == plain.stdout

@@ -339,7 +339,10 @@ def create_draft(session: Session, actor: User, claim_id: int, contact_id: int |
 
 def save_draft(session: Session, actor: User, draft_id: int, base_version: int, text: str,
                provenance: list | None = None) -> DraftVersion:
-    """Save `text` as the version after `base_version`; Conflict(current_version) when that is stale."""
+    """Save `text` as the version after `base_version`; Conflict(current_version) when that is stale.
+
+    Without `provenance`, the new version's is carried forward from `base_version`'s (render.carry_forward):
+    sentences left as they were keep their fields, new or changed ones have none and are `edited`."""
     if not valid_id(base_version) or base_version == MAX_ID:
         raise Invalid("base_version", "expected the version number this save edits (1 or more)")
     _text("text", text)
@@ -355,12 +358,25 @@ def save_draft(session: Session, actor: User, draft_id: int, base_version: int, 
             raise Conflict("the draft is signed; change its note with an addendum", draft.current_version)
         raise Conflict(f"version {base_version} is not the current version {draft.current_version}",
                        draft.current_version)
+    if provenance is None:
+        provenance = _carried_provenance(session, draft.id, base_version, text)
     version = DraftVersion(draft_id=draft.id, version=base_version + 1, text=text, provenance=provenance,
                            saved_by=actor.id)
     session.add(version)
     session.flush()
     audit.record(session, actor.id, "draft.save", "draft", draft.id)
     return version
+
+
+def _carried_provenance(session: Session, draft_id: int, base_version: int, text: str) -> list | None:
+    """The provenance of `text` from the version it edits; None when that one has none (a draft the client
+    wrote: no facts ever vouched for a sentence of it)."""
+    from ..render.provenance import carry_forward
+
+    previous = session.get(DraftVersion, (draft_id, base_version))
+    if previous is None or previous.provenance is None:
+        return None
+    return [s.as_json() for s in carry_forward(previous.provenance, text)]
 
 
 def get_draft(session: Session, actor: User, draft_id: int, version: int | None = None

@@ -37,6 +37,7 @@ from .provenance import (
     Provenance,
     RenderedNote,
     SentenceSource,
+    carry_forward,
     normalise,
     provenance_map,
     sentence_provenance,
@@ -45,7 +46,8 @@ from .provenance import (
     wrap,
 )
 
-__all__ = ["RenderedNote", "SentenceSource", "TemplateInfo", "list_templates", "provenance_map", "render_note",
+__all__ = ["RenderedNote", "SentenceSource", "TemplateInfo", "carry_forward", "list_templates", "provenance_map",
+           "render_note",
            "render_with_provenance", "sentence_provenance", "template_fields", "template_info"]
 
 _META = re.compile(r"\A\s*\{#---[ \t]*\r?\n(.*?)\r?\n---[ \t]*#\}", re.DOTALL)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -28,8 +28,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel
 
-__all__ = ["Provenance", "RenderedNote", "SentenceSource", "normalise", "provenance_map", "sentence_provenance",
-           "set_leaves", "wrap"]
+__all__ = ["Provenance", "RenderedNote", "SentenceSource", "carry_forward", "normalise", "provenance_map",
+           "sentence_provenance", "set_leaves", "wrap"]
 
 OPEN, MID, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKERS = re.compile(f"{OPEN}(\\d+){MID}|{CLOSE}")
@@ -437,15 +437,24 @@ class RenderedNote:
 @dataclass(frozen=True)
 class SentenceSource:
     """One sentence of a note: its offsets into the note's text, its text, and the facts fields (indexed
-    paths, `work_status.restrictions[0]`) the template printed in it, in the order they appear."""
+    paths, `work_status.restrictions[0]`) the template printed in it, in the order they appear. `edited`:
+    a person wrote or changed it since it was drafted (its fields are then empty)."""
 
     start: int
     end: int
     text: str
     fields: tuple[str, ...]
+    edited: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "fields": list(self.fields)}
+        return {"start": self.start, "end": self.end, "text": self.text, "fields": list(self.fields),
+                "edited": self.edited}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SentenceSource:
+        """A sentence as `as_json` (or the service's stored provenance) has it."""
+        return cls(int(data["start"]), int(data["end"]), str(data["text"]), tuple(data.get("fields") or ()),
+                   bool(data.get("edited", False)))
 
 
 def _drafted_sentences(note: RenderedNote) -> list[SentenceSource]:
@@ -470,28 +479,39 @@ def sentence_provenance(note: RenderedNote, text: str | None = None) -> list[Sen
 
     With `text` (the note as a person edited it), the sentences are those of `text`: one the person left
     exactly as drafted keeps its fields, one they wrote or changed has none (the facts no longer vouch for
-    it). A note whose every sentence was edited has no fields at all.
+    it) and is `edited`. A note whose every sentence was edited has no fields at all.
     """
     drafted = _drafted_sentences(note)
     if text is None or text == note.text:
         return drafted
+    return carry_forward(drafted, text)
+
+
+def carry_forward(previous: Sequence[SentenceSource | Mapping[str, Any]], text: str) -> list[SentenceSource]:
+    """The sentences of `text`, a later version of the note whose sentences were `previous` (SentenceSource or
+    their JSON, as a draft version stores them): a sentence left exactly as it was keeps its fields and
+    its `edited` mark; a new or changed one has no fields and is `edited`. Sentences are matched in order
+    by their text (difflib), so one moved past others counts as changed."""
     import difflib
 
     from ..errors import NoteInputError
     from ..text.frontmatter import split_front_matter
     from ..text.sentences import sentence_spans
 
+    before = [s if isinstance(s, SentenceSource) else SentenceSource.from_json(s) for s in previous]
     try:
         _, body = split_front_matter(text)
     except NoteInputError:
         body = 0
-    edited = [(start, end, text[start:end]) for start, end in sentence_spans(text, body)]
-    kept: dict[int, tuple[str, ...]] = {}
-    matcher = difflib.SequenceMatcher(None, [s.text for s in drafted], [t for _, _, t in edited], autojunk=False)
+    after = [(start, end, text[start:end]) for start, end in sentence_spans(text, body)]
+    kept: dict[int, SentenceSource] = {}
+    matcher = difflib.SequenceMatcher(None, [s.text for s in before], [t for _, _, t in after], autojunk=False)
     for block in matcher.get_matching_blocks():
         for i in range(block.size):
-            kept[block.b + i] = drafted[block.a + i].fields
-    return [SentenceSource(start, end, sentence, kept.get(i, ())) for i, (start, end, sentence) in enumerate(edited)]
+            kept[block.b + i] = before[block.a + i]
+    return [SentenceSource(start, end, sentence, kept[i].fields, kept[i].edited) if i in kept
+            else SentenceSource(start, end, sentence, (), True)
+            for i, (start, end, sentence) in enumerate(after)]
 
 
 def provenance_map(note: RenderedNote, text: str | None = None) -> dict[str, Any]:

@@ -79,6 +79,8 @@ class SentenceSource(BaseModel):
     end: int
     text: str
     fields: list[str] = Field(description="Indexed fact paths printed in the sentence, e.g. work_status.restrictions[0]")
+    edited: bool = Field(False, description="Written or changed by a person since it was drafted (then `fields` is "
+                                            "empty); carried from version to version")
 
 
 class RenderResponse(BaseModel):
@@ -196,7 +198,8 @@ class DraftSave(BaseModel):
     base_version: int = Field(ge=1, le=MAX_ID, description="The version this text edits; a stale one gets 409")
     text: str
     provenance: list[SentenceSource] | None = Field(None, description="Each sentence's fact fields, if the client "
-                                                                      "keeps them (POST /render gives them)")
+                                                                      "keeps them (POST /render gives them); "
+                                                                      "omitted: carried forward from base_version's")
 
 
 class VersionOut(Out):
