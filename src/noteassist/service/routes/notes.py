@@ -39,7 +39,7 @@ async def sign_draft(draft_id: PathId, body: SignRequest, user: CurrentUser, db:
     note then keeps the reason and the findings (`sign_override_reason`, `sign_findings`)."""
     hours = late_entry_hours(settings)
     text = await db.run(user, lambda s, actor: signing.version_to_check(s, actor, draft_id, body.version))
-    errors = await runtime.run(signing.error_findings, get_models(runtime).notes, text) if text else []
+    errors = await runtime.compute(signing.error_findings, get_models(runtime).notes, text) if text else []
     try:
         return await db.run(user, lambda s, actor: NoteOut.model_validate(signing.sign_checked(
             s, actor, draft_id, body.version, hours, errors, body.override_reason)))
