@@ -137,7 +137,44 @@ import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.lang import Locale
 
-profile, pipe, paragraph = sys.argv[1], sys.argv[2], sys.argv[3]
+profile, pipe, paragraph, bridge, port = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+
+# This process runs in a network namespace of its own with loopback only (unshare -n): LibreOffice can reach
+# nothing at all but this namespace's 127.0.0.1. The service lives outside it, so 127.0.0.1:port here is
+# bridged to it through a Unix socket in the file system, which both namespaces see.
+import socket, threading
+
+
+def pump(source, sink):
+    try:
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def serve_bridge(listener):
+    while True:
+        client, _ = listener.accept()
+        upstream = socket.socket(socket.AF_UNIX)
+        upstream.connect(bridge)
+        threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+        threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+
+
+try:  # proof that this namespace has no way out: a documentation-only address (RFC 5737) is unreachable
+    socket.create_connection(("192.0.2.1", 80), timeout=3).close()
+    isolated = False
+except OSError:
+    isolated = True
+listener = socket.create_server(("127.0.0.1", port))
+threading.Thread(target=serve_bridge, args=(listener,), daemon=True).start()
 office = subprocess.Popen(
     ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
      "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
@@ -184,6 +221,7 @@ try:
 
     print(json.dumps({
         "paragraph": text,
+        "isolated": isolated,
         "configured": configured,
         "has_locale": bool(checker.hasLocale(locale)),
         "seconds": seconds,
@@ -241,22 +279,79 @@ def proofread_in_libreoffice(base_url: str, paragraph: str, tmp_path: Path, user
         REGISTRY.format(base_url=base_url, credentials=credentials), encoding="utf-8")
     script = tmp_path / "proofread.py"
     script.write_text(PROOFREAD_SCRIPT, encoding="utf-8")
-    # LibreOffice's HTTP (libcurl) may reach loopback only: anything else goes to a proxy that is not there.
-    dead_proxy = "http://127.0.0.1:9"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8",
-           "http_proxy": dead_proxy, "https_proxy": dead_proxy, "HTTPS_PROXY": dead_proxy, "all_proxy": dead_proxy,
-           "no_proxy": "127.0.0.1,localhost"}
-    done = subprocess.run([SYSTEM_PYTHON, str(script), str(profile), f"noteassist-lt-{os.getpid()}", paragraph],
-                          check=False, capture_output=True, text=True, timeout=240, env=env)
+    port = int(base_url.rsplit(":", 1)[1].split("/", 1)[0])
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    with UnixBridge(tmp_path / "bridge.sock", port) as bridge:
+        # A new network namespace with its loopback up and nothing else: no route off this machine at all.
+        command = [*isolated_network(), "sh", "-c", 'ip link set lo up && exec "$@"', "sh", SYSTEM_PYTHON,
+                   str(script), str(profile), f"noteassist-lt-{os.getpid()}", paragraph, str(bridge.path), str(port)]
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=240, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def isolated_network() -> list[str]:
+    """The command prefix that runs a program in a network namespace of its own (root: unshare -n; anyone
+    else: with a user namespace too)."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        pytest.skip("unshare and ip (util-linux, iproute2) are needed to cut LibreOffice off the network")
+    prefix = ["unshare", "-n"] if os.geteuid() == 0 else ["unshare", "-rn"]
+    if subprocess.run([*prefix, "true"], check=False, capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow a new network namespace")
+    return prefix
+
+
+class UnixBridge:
+    """A Unix socket at `path` whose every connection is forwarded to the service at 127.0.0.1:`port`."""
+
+    def __init__(self, path: Path, port: int):
+        self.path, self.port = path, port
+        self.listener = socket.socket(socket.AF_UNIX)
+
+    def __enter__(self) -> Self:
+        self.listener.bind(str(self.path))
+        self.listener.listen(16)
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.port))
+            except OSError:
+                client.close()  # LibreOffice sees the connection refused, as it would with no server
+                continue
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 @pytest.mark.slow
-def test_libreoffice_writer_shows_noteassist_findings(server, tmp_path):
+def test_libreoffice_writer_shows_noteassist_findings(server, tmp_path, loopback_network):
     require_libreoffice_uno()
     result = proofread_in_libreoffice(f"{server}/v2", PARAGRAPH, tmp_path)
     assert result["paragraph"] == PARAGRAPH
+    assert result["isolated"]  # LibreOffice ran where nothing but loopback exists
     # With the profile's BaseURL and IsEnabled, LibreOffice uses the LanguageTool checker for English, which
     # read en-US from /v2/languages; the document's paragraph and the direct call get the same answer.
     assert result["configured"] == ["org.openoffice.lingu.LanguageToolGrammarChecker"]
@@ -273,7 +368,7 @@ def test_libreoffice_writer_shows_noteassist_findings(server, tmp_path):
 
 
 @pytest.mark.slow
-def test_libreoffice_with_username_and_api_key(token_server, tmp_path):
+def test_libreoffice_with_username_and_api_key(token_server, tmp_path, loopback_network):
     # LibreOffice appends "&username=...&apiKey=..." (unencoded, after the text) when both are set.
     require_libreoffice_uno()
     token = token_server.new_token("lena")
