@@ -1,6 +1,9 @@
 """Helpers for the API tests: a migrated SQLite database in a temporary folder, one user (and token) of each
 role, and the app under FastAPI's TestClient, started (lifespan run, model loaded) once per test module.
 
+`BACKENDS` runs a module's tests on SQLite and on PostgreSQL (the session's throwaway cluster, tests/conftest.py;
+skipped where PostgreSQL is not installed, an error in CI): `pytestmark = BACKENDS`.
+
 tests/service is a package (its conftest.py is `service.conftest`, never the `conftest` that other test
 modules import from tests/); its modules import these helpers as `.service_api`."""
 
@@ -38,12 +41,13 @@ def claim_json(folder: Path = CLAIM) -> dict:
     return facts_json(folder / "claim.yaml")
 
 
-def make_database(folder: Path) -> tuple[str, dict[str, str]]:
-    """A migrated SQLite database with one user of each role; (URL, username -> bearer token)."""
+def make_database(folder: Path, url: str | None = None) -> tuple[str, dict[str, str]]:
+    """A migrated database (`url`, an empty one; default: SQLite in `folder`) with one user of each role;
+    (URL, username -> bearer token)."""
     from noteassist.app import accounts
     from noteassist.storage import make_engine, session_factory, upgrade
 
-    url = f"sqlite:///{folder / 'service.db'}"
+    url = url or f"sqlite:///{folder / 'service.db'}"
     upgrade(url)
     engine = make_engine(url)
     tokens = {}
@@ -66,6 +70,28 @@ def wait_ready(client: TestClient, timeout: float = 120.0) -> None:
         assert response.status_code == 503, response.text
         time.sleep(0.1)
     raise AssertionError("the service did not become ready")
+
+
+#: A test module's mark: its `api` (module scope) on SQLite, then on a fresh PostgreSQL database.
+BACKENDS = pytest.mark.parametrize(
+    "api", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True, scope="module")
+
+
+def postgres_database(request, name: str) -> str:
+    """The URL of an empty PostgreSQL database for one test module: a new database on the session's cluster,
+    or (a server named by $NOTEASSIST_TEST_POSTGRES_URL from outside) that one, emptied first."""
+    import re
+
+    cluster = request.getfixturevalue("postgres_cluster")  # skips when PostgreSQL is absent, fails in CI
+    if cluster is not None:
+        return cluster.create_database(re.sub(r"\W", "_", name).lower()[:60])
+    import os
+
+    from storage.fixtures import ENV_VAR, _reset_postgres
+
+    url = os.environ[ENV_VAR]
+    _reset_postgres(url)
+    return url
 
 
 @dataclass
@@ -97,12 +123,13 @@ class Api:
         return self.request("DELETE", who, path, **kwargs)
 
 
-def start_api(folder: Path, **settings):
-    """Build and start an app on a new database; yields an Api (use as a generator fixture body)."""
+def start_api(folder: Path, url: str | None = None, **settings):
+    """Build and start an app on a new database (`url`, empty; default: SQLite in `folder`); yields an Api (use
+    as a generator fixture body)."""
     from noteassist.service import create_app
     from noteassist.settings import Settings
 
-    url, tokens = make_database(folder)
+    url, tokens = make_database(folder, url)
     app = create_app(Settings(database_url=url, **settings))
     with TestClient(app) as client:
         wait_ready(client)

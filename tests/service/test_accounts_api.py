@@ -1,10 +1,12 @@
-"""Users, tokens and the audit trail through the API, per role."""
+"""Users, tokens and the audit trail through the API, per role, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 
-from .service_api import claim_json, error_code
+from .service_api import BACKENDS, claim_json, error_code
+
+pytestmark = BACKENDS
 
 
 def test_admins_manage_users_and_no_one_else_does(api):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .service_api import CLAIM, claim_json, facts_json
+from .service_api import BACKENDS, CLAIM, claim_json, facts_json
+
+pytestmark = BACKENDS
 
 
 def test_an_autosave_without_provenance_keeps_the_fields_of_unchanged_sentences(api):
