@@ -95,10 +95,11 @@ def test_a_bad_user_names_the_field(Session, people, username, role, field):
     assert caught.value.field == field
 
 
-def test_passwords_are_scrypt_hashes_and_check(Session, people):
+def test_passwords_are_argon2id_hashes_and_check(Session, people):
     with Session() as s, s.begin():
         user = accounts.create_user(s, None, "carol", "supervisor", password="correct horse battery")
-        assert user.password_hash.startswith("scrypt$") and "correct" not in user.password_hash
+        assert user.password_hash.startswith("$argon2id$") and "correct" not in user.password_hash
+        assert not accounts.password_needs_rehash(user.password_hash)
         with pytest.raises(Invalid) as caught:
             accounts.create_user(s, None, "dave", "supervisor", password="short")
         assert caught.value.field == "password"

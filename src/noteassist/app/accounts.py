@@ -2,7 +2,8 @@
 
 A token is "na_" and 43 URL-safe characters (32 random bytes). Only its SHA-256 hex is stored: the
 plaintext is returned once, by `create_token`, and cannot be recovered. Passwords (optional, for the
-web page) are hashed with the standard library's scrypt, so no extra package is needed.
+web page) are hashed with argon2id (argon2-cffi); hashes made with the standard library's scrypt before it
+still verify, and `password_needs_rehash` tells a sign-in to store the password anew as argon2id.
 
 `actor=None` means the local administrator at the command line (`noteassist users add`), who needs no
 account to make the first one. Otherwise admins manage every account and any user manages their own
@@ -17,6 +18,8 @@ import hmac
 import re
 import secrets
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,14 +29,21 @@ from .caseload import insert_unique, storable, valid_id
 from .errors import Forbidden, Invalid, NotFound, Unauthorized
 
 __all__ = ["TOKEN_PREFIX", "authenticate", "authenticate_password", "create_token", "create_user", "get_user",
-           "hash_password", "hash_token", "list_tokens", "list_users", "revoke_token", "set_active", "set_password",
-           "verify_password"]
+           "hash_password", "hash_token", "list_tokens", "list_users", "password_needs_rehash", "revoke_token",
+           "set_active", "set_password", "verify_password"]
 
 TOKEN_PREFIX = "na_"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-# scrypt at 2^15 x 8 x 1: ~32 MiB and ~0.1 s per check; the parameters are stored with each hash.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
 _DUMMY_HASH: str | None = None
+_ARGON2: PasswordHasher | None = None
+
+
+def _argon2() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile); made on first use."""
+    global _ARGON2
+    if _ARGON2 is None:
+        _ARGON2 = PasswordHasher()
+    return _ARGON2
 
 
 def hash_token(plaintext: str) -> str:
@@ -41,14 +51,31 @@ def hash_token(plaintext: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P,
-                            maxmem=64 * 1024 * 1024, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+    """An argon2id hash in the PHC string format ("$argon2id$v=19$m=...,t=...,p=...$salt$hash")."""
+    return _argon2().hash(password)
+
+
+def password_needs_rehash(stored: str) -> bool:
+    """True for a hash that verified but is not argon2id with today's parameters (an older scrypt hash)."""
+    if not stored.startswith("$argon2"):
+        return True
+    try:
+        return _argon2().check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if stored.startswith("$argon2"):
+        try:
+            return _argon2().verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return _verify_scrypt(password, stored)
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    """A hash from before argon2id: "scrypt$n$r$p$salt$hash" (base64 salt and digest)."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":

@@ -76,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from .languagetool import router as lt_router
 
         app.include_router(lt_router)
+    from .web import install as install_web
+
+    install_web(app)  # the web page: its routes, /static, HTML errors on page paths (after the API's handlers)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestGuard, timeout=settings.request_timeout_seconds)

@@ -2,7 +2,8 @@
 
     async def route(user: CurrentUser, db: Database, models: ModelsDep): ...
 
-`CurrentUser` is the user of the request's `Authorization: Bearer <token>` (401 without a valid one);
+`CurrentUser` is the user of the request's `Authorization: Bearer <token>` (401 without a valid one), or
+of the web page's session cookie (then a POST, PUT or DELETE must carry its CSRF token: 403 `csrf`);
 `Database.run(user, work)` runs `work(session, actor)` in a worker thread inside one transaction, so the
 use case and its audit event commit together or not at all. Roles are enforced by the use cases in
 noteassist.app (one place), which raise Forbidden or NotFound.
@@ -71,12 +72,16 @@ def get_database(runtime: RuntimeDep) -> DatabaseSession:
 Database = Annotated[DatabaseSession, Depends(get_database)]
 
 
-async def current_user(db: Database,
+async def current_user(request: Request, db: Database, settings: SettingsDep,
                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
     from ..app.accounts import authenticate
 
     token = credentials.credentials if credentials is not None else None
     if token is None:
+        from .web.session import SESSION_COOKIE
+
+        if SESSION_COOKIE in request.cookies:
+            return await _session_user(request, db, settings)
         raise ApiError(401, "unauthorized", "an API token is required: Authorization: Bearer <token>",
                        headers={"WWW-Authenticate": "Bearer"})
 
@@ -87,6 +92,22 @@ async def current_user(db: Database,
 
     # Authentication writes nothing: every request checks its token without queueing behind writers.
     return await db.read(check)
+
+
+async def _session_user(request: Request, db: DatabaseSession, settings: Settings) -> User:
+    """The web page's user, by its session cookie; an unsafe method must carry the session's CSRF token."""
+    from ..app.errors import Unauthorized
+    from ..app.websessions import SessionExpired
+    from .web.session import require_csrf, resolve
+
+    try:
+        signed_in = await resolve(request, db, settings)
+    except SessionExpired as exc:
+        raise ApiError(401, "session_expired", exc.message + " (sign in at /signin)") from None
+    except Unauthorized:
+        raise ApiError(401, "unauthorized", "the session is unknown; sign in at /signin") from None
+    await require_csrf(request, signed_in)
+    return signed_in.user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

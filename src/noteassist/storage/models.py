@@ -74,7 +74,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
-    #: scrypt, "scrypt$n$r$p$salt$hash"; None: the user signs in with tokens only.
+    #: argon2id in PHC format ("$argon2id$..."), or an older "scrypt$n$r$p$salt$hash"; None: tokens only.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
