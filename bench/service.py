@@ -99,17 +99,23 @@ def lint_single(port: int, token: str, notes: list[str], repeat: int) -> float:
 def lint_load(port: int, token: str, notes: list[str], clients: int, seconds: float) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
+    refused = 0
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
     start = threading.Barrier(clients)
 
     def worker(index: int) -> None:
         client = Client(port, token)
-        mine, bad, i = [], [], index
+        nonlocal refused
+        mine, bad, i, refused_here = [], [], index, 0
         start.wait()
         try:
             while time.perf_counter() < stop_at:
                 status, elapsed, _ = client.call("POST", "/v1/lint", {"text": notes[i % len(notes)]})
+                if status == 503:  # refused past the server's queue: wait as Retry-After says, then try again
+                    refused_here += 1
+                    time.sleep(1.0)
+                    continue
                 (mine if status == 200 else bad).append(elapsed if status == 200 else status)
                 i += clients
         finally:
@@ -117,6 +123,7 @@ def lint_load(port: int, token: str, notes: list[str], clients: int, seconds: fl
         with lock:
             latencies.extend(mine)
             errors.extend(bad)
+            refused += refused_here
 
     began = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -128,6 +135,7 @@ def lint_load(port: int, token: str, notes: list[str], clients: int, seconds: fl
     return {
         "requests": len(latencies),
         "errors": errors,
+        "refused": refused,
         "rps": len(latencies) / wall,
         "p50": percentile(latencies, 50),
         "p99": percentile(latencies, 99),
@@ -192,18 +200,27 @@ def verdict(lint_ratios: dict[int, float], autosave_p99: dict[str, tuple[float, 
             f"- Autosave on {backend}, one client: p99 {ms(one)}, target under 50 ms: {met}. With {clients} clients "
             f"saving at once the p99 is {ms(many)}: {why.get(backend, 'saves queue')}."
         )
-    if lint_ratios:
-        best = min(lint_ratios.values())
+    queued = {key: ratio for key, ratio in lint_ratios.items() if not key[1]}
+    if queued:
+        best = min(queued.values())
         met = "met" if best <= 3 else "**not met**"
         cores = os.cpu_count() or 1
         lines.append(
-            f"- Lint under {clients} concurrent clients: p99 / single-note time {best:.1f} at best, target at most 3: "
-            f"{met}. Lint is CPU work and a worker process lints one note at a time (the GIL), so with {clients} "
-            f"requests in flight each waits for those ahead of it: the ratio cannot be much under {clients} / the "
-            f"workers that have a core of their own, here {clients} / {cores} = {clients / cores:.0f}. At most 3 takes "
-            f"about {-(-clients // 3)} cores with a worker each, or a server that refuses (503) beyond its cores "
-            "instead of queuing."
+            f"- Lint under {clients} concurrent clients, every request queued (the default): p99 / single-note time "
+            f"{best:.1f} at best, target at most 3: {met}. Lint is CPU work; a worker runs two notes at a time in "
+            f"arrival order (service/runtime.py), so with {clients} requests in flight each waits for those ahead of "
+            f"it: the ratio cannot be much under {clients} / the cores, here {clients} / {cores} = "
+            f"{clients / cores:.0f}. At most 3 with every request answered takes about {-(-clients // 3)} cores."
         )
+    for (workers, queue), ratio in lint_ratios.items():
+        if queue:
+            met = "met" if ratio <= 3 else "**not met**"
+            lines.append(
+                f"- With `max_queued_work={queue}` ({workers} workers) the server refuses a note past its queue at "
+                f"once (503 and Retry-After, as LanguageTool's server does past its queue size) and the answered "
+                f"requests' p99 / single-note time is {ratio:.1f}: {met}. The refused share is in the table; "
+                "clients retried after a second."
+            )
     return lines
 
 
@@ -220,6 +237,8 @@ def main() -> None:
         "--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1], help="worker processes, one lint run each"
     )
     parser.add_argument("--saves", type=int, default=300, help="autosaves by the single client")
+    parser.add_argument("--queue", type=int, default=1,
+                        help="max_queued_work of the extra lint run on the most workers (refuses past it)")
     parser.add_argument("--only", choices=["lint", "autosave"], help="run one half (then --write is refused: the "
                         "section holds both)")
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"],
@@ -232,23 +251,32 @@ def main() -> None:
     notes = notes_of_about(400, 40)
     words = statistics.median(len(note.split()) for note in notes)
     rows = []
-    lint_ratios: dict[int, float] = {}
+    lint_ratios: dict[tuple[int, int], float] = {}
     autosave_p99: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
         sqlite = provision(f"sqlite:///{tmp}/bench.db")
-        for workers in sorted(set(args.workers)) if args.only != "autosave" else []:
-            with ServerProcess(sqlite.url, workers=workers) as server:
+        runs = [(workers, 0) for workers in sorted(set(args.workers))] + [(max(args.workers), args.queue)]
+        for workers, queue in runs if args.only != "autosave" else []:
+            env = {"NOTEASSIST_MAX_QUEUED_WORK": str(queue)}
+            with ServerProcess(sqlite.url, workers=workers, env=env) as server:
                 wait_every_worker_ready(server)
                 single = lint_single(server.port, sqlite.token, notes, repeat=30)
                 load = lint_load(server.port, sqlite.token, notes, args.clients, args.seconds)
-            print(f"lint, {workers} worker(s): single {ms(single)}, {load}", file=sys.stderr)
-            lint_ratios[workers] = load["p99"] / single
+            print(f"lint, {workers} worker(s), queue {queue or 'unbounded'}: single {ms(single)}, {load}",
+                  file=sys.stderr)
+            lint_ratios[(workers, queue)] = load["p99"] / single
             on = f"{workers} worker{'s' if workers > 1 else ''}"
+            if queue:
+                on += f", max_queued_work={queue}"
+            answered = f"{load['requests']} answered, {len(load['errors'])} errors"
+            if queue:
+                share = load["refused"] / max(1, load["refused"] + load["requests"])
+                answered += f", {load['refused']} refused with 503 and retried after 1 s ({share:.0%} of attempts)"
             rows += [
                 f"| lint on {on}, one client, one note at a time (median of 30, ~{words:.0f} words) | {ms(single)} |",
                 (f"| lint on {on}, {args.clients} concurrent clients for {args.seconds:.0f} s: requests/s | "
-                 f"{load['rps']:.1f} ({load['requests']} answered, {len(load['errors'])} errors) |"),
-                (f"| lint on {on}, {args.clients} concurrent clients: p50 / p99 | "
+                 f"{load['rps']:.1f} ({answered}) |"),
+                (f"| lint on {on}, {args.clients} concurrent clients: p50 / p99 of answered requests | "
                  f"{ms(load['p50'])} / {ms(load['p99'])} |"),
                 f"| lint on {on}: p99 / single-note lint time (target at most 3) | **{load['p99'] / single:.1f}** |",
             ]
