@@ -353,6 +353,16 @@ function comparison(editor) {
 function start() {
   const editor = window.naEditor;
   if (!main || !editorElement || !statusElement || !editor) return;
+  if (main.dataset.status && main.dataset.status !== 'open') {
+    statusElement.dataset.state = 'signed';
+    statusElement.textContent = 'Signed: read-only';
+    return;
+  }
+  if (main.dataset.writable === 'false') {
+    statusElement.dataset.state = 'saved';
+    statusElement.textContent = 'Read-only';
+    return;
+  }
   const compare = comparison(editor);
   const autosave = createAutosave({
     draftId: main.dataset.draftId,
@@ -376,10 +386,6 @@ function start() {
   });
   window.addEventListener('pagehide', () => autosave.pagehide());
   window.addEventListener('online', () => autosave.online());
-  if (main.dataset.status && main.dataset.status !== 'open') {
-    statusElement.textContent = 'Signed: read-only';
-    return;
-  }
   autosave.showState();
   autosave.restore();
 }
