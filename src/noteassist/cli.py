@@ -453,10 +453,11 @@ def rule(code: str) -> None:
                    "a SQLite file under the user's data directory.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes, each with its own copy of the model.  [default: 1, or NOTEASSIST_WORKERS]")
+@templates_option
 @config_option
 @_handle_errors
 def serve(host: str | None, port: int | None, database_url: str | None, workers: int | None,
-          config_path: str | None) -> None:
+          template_dirs: tuple[str, ...], config_path: str | None) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) until stopped.
 
     The database schema is created or upgraded at start-up; each worker loads the spaCy model once
@@ -466,7 +467,8 @@ def serve(host: str | None, port: int | None, database_url: str | None, workers:
     from .service.server import serve as run_server
     from .settings import load_settings
 
-    flags = {"host": host, "port": port, "database_url": database_url, "workers": workers}
+    flags = {"host": host, "port": port, "database_url": database_url, "workers": workers,
+             "template_dirs": tuple(Path(d).resolve() for d in template_dirs) or None}
     settings = load_settings(config_path, ".")
     settings = settings.model_copy(update={k: v for k, v in flags.items() if v is not None})
     run_server(settings)

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     #: Longest a request may take; lint, render and documents past it get 504 and free the connection.
     request_timeout_seconds: float = Field(30.0, gt=0, le=3600)
+    #: The agency's own note templates, searched before the built-in ones (as `draft --templates DIR`): the
+    #: service lists, renders and exports with them. Env: NOTEASSIST_TEMPLATE_DIRS='["/srv/templates"]'.
+    template_dirs: tuple[Path, ...] = ()
     #: Lint, render and document jobs that may wait for a free core per worker process; one more is refused
     #: at once with 503 `overloaded` and Retry-After (LanguageTool's work-queue size). 0: every job waits its
     #: turn, however long the queue.

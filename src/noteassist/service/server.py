@@ -8,6 +8,7 @@ the service's (middleware.RequestGuard) writes method, route template, status an
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -50,7 +51,9 @@ def serve(settings: Settings) -> None:
         engine.dispose()
     environment = {"NOTEASSIST_DATABASE_URL": url,
                    "NOTEASSIST_CONFIG": str(settings.config) if settings.config else None,
-                   "NOTEASSIST_MODEL": settings.model}
+                   "NOTEASSIST_MODEL": settings.model,
+                   "NOTEASSIST_TEMPLATE_DIRS": (json.dumps([str(d) for d in settings.template_dirs])
+                                                if settings.template_dirs else None)}
     for name, value in environment.items():
         if value is not None:
             os.environ[name] = value

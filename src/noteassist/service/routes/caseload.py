@@ -106,7 +106,7 @@ async def create_draft(claim_id: PathId, body: DraftCreate, user: CurrentUser, d
         text, provenance, template = body.text, None, body.template
         if text is None and body.contact_id is not None:
             facts = caseload.contact_facts(caseload.get_contact(s, actor, body.contact_id))
-            note = draft_rendered(facts, body.template, time_format=time_format)
+            note = draft_rendered(facts, body.template, runtime.settings.template_dirs, time_format=time_format)
             text, template = note.text, note.template
             provenance = provenance_map(note)["sentences"]
         version = caseload.create_draft(s, actor, claim_id, body.contact_id, text, provenance, template)

@@ -52,7 +52,9 @@ async def export_docx(body: ExportRequest, user: CurrentUser, db: Database, runt
                        + (f" (got {', '.join(given)})" if given else ""), given[1] if len(given) > 1 else "facts")
     time_format = runtime.settings.lint.time_format
     if body.facts is not None:
-        data = await runtime.compute(lambda: note_document(body.facts, template=body.template, time_format=time_format))
+        data = await runtime.compute(lambda: note_document(body.facts, template=body.template,
+                                                                  template_dirs=runtime.settings.template_dirs,
+                                                                  time_format=time_format))
         return _attachment(data, DOCX, "note.docx")
     if body.draft_id is not None:
         text = await db.run(user, lambda s, actor: caseload.get_draft(s, actor, body.draft_id, body.version)[1].text)

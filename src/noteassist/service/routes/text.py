@@ -31,7 +31,7 @@ async def list_templates(user: CurrentUser, runtime: RuntimeDep) -> list[Templat
     """The note templates, as `noteassist templates` lists them."""
     from ...render import list_templates as templates
 
-    found = await runtime.compute(templates)
+    found = await runtime.compute(templates, runtime.settings.template_dirs)
     return [TemplateOut(name=t.name, note_type=t.note_type, description=t.description, requires=list(t.requires))
             for t in found]
 
@@ -47,7 +47,7 @@ async def render(body: RenderRequest, user: CurrentUser, runtime: RuntimeDep) ->
     time_format = body.time_format or runtime.settings.lint.time_format
 
     def work() -> RenderResponse:
-        note = draft_rendered(body.facts, body.template, time_format=time_format)
+        note = draft_rendered(body.facts, body.template, runtime.settings.template_dirs, time_format=time_format)
         return RenderResponse(  # the map `draft --provenance` prints, and the spans it is made from
             **provenance_map(note), used=sorted(note.used),
             spans=[Span(start=start, end=end, paths=list(paths)) for start, end, paths in note.spans])
