@@ -161,7 +161,8 @@ def day_at_a_glance(session: Session, actor: User, *, today: date | None = None,
         if report is not None and report.due <= today + timedelta(days=report_window_days):
             view.reports_due.append(report)
         view.authorizations += _authorizations(ref, record, history, today)
-    view.due_tasks.sort(key=lambda t: (t.due, t.claim.id))
+    # Today's first, then the overdue ones, the most recently due first (the oldest are likeliest stale).
+    view.due_tasks.sort(key=lambda t: (t.overdue, -t.due.toordinal(), t.claim.id))
     view.unsigned_contacts.sort(key=lambda u: -u.hours)
     view.open_drafts.sort(key=lambda d: d.started)
     view.reports_due.sort(key=lambda r: r.due)

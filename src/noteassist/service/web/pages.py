@@ -4,7 +4,7 @@ and the supervisor's view. Each is a thin route: the use cases in noteassist.app
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -14,7 +14,7 @@ from ...adjuster.claim import facts_contact
 from ...app import caseload, websessions
 from ...app.errors import Invalid, NotFound, Unauthorized
 from ...app.websessions import SessionExpired
-from ..deps import Database, RuntimeDep, SettingsDep
+from ..deps import Database, ModelsDep, RuntimeDep, SettingsDep
 from ..schemas import PathId
 from .session import (
     PAGE_HEADERS,
@@ -224,3 +224,106 @@ async def draft_contact(request: Request, claim_id: PathId, contact_id: PathId, 
 
     draft_id = await db.run(user, work)
     return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+
+
+# -- quick capture -----------------------------------------------------------------------------------------------
+def _local_now_minute() -> str:
+    return datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M")
+
+
+def _parse_when(value: str) -> datetime | None:
+    """An <input type="datetime-local"> value ("2026-12-02T09:30"), in the server's zone as contacts are."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+async def _capture_form(request: Request, user: Any, db: Any, *, status_code: int = 200, errors: dict | None = None,
+                        values: dict | None = None, captured: Any = None) -> Response:
+    claims = await db.run(user, lambda s, actor: [_claim_row(c) for c in caseload.list_claims(s, actor)])
+    values = {"claim": request.query_params.get("claim", ""), "when": _local_now_minute(), "who": "", "line": "",
+              **(values or {})}
+    return page(request, "capture.html", status_code=status_code, nav="capture", claims=claims, values=values,
+                errors=errors or {}, captured=captured, can_write=user.role == "case_manager")
+
+
+@router.get("/capture")
+async def capture_page(request: Request, user: WebUser, db: Database,
+                       captured: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    done = None
+    if captured is not None:
+        draft, _ = await db.run(user, lambda s, actor: caseload.get_draft(s, actor, captured))
+        done = {"draft_id": draft.id, "claim_id": draft.claim_id}
+    return await _capture_form(request, user, db, captured=done)
+
+
+@router.post("/capture")
+async def capture(request: Request, user: WebUser, db: Database, settings: SettingsDep,
+                  claim: Annotated[str, Form(max_length=20)] = "",
+                  who: Annotated[str, Form(max_length=1000)] = "",
+                  when: Annotated[str, Form(max_length=40)] = "",
+                  line: Annotated[str, Form(max_length=10000)] = "") -> Response:
+    """Log a contact in three fields; it becomes a draft that keeps the contact's real time."""
+    from ...app.capture import quick_capture
+
+    values = {"claim": claim, "who": who, "when": when, "line": line}
+    claim_id = int(claim) if claim.isdigit() and 0 < int(claim) < 2**31 else None
+    if claim_id is None:
+        return await _capture_form(request, user, db, status_code=422, values=values,
+                                   errors={"claim": "choose the claim the contact was about"})
+    contact_at = _parse_when(when) if when else None
+    if when and contact_at is None:
+        return await _capture_form(request, user, db, status_code=422, values=values,
+                                   errors={"when": "expected a date and time, such as 2026-12-02 09:30"})
+    time_format = settings.lint.time_format
+    try:
+        draft_id = await db.run(user, lambda s, actor: quick_capture(
+            s, actor, claim_id, who, contact_at, line, time_format=time_format).id)
+    except Invalid as exc:
+        return await _capture_form(request, user, db, status_code=422, values=values,
+                                   errors={exc.field: exc.detail})
+    except NotFound:
+        return await _capture_form(request, user, db, status_code=422, values=values,
+                                   errors={"claim": "no such claim on your caseload"})
+    return RedirectResponse(f"/capture?captured={draft_id}", status_code=303)
+
+
+# -- the supervisor's review -------------------------------------------------------------------------------------
+#: Findings of signed notes, by (sha256, note type): a signed note never changes, so neither do they (per process).
+_NOTE_FINDINGS: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+_NOTE_FINDINGS_MAX = 2000
+
+
+def _findings_of(linter: Any, text: str, sha256: str, note_type: str | None) -> list[dict[str, Any]]:
+    from ...app.lint import lint_text
+
+    key = (sha256, note_type)
+    if key not in _NOTE_FINDINGS:
+        result = lint_text(linter, text, path="note", note_type=note_type)
+        found = [{"code": f.rule, "severity": f.severity, "category": f.category, "message": f.message,
+                  "quote": f.text} for f in result.findings]
+        if len(_NOTE_FINDINGS) >= _NOTE_FINDINGS_MAX:
+            _NOTE_FINDINGS.pop(next(iter(_NOTE_FINDINGS)))
+        _NOTE_FINDINGS[key] = found
+    return _NOTE_FINDINGS[key]
+
+
+@router.get("/supervisor")
+async def supervisor_page(request: Request, user: WebUser, db: Database, runtime: RuntimeDep, models: ModelsDep,
+                          author: Annotated[str | None, Query(max_length=64)] = None,
+                          days: Annotated[int, Query(ge=1, le=3660)] = 30) -> Response:
+    """Notes by author with their findings (linted now, by the editor's engine) and the dismissals made on
+    their drafts; each note opens read-only."""
+    from ...app.review import notes_by_author
+
+    since = date.today() - timedelta(days=days)
+    authors = await db.run(user, lambda s, actor: notes_by_author(s, actor, since=since, author=author or None))
+
+    def lint_all() -> dict[int, list[dict[str, Any]]]:
+        return {n.id: _findings_of(models.notes, n.text, n.sha256, n.note_type) for a in authors for n in a.notes}
+
+    findings = await runtime.compute(lint_all)
+    return page(request, "supervisor.html", nav="supervisor", authors=authors, findings=findings,
+                author=author or "", days=days, since=since)
