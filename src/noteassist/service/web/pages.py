@@ -162,7 +162,7 @@ def _claim_row(claim: Any) -> dict[str, Any]:
 
 
 @router.get("/claims/{claim_id}")
-async def claim_page(request: Request, claim_id: PathId, user: WebUser, db: Database) -> Response:
+async def claim_page(request: Request, claim_id: PathId, user: WebUser, db: Database, runtime: RuntimeDep) -> Response:
     def work(s: Any, actor: Any) -> dict[str, Any]:
         claim = caseload.get_claim(s, actor, claim_id)
         contacts = caseload.list_contacts(s, actor, claim_id)
@@ -179,7 +179,8 @@ async def claim_page(request: Request, claim_id: PathId, user: WebUser, db: Data
     today = date.today()
     last = data["record"].previous_report.date if data["record"].previous_report else None
     report_from = (last + timedelta(days=1)) if last else (today - timedelta(days=data["record"].report_cadence_days))
-    return page(request, "claim.html", nav="claims", templates=note_templates(), report_from=report_from,
+    templates = await runtime.compute(note_templates, runtime.settings.template_dirs)
+    return page(request, "claim.html", nav="claims", templates=templates, report_from=report_from,
                 report_to=today, can_write=user.role == "case_manager", **data)
 
 
@@ -190,13 +191,11 @@ def _contact_row(contact: Any) -> dict[str, Any]:
             "purpose": facts.encounter.purpose}
 
 
-def note_templates() -> list[str]:
-    """The note templates a new contact can be drafted with (the shipped ones, by name)."""
-    from ...render.environment import TEMPLATE_SUFFIX, builtin_template_dir
+def note_templates(template_dirs: Any = ()) -> list[str]:
+    """The note templates a new contact can be drafted with: the agency's own and the shipped ones, by name."""
+    from ...render import list_templates
 
-    folder = builtin_template_dir("notes")
-    return sorted(p.name.removesuffix(TEMPLATE_SUFFIX) for p in folder.glob(f"*{TEMPLATE_SUFFIX}")
-                  if not p.name.startswith("_"))
+    return [t.name for t in list_templates(template_dirs)]
 
 
 @router.post("/claims/{claim_id}/contacts/{contact_id}/draft")
@@ -207,7 +206,7 @@ async def draft_contact(request: Request, claim_id: PathId, contact_id: PathId, 
     from ...app.draft import draft_rendered
     from ...render import provenance_map
 
-    time_format = runtime.settings.lint.time_format
+    time_format, template_dirs = runtime.settings.lint.time_format, runtime.settings.template_dirs
 
     def work(s: Any, actor: Any) -> int:
         existing = next((d for d in caseload.list_drafts(s, actor, claim_id)
@@ -217,7 +216,7 @@ async def draft_contact(request: Request, claim_id: PathId, contact_id: PathId, 
         contact = caseload.get_contact(s, actor, contact_id)
         if contact.claim_id != claim_id:
             raise NotFound("contact", contact_id)
-        note = draft_rendered(caseload.contact_facts(contact), None, time_format=time_format)
+        note = draft_rendered(caseload.contact_facts(contact), None, template_dirs, time_format=time_format)
         version = caseload.create_draft(s, actor, claim_id, contact_id, note.text,
                                         provenance_map(note)["sentences"], note.template)
         return version.draft_id
