@@ -58,7 +58,8 @@ class Settings(BaseSettings):
     #: rule's `warn_hours` (24 unless the config file changes it), so a signed note and a lint agree.
     late_entry_hours: float | None = Field(None, gt=0)
     #: Browser origins allowed to call the service (CORS): a web page, a LanguageTool browser client. Any by
-    #: default: the service takes no cookies, so a page can only send a token its user gave it; () turns CORS off.
+    #: default: CORS never allows credentials and the web page's cookie is SameSite=Strict, so another origin's
+    #: page can only send a token its user gave it; () turns CORS off.
     allowed_origins: tuple[str, ...] = ("*",)
     #: The LanguageTool-compatible /v2/check answers only a request whose `apiKey` is a noteassist API token.
     #: Off by default, for an editor talking to the service on its own machine's loopback address; a key
