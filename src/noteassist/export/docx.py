@@ -470,14 +470,36 @@ def add_text(paragraph: Paragraph, text: str, *, bold: bool | None = None):
     return run
 
 
+_SPECIAL = re.compile(r"[\t\n\r]")
+_PRESERVE = qn("xml:space")
+
+
 def _append_text(run, text: str) -> None:
     """Append `text` to the run's content as python-docx writes it (w:t, w:tab for tabs, w:br for newlines)."""
     if not text:
+        return
+    if not _SPECIAL.search(text):  # the common case, one w:t, without python-docx's per-character rebuild
+        t = OxmlElement("w:t")
+        t.text = text
+        if text != text.strip():
+            t.set(_PRESERVE, "preserve")
+        run._r.append(t)
         return
     scratch = OxmlElement("w:r")
     scratch.text = text
     for child in list(scratch):
         run._r.append(child)
+
+
+def styled_paragraph(document, style: str) -> Paragraph:
+    """`document.add_paragraph(style=style)` with the style's id looked up once per document: python-docx
+    searches every style of the document on each call, which a report of thousands of paragraphs felt."""
+    ids = document.__dict__.setdefault("_noteassist_style_ids", {})
+    if style not in ids:
+        ids[style] = document.styles[style].style_id
+    paragraph = document.add_paragraph()
+    paragraph._p.style = ids[style]
+    return paragraph
 
 
 def _add_body(document, body: str, title: str) -> Paragraph | None:
@@ -500,13 +522,13 @@ def _add_body(document, body: str, title: str) -> Paragraph | None:
             if not skipped_title and text.casefold() == title.casefold():
                 skipped_title = True
                 continue
-            last = document.add_paragraph(style=f"Heading {min(max(block.level, 1), 3)}")
+            last = styled_paragraph(document, f"Heading {min(max(block.level, 1), 3)}")
             add_text(last, _strip_markup(text))
             keep_with_next(last)
         elif block.kind == "list_item":
             style = "List Number" if _ORDERED.match(block.text) else "List Bullet"
             item = block.text[block.value_start - block.start:]
-            last = document.add_paragraph(style=style)
+            last = styled_paragraph(document, style)
             _add_inline(last, item)
         elif block.kind == "field":
             split = block.value_start - block.start
