@@ -598,17 +598,48 @@ def _add_table(document, rows: list[list[str]]) -> Paragraph:
     for index, (row, cells) in enumerate(zip(table.rows, rows)):
         for cell, text in zip(row.cells, cells):
             paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_before = Pt(0)
+            _no_space_before(paragraph)
             if index == 0:
                 add_text(paragraph, _strip_markup(text), bold=True)
                 keep_with_next(paragraph)  # the header row goes with the first row of data
             else:
                 _add_inline(paragraph, text)
             for run in paragraph.runs:
-                run.font.size = Pt(TABLE_FONT_PT)
+                _set_size(run, TABLE_FONT_PT)
     set_row_layout(table, header_row=len(rows) > 1)
     _fit_columns(document, table, rows)
     return table.rows[-1].cells[-1].paragraphs[-1]
+
+
+# A table of a year's contacts has thousands of cells; python-docx's property setters search each element's
+# children for where a new one goes, so the two properties every new cell gets are written directly.
+def _no_space_before(paragraph: Paragraph) -> None:
+    """`paragraph_format.space_before = Pt(0)` on a new, empty paragraph."""
+    p = paragraph._p
+    if p.pPr is not None:
+        paragraph.paragraph_format.space_before = Pt(0)
+        return
+    p_pr, spacing = OxmlElement("w:pPr"), OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    p_pr.append(spacing)
+    p.insert(0, p_pr)
+
+
+def _set_size(run, points: float) -> None:
+    """`run.font.size = Pt(points)` on a run whose properties hold at most its bold (w:b precedes w:sz)."""
+    r_pr = run._r.rPr
+    if r_pr is not None and any(child.tag not in (_BOLD_TAG,) for child in r_pr):
+        run.font.size = Pt(points)
+        return
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        run._r.insert(0, r_pr)
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(round(points * 2)))
+    r_pr.append(size)
+
+
+_BOLD_TAG = qn("w:b")
 
 
 def _fit_columns(document, table, rows: list[list[str]]) -> None:
