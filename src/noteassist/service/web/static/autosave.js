@@ -80,7 +80,8 @@ export function createAutosave({ draftId, version, text, editor, status, onSaved
 
   function show(kind, message) {
     status.dataset.state = kind;
-    status.textContent = message;
+    // Only a change is written: the live region announces each write, and typing must not chatter.
+    if (status.textContent !== message) status.textContent = message;
   }
 
   function hhmm(date) {
@@ -386,6 +387,8 @@ function start() {
   });
   window.addEventListener('pagehide', () => autosave.pagehide());
   window.addEventListener('online', () => autosave.online());
+  // session.js is about to sign the page out (idle): save what can still be saved; the buffer keeps the rest.
+  document.addEventListener('na:idle-signout', () => autosave.hidden());
   autosave.showState();
   autosave.restore();
 }
