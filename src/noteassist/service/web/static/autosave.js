@@ -17,6 +17,7 @@ import { api, beacon } from '/static/api.js';
 const QUIET_MS = 2000;
 const MAX_WAIT_MS = 10000;
 const RETRY_MS = 3000;
+const SENT_KEPT = 8;
 
 const main = document.getElementById('draft');
 const editorElement = document.getElementById('note-editor');
@@ -120,6 +121,14 @@ export function createAutosave({ draftId, version, text, editor, status, onSaved
     state.retryTimer = setTimeout(save, RETRY_MS);
   }
 
+  // The texts sent whose answer never came, newest last. Retries while offline resend one text many
+  // times: it is kept once, and only the last few (the buffer is rewritten on every keystroke).
+  function remember(entry) {
+    state.sent = state.sent.filter((b) => b.base !== entry.base || b.text !== entry.text);
+    state.sent.push(entry);
+    state.sent = state.sent.slice(-SENT_KEPT);
+  }
+
   function acknowledge(versionNumber, savedText) {
     state.ackVersion = versionNumber;
     state.ackText = savedText;
@@ -141,7 +150,7 @@ export function createAutosave({ draftId, version, text, editor, status, onSaved
       return null;
     }
     const base = state.ackVersion;
-    state.sent.push({ base, text });
+    remember({ base, text });
     keep();
     state.inFlight = (async () => {
       showState();
@@ -249,7 +258,7 @@ export function createAutosave({ draftId, version, text, editor, status, onSaved
       if (!dirty() || state.blocked) return;
       const text = current();
       // Recorded before sending: if the beacon lands, its version is recognised as ours later.
-      state.sent.push({ base: state.ackVersion, text });
+      remember({ base: state.ackVersion, text });
       keep();
       beacon(`/v1/drafts/${draftId}/versions`, { base_version: state.ackVersion, text });
     },
