@@ -14,6 +14,9 @@ becomes an error row and the others are linted. Notes stream through in bounded 
 2. parse the batch's bodies in one `Pipeline.pipe` call with only the components the rules read,
 3. hand each Doc (with `doc._.note` set) to the rules, and
 4. turn the rules' character offsets into file offsets, lines and columns.
+
+The work stops at the deadline of the work in progress (deadline.py: a service request's time limit), checked
+before each pipeline component and each rule of every note: DeadlineExceeded goes through to the caller.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from .. import deadline
+from ..deadline import DeadlineExceeded
 from ..errors import NoteassistError, NoteInputError
 from ..notetypes import NOTE_TYPES, resolve_note_type
 from ..text.frontmatter import split_front_matter
@@ -181,8 +186,11 @@ class Linter:
         doc._.note = ctx
         findings: list[Finding] = []
         for rule in self.rules:
+            deadline.check()  # a request past its time limit stops here, not after the last rule (deadline.py)
             try:
                 findings.extend(rule.check(doc))
+            except DeadlineExceeded:
+                raise
             except NoteassistError as exc:
                 return LintError(ctx.path, exc.message, _record(ctx.meta))
             except Exception as exc:  # noqa: BLE001 - a rule's bug must not stop the other notes of a batch

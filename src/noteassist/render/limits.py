@@ -18,7 +18,9 @@ values, included templates, the streamed output) check it *before* the work is d
   single long filter call (`urlize` of a megabyte) is stopped by a watchdog thread that raises the same
   error in the rendering thread once its CPU time is `WATCHDOG_GRACE` seconds past the limit.
 
-Each limit is one `TemplateError`; the renderer adds the template's name and line.
+Each limit is one `TemplateError`; the renderer adds the template's name and line. The hooks that read the
+clock also check the deadline of the work in progress (deadline.py: a service request's time limit) and
+raise DeadlineExceeded past it, which the renderer lets through.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import deadline as request_deadline
 from ..errors import TemplateError
 
 MAX_ITERATIONS = 100_000
@@ -77,6 +80,7 @@ class Budget:
     def clock(self) -> None:
         if time.thread_time() > self.deadline:
             raise CPUTimeExceeded
+        request_deadline.check()  # the request's time limit, when it comes before the CPU limit
 
 
 class _Watchdog:

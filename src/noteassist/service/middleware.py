@@ -14,6 +14,8 @@ import anyio
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import deadline as work_deadline
+from ..deadline import DeadlineExceeded
 from .errors import error_body, internal_error, route_path
 
 access_log = logging.getLogger("noteassist.access")
@@ -24,13 +26,18 @@ class RequestGuard:
 
     The access line is method, route template, status and milliseconds: never the concrete path (it may hold
     ids worth nothing, but a query string can hold a name), the query, a header or a body. At the time limit
-    the request's task is cancelled; work it handed to a thread (routes/_work.py) is abandoned to finish on
-    its own, so the connection, the event loop and the other requests are free at once.
+    the request's task is cancelled; work it handed to a thread is abandoned, so the connection, the event
+    loop and the other requests are free at once, and the thread stops at its next deadline check (lint and
+    render check the request's deadline, deadline.py) rather than running on.
     """
 
     def __init__(self, app: ASGIApp, timeout: float):
         self.app = app
         self.timeout = timeout
+
+    def _timeout(self) -> JSONResponse:
+        return JSONResponse(error_body("timeout", f"the request took longer than {self.timeout:g} s "
+                                       "(request_timeout_seconds)"), status_code=504)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,12 +52,15 @@ class RequestGuard:
             await send(message)
 
         try:
-            with anyio.move_on_after(self.timeout) as deadline:
+            # The work's own deadline (deadline.py) is the same moment: the lint or render a worker thread is
+            # left doing stops there too, instead of running on after the 504.
+            with anyio.move_on_after(self.timeout) as limit, work_deadline.until(time.monotonic() + self.timeout):
                 await self.app(scope, receive, tracked_send)
-            if deadline.cancelled_caught and state["status"] is None:
-                response = JSONResponse(error_body("timeout", f"the request took longer than {self.timeout:g} s "
-                                                   "(request_timeout_seconds)"), status_code=504)
-                await response(scope, receive, tracked_send)
+            if limit.cancelled_caught and state["status"] is None:
+                await self._timeout()(scope, receive, tracked_send)
+        except DeadlineExceeded:  # the work noticed the deadline a moment before the event loop did
+            if state["status"] is None:
+                await self._timeout()(scope, receive, tracked_send)
         except Exception as exc:  # noqa: BLE001 -- a bug: errors.py answers every expected error
             if state["status"] is None:
                 await internal_error(exc, scope["method"], scope)(scope, receive, tracked_send)
