@@ -118,9 +118,12 @@ def test_contacts_keep_their_facts_schema_version_and_time(Session, people, clai
         assert caught.value.field == "claim.claim_number"
 
 
+SOURCE = [{"start": 0, "end": 2, "text": "v1", "fields": ["encounter.date"], "edited": False}]
+
+
 def test_saves_number_versions_and_a_stale_save_conflicts_with_the_current_version(Session, people, claim_id):
     with Session() as s, s.begin():
-        first = caseload.create_draft(s, people.alice, claim_id, None, "v1", provenance=[{"sentence": 0}])
+        first = caseload.create_draft(s, people.alice, claim_id, None, "v1", provenance=SOURCE)
     draft_id = first.draft_id
     assert first.version == 1
     with Session() as s, s.begin():
@@ -133,7 +136,8 @@ def test_saves_number_versions_and_a_stale_save_conflicts_with_the_current_versi
     with Session() as s, s.begin():
         versions = caseload.list_draft_versions(s, people.alice, draft_id)
         assert [(v.version, v.text) for v in versions] == [(1, "v1"), (2, "v2"), (3, "v3")]
-        assert versions[0].provenance == [{"sentence": 0}]
+        assert versions[0].provenance == SOURCE
+        assert versions[1].provenance == [{"start": 0, "end": 2, "text": "v2", "fields": [], "edited": True}]
         draft, newest = caseload.get_draft(s, people.alice, draft_id)
         assert (draft.current_version, newest.text) == (3, "v3")
         assert caseload.get_draft(s, people.alice, draft_id, 1)[1].text == "v1"
