@@ -16,14 +16,23 @@ sys.path[:0] = [str(ROOT / "tests")]
 
 from browser.live import LAPTOP, PHONE, LiveServer, launch, new_context, sign_in, temporary_folder
 
-#: What the contact form is filled with before its picture: enough for the preview to draft a paragraph.
-FORM_FIELDS = {
-    "encounter.date": "2026-12-01",
-    "encounter.start_time": "9:30",
-    "encounter.end_time": "10:15",
-    "encounter.location": "Capital Orthopedics, Austin",
-    "visit.provider.name": "Dr. Anita Lee",
-}
+#: What the contact form is filled with before its picture: the physician visit's required facts (and a
+#: phrase the linter flags, so the preview shows a finding). Repeating groups get one item each.
+FORM_FIELDS = [
+    ("encounter.date", "2026-12-01"),
+    ("encounter.start_time", "09:30"),
+    ("encounter.end_time", "10:15"),
+    ("encounter.location", "Austin Orthopedic Associates"),
+    ("Add provider", None),
+    ("providers[0].name", "Alan Lee"),
+    ("providers[0].credentials", "MD"),
+    ("subjective", "She c/o pain at night, 4/10 at rest and 7/10 when reaching overhead."),
+    ("work_status.status", "modified-duty"),
+    ("work_status.effective", "2026-12-02"),
+    ("work_status.set_by", "Dr. Lee"),
+    ("Add restriction", None),
+    ("work_status.restrictions[0]", "no lifting over 10 lb with the right arm"),
+]
 
 
 def _settled(page) -> None:
@@ -31,14 +40,20 @@ def _settled(page) -> None:
 
 
 def _fill_form(page) -> None:
-    """Type into the contact form's fields by name (those it has), then let the preview catch up."""
+    """Fill the contact form as a person would (buttons add a group's item), then let the preview catch up."""
     _settled(page)
-    for name, value in FORM_FIELDS.items():
-        field = page.locator(f'[name="{name}"]')
-        if field.count() and field.first.is_editable():
-            field.first.fill(value)
+    for name, value in FORM_FIELDS:
+        if value is None:
+            page.get_by_role("button", name=name).first.click()
+            continue
+        field = page.locator(f'#contact-form [name="{name}"]').first
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.locator("#preview .finding, #preview mark, #preview p").first.wait_for(state="visible")
     _settled(page)
-    page.wait_for_timeout(800)  # the preview re-drafts after a pause in typing
+    page.wait_for_timeout(800)  # the preview's lint answers after a pause in typing
 
 
 def _card_open(page) -> None:
@@ -89,7 +104,7 @@ def main() -> None:
                 target = args.out / f"{name}.png"
                 page.screenshot(path=str(target), animations="disabled", caret="hide")
                 page.close()
-                print(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB")
+                print(f"{target}: {target.stat().st_size // 1024} KB")
             browser.close()
     finally:
         server.stop()
