@@ -181,9 +181,11 @@ def _finding_statement(verb: Token) -> bool:
 
 def _opens_sentence(verb: Token) -> bool:
     """Only markup (`*`, `_`, `-`, `:`, spaces) before the verb in its sentence. Read backwards from the verb,
-    stopping at the first word: building the text from the sentence start for each verb was quadratic."""
-    doc, start = verb.doc, verb.sent.start
-    for j in range(verb.i - 1, start - 1, -1):
+    stopping at the first word or the sentence's first token: building the text from the sentence start, or
+    finding that start with `verb.sent` (which walks the sentence), for each verb was quadratic."""
+    doc, j = verb.doc, verb.i
+    while j > 0 and not doc[j].is_sent_start:
+        j -= 1
         chunk = doc[j].text + (doc[j].whitespace_ if j < verb.i - 1 else "")
         if chunk.strip(" \t*_-:"):
             return False
