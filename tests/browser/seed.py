@@ -1,13 +1,13 @@
 """The browser tests' database: people of every role with one password, the example claim on alice's
 caseload with its contacts stored, a claim of bob's she must not see, a contact whose follow-up task is
-overdue today, a draft with flagged words and a signed note. Made through noteassist.app, like any client.
+overdue today, a draft with flagged words, a signed note and a quick capture's draft to complete. Made through noteassist.app, like any client.
 
 `seed(url)` migrates the database at `url`, fills it and returns the ids the tests navigate to."""
 
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def overdue_call(today: date) -> dict:
 
 def seed(url: str, today: date | None = None) -> dict:
     """Migrate and fill the database at `url`; the ids of what was made (see the module docstring)."""
-    from noteassist.app import accounts, caseload
+    from noteassist.app import accounts, capture, caseload
     from noteassist.app.draft import draft_rendered
     from noteassist.facts.load import read_facts_data, validate_facts
     from noteassist.render import provenance_map
@@ -103,6 +103,10 @@ def seed(url: str, today: date | None = None) -> dict:
             signed_draft = drafted(ids["contacts"]["2026-11-24-telephonic-surgery-coordinator"])
             ids["drafts"]["signed"] = signed_draft
             ids["notes"]["signed"] = caseload.sign_draft(s, alice, signed_draft, 1, late_entry_hours=24).id
+            called = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
+            ids["drafts"]["capture"] = capture.quick_capture(
+                s, alice, claim.id, "Dr. Lee's office", called, "surgery moved to December 17; pre-op visit Dec 11",
+                time_format=time_format).id
     finally:
         engine.dispose()
     ids["overdue_task"] = OVERDUE_TASK
@@ -110,5 +114,6 @@ def seed(url: str, today: date | None = None) -> dict:
     #: Text that must never appear in the server's log: claimants' names, claim numbers, a date of birth,
     #: words of a note.
     ids["phi"] = [ALICE_CLAIMANT, BOB_CLAIMANT, "Diaz", "Okafor", ALICE_CLAIM, BOB_CLAIM,
-                  str(record["claimant"]["date_of_birth"]), "non-compliant with her home exercise"]
+                  str(record["claimant"]["date_of_birth"]), "non-compliant with her home exercise",
+                  "surgery moved to December 17"]
     return ids
