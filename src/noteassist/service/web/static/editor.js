@@ -1,0 +1,281 @@
+// The draft editor (/drafts/{id}): the note as freely editable text in #note-editor, its findings
+// underlined as it is written, a card per finding in #findings, and each drafted sentence's source shown in
+// #provenance-tip on hover and when the caret is in it. Saving is autosave.js's (W3): it listens for
+// 'na:input' on #note-editor and reads window.naEditor.getText().
+
+import { api } from './api.js';
+import {
+  SEVERITY_WORDS, domText, getSelectionOffsets, mapRanges, placeSentences, renderAnnotated, setSelectionOffsets,
+} from './annotate.js';
+import { FindingCards, LintLoop, isDocumentLevel, quoteOf, undismissed } from './findings.js';
+
+const main = document.getElementById('draft');
+const editor = document.getElementById('note-editor');
+const tip = document.getElementById('provenance-tip');
+const lintStatus = document.getElementById('lint-status');
+const draftId = main.dataset.draftId;
+const data = JSON.parse(document.getElementById('draft-data').textContent);
+
+const state = {
+  text: data.text,
+  findings: [], // inline and document-level, as the last lint gave them (offsets moved with later edits)
+  dismissals: [],
+  composing: false,
+  readOnly: main.dataset.writable !== 'true',
+};
+
+function version() {
+  return Number(main.dataset.version);
+}
+
+function sentenceElement(sentence) {
+  const span = document.createElement('span');
+  span.className = sentence.edited ? 'sentence edited' : 'sentence';
+  span.dataset.fields = sentence.fields.join(' ');
+  return span;
+}
+
+function findingElement(finding, first) {
+  const span = document.createElement('span');
+  span.className = `finding sev-${finding.severity} cat-${finding.category}`;
+  span.dataset.code = finding.rule;
+  span.dataset.card = finding.card;
+  span.setAttribute('aria-invalid', 'true');
+  if (first) {
+    span.setAttribute('aria-describedby', finding.card);
+    span.tabIndex = 0;
+  } else {
+    span.classList.add('continued');
+  }
+  return span;
+}
+
+const cards = new FindingCards(document.getElementById('findings'), { apply, dismiss });
+
+function visibleFindings() {
+  return undismissed(state.findings, state.dismissals);
+}
+
+/** Re-render the text with its spans, keeping the selection where it was. */
+function render() {
+  const selection = document.activeElement && editor.contains(document.activeElement) ? getSelectionOffsets(editor) : null;
+  const findings = visibleFindings();
+  cards.show(findings);
+  const sentences = placeSentences(state.text, data.provenance);
+  renderAnnotated(editor, state.text, sentences, findings.filter((f) => !isDocumentLevel(f)), sentenceElement,
+                  findingElement);
+  if (selection) setSelectionOffsets(editor, selection);
+  const count = findings.length;
+  main.dataset.findings = String(count);
+}
+
+function setStatus(kind, message) {
+  lintStatus.dataset.state = kind;
+  lintStatus.textContent = message;
+}
+
+const lint = new LintLoop({
+  getText: () => state.text,
+  onStatus: setStatus,
+  onResult(findings) {
+    state.findings = findings;
+    if (!state.composing) render();
+    const shown = visibleFindings();
+    const errors = shown.filter((f) => f.severity === 'error').length;
+    setStatus('done', shown.length === 0 ? 'No findings.'
+      : `${shown.length} finding${shown.length === 1 ? '' : 's'}${errors ? `, ${errors} ${SEVERITY_WORDS.error.toLowerCase()}${errors === 1 ? '' : 's'}` : ''}.`);
+  },
+});
+
+/** The text changed to `text` (typed, pasted, a suggestion applied): move findings along, re-render, tell autosave. */
+function changed(text, caret) {
+  const before = state.text;
+  if (text === before) return;
+  state.findings = [
+    ...mapRanges(state.findings.filter((f) => !isDocumentLevel(f)), before, text),
+    ...state.findings.filter(isDocumentLevel),
+  ];
+  state.text = text;
+  if (!state.composing) {
+    render();
+    if (caret !== undefined) setSelectionOffsets(editor, { anchor: caret, focus: caret });
+  }
+  editor.dispatchEvent(new CustomEvent('na:input'));
+  lint.schedule();
+}
+
+function insertAtSelection(inserted) {
+  const selection = getSelectionOffsets(editor) || { anchor: state.text.length, focus: state.text.length };
+  const start = Math.min(selection.anchor, selection.focus);
+  const end = Math.max(selection.anchor, selection.focus);
+  changed(state.text.slice(0, start) + inserted + state.text.slice(end), start + inserted.length);
+}
+
+editor.addEventListener('keydown', (event) => {
+  if (state.readOnly) return;
+  if (event.key === 'Enter' && !event.isComposing) {
+    event.preventDefault(); // a line break is "\n" in the text, never a <div> the browser invents
+    insertAtSelection('\n');
+  } else if (event.key === 'Enter' && event.altKey) {
+    const span = event.target.closest?.('.finding');
+    if (span) document.getElementById(span.dataset.card)?.focus();
+  }
+});
+
+editor.addEventListener('paste', (event) => {
+  if (state.readOnly) return;
+  event.preventDefault();
+  insertAtSelection(event.clipboardData.getData('text/plain').replace(/\r\n?/g, '\n'));
+});
+
+editor.addEventListener('drop', (event) => event.preventDefault());
+editor.addEventListener('compositionstart', () => { state.composing = true; });
+editor.addEventListener('compositionend', () => {
+  state.composing = false;
+  const selection = getSelectionOffsets(editor);
+  changed(domText(editor), selection?.focus);
+  render();
+  setSelectionOffsets(editor, selection);
+});
+
+editor.addEventListener('input', () => {
+  if (state.composing) return;
+  const selection = getSelectionOffsets(editor);
+  changed(domText(editor), selection ? selection.focus : undefined);
+});
+
+/** Apply a card's suggestion: the flagged text, where it is now, becomes `replacement`. */
+function apply(finding, replacement) {
+  if (state.readOnly) return;
+  if (state.text.slice(finding.start, finding.end) !== finding.text) { lint.schedule(0); return; }
+  changed(state.text.slice(0, finding.start) + replacement + state.text.slice(finding.end),
+          finding.start + replacement.length);
+  editor.focus();
+  setSelectionOffsets(editor, { anchor: finding.start + replacement.length, focus: finding.start + replacement.length });
+  lint.schedule(0);
+}
+
+async function dismiss(finding, reason) {
+  const body = { version: version(), code: finding.rule, quote: quoteOf(finding), start: finding.start,
+                 end: finding.end, reason };
+  let response;
+  try {
+    response = await api('POST', `/v1/drafts/${draftId}/dismissals`, body);
+  } catch {
+    return { ok: false, message: 'Offline: the dismissal was not sent. Try again when the server is back.' };
+  }
+  if (!response.ok) {
+    const error = response.data?.error;
+    return { ok: false, message: error?.message?.replace(/^reason: /, '') || `Not dismissed (${response.status}).` };
+  }
+  state.dismissals.push(response.data);
+  render();
+  setStatus('done', `Dismissed ${finding.rule}.`);
+  lintStatus.focus?.();
+  return { ok: true };
+}
+
+// -- the source of a sentence, on hover and wherever the caret is -------------------------------------------
+function showTip(sentence) {
+  if (!sentence || (!sentence.dataset.fields && !sentence.classList.contains('edited'))) { hideTip(); return; }
+  tip.replaceChildren();
+  if (sentence.classList.contains('edited')) {
+    const line = document.createElement('p');
+    line.innerHTML = '<strong>Edited</strong> by hand: the visit facts no longer vouch for this sentence.';
+    tip.appendChild(line);
+  } else {
+    const head = document.createElement('p');
+    head.textContent = 'Drafted from the visit facts:';
+    const list = document.createElement('ul');
+    for (const field of sentence.dataset.fields.split(' ')) {
+      const item = document.createElement('li');
+      const code = document.createElement('code');
+      code.textContent = field;
+      item.appendChild(code);
+      if (data.values[field] !== undefined) item.append(` \u2014 ${data.values[field]}`);
+      list.appendChild(item);
+    }
+    tip.append(head, list);
+  }
+  const box = sentence.getBoundingClientRect();
+  const host = main.getBoundingClientRect();
+  tip.style.top = `${box.bottom - host.top + 6}px`;
+  tip.style.left = `${Math.max(0, Math.min(box.left - host.left, host.width - 320))}px`;
+  tip.hidden = false;
+  tip.sentence = sentence;
+}
+
+function hideTip() {
+  tip.hidden = true;
+  tip.sentence = null;
+}
+
+function highlightCard(span) {
+  for (const active of document.querySelectorAll('.card.active')) active.classList.remove('active');
+  const card = span && document.getElementById(span.dataset.card);
+  if (card) {
+    card.classList.add('active');
+    const panel = document.getElementById('findings');
+    if (panel.scrollHeight > panel.clientHeight) panel.scrollTop = card.offsetTop - panel.offsetTop - 8;
+  }
+}
+
+editor.addEventListener('mouseover', (event) => {
+  showTip(event.target.closest('.sentence'));
+  const span = event.target.closest('.finding');
+  if (span) highlightCard(span);
+});
+editor.addEventListener('mouseleave', () => { if (!editor.contains(document.activeElement)) hideTip(); });
+editor.addEventListener('focusin', (event) => {
+  const span = event.target.closest?.('.finding');
+  if (span) highlightCard(span);
+});
+editor.addEventListener('focusout', (event) => {
+  if (!editor.contains(event.relatedTarget)) hideTip();
+});
+document.addEventListener('selectionchange', () => {
+  if (!editor.contains(document.activeElement) && document.activeElement !== editor) return;
+  const selection = window.getSelection();
+  const node = selection?.focusNode;
+  if (!node || !editor.contains(node)) return;
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  showTip(element.closest('.sentence'));
+  highlightCard(element.closest('.finding'));
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !tip.hidden) hideTip();
+});
+
+// -- what other scripts use -----------------------------------------------------------------------------------
+function setReadOnly(flag) {
+  state.readOnly = Boolean(flag);
+  editor.contentEditable = state.readOnly ? 'false' : 'true';
+  editor.setAttribute('aria-readonly', String(state.readOnly));
+}
+
+window.naEditor = {
+  getText: () => state.text,
+  setText(text) {
+    state.text = text;
+    state.findings = state.findings.filter(isDocumentLevel);
+    render();
+    lint.schedule(0);
+  },
+  setReadOnly,
+};
+
+document.addEventListener('na:saved', (event) => {
+  if (event.detail?.version) main.dataset.version = String(event.detail.version);
+});
+
+async function start() {
+  setReadOnly(state.readOnly);
+  render();
+  try {
+    const response = await api('GET', `/v1/drafts/${draftId}/dismissals`);
+    if (response.ok) state.dismissals = response.data;
+  } catch { /* offline: nothing hidden until the server answers; the lint's own retry renders again */ }
+  lint.schedule(0);
+}
+
+start();
