@@ -95,3 +95,15 @@ def test_a_draft_written_by_hand_has_no_provenance_to_carry(Session, people, dra
     with Session() as s, s.begin():
         assert caseload.save_draft(s, people.alice, version.draft_id, 1, "Spoke with the worker twice.\n"
                                    ).provenance is None
+
+
+def test_stored_provenance_in_another_shape_vouches_for_nothing(Session, people, drafted):
+    """The application layer stores what it is given; a later save does not fail on it."""
+    with Session() as s, s.begin():
+        claim_id = caseload.get_draft(s, people.alice, drafted[0])[0].claim_id
+        version = caseload.create_draft(s, people.alice, claim_id, None, "Spoke with the worker.\n",
+                                        provenance=[{"sentence": 0}, "x", None])
+    with Session() as s, s.begin():
+        saved = caseload.save_draft(s, people.alice, version.draft_id, 1, "Spoke with the worker.\n")
+    assert saved.provenance == [{"start": 0, "end": 22, "text": "Spoke with the worker.", "fields": [],
+                                 "edited": True}]

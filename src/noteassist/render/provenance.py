@@ -487,6 +487,17 @@ def sentence_provenance(note: RenderedNote, text: str | None = None) -> list[Sen
     return carry_forward(drafted, text)
 
 
+def _readable(stored: SentenceSource | Mapping[str, Any]) -> SentenceSource | None:
+    """A stored sentence, or None when it is not in the shape `as_json` writes (the application layer stores
+    what it is given): such an entry vouches for no sentence."""
+    if isinstance(stored, SentenceSource):
+        return stored
+    try:
+        return SentenceSource.from_json(stored)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def carry_forward(previous: Sequence[SentenceSource | Mapping[str, Any]], text: str) -> list[SentenceSource]:
     """The sentences of `text`, a later version of the note whose sentences were `previous` (SentenceSource or
     their JSON, as a draft version stores them): a sentence left exactly as it was keeps its fields and
@@ -498,7 +509,7 @@ def carry_forward(previous: Sequence[SentenceSource | Mapping[str, Any]], text: 
     from ..text.frontmatter import split_front_matter
     from ..text.sentences import sentence_spans
 
-    before = [s if isinstance(s, SentenceSource) else SentenceSource.from_json(s) for s in previous]
+    before = [s for s in map(_readable, previous) if s is not None]
     try:
         _, body = split_front_matter(text)
     except NoteInputError:
