@@ -178,3 +178,22 @@ def test_form_and_editor_fit_a_phone(browser, live_server):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_a_quick_capture_completed_with_the_form_becomes_its_drafted_note(page, live_server):
+    sign_in(page, live_server, "alice")
+    draft = live_server.seeded["drafts"]["capture"]
+    page.goto(f"/drafts/{draft}/complete")
+    page.wait_for_load_state("networkidle")
+    # Prefilled from the capture: the call's party, the line as its purpose, the real date.
+    assert page.locator("#f-call-party-name").input_value()
+    assert page.locator("#f-encounter-purpose").input_value()
+    assert page.locator("#f-encounter-date").input_value()
+    check_axe(page)
+    page.fill("#f-call-party-role", "adjuster")
+    with page.expect_navigation(url=re.compile(rf"/drafts/{draft}$")):
+        page.get_by_role("button", name="Save and draft").click()
+    editor = page.locator("#note-editor")
+    editor.locator(".sentence[data-fields]").first.wait_for()
+    assert page.evaluate("window.naEditor.getText()").startswith("---\nnote_type: telephonic")
+    assert page.locator("main#draft").get_attribute("data-version") == "2"

@@ -178,3 +178,36 @@ def test_a_quick_capture_prefills_the_form_to_complete_it(web, alice, seeded):
     assert prefill["claim"]["claim_number"] == "WC-2231-0457"
     # The draft page offers the form while the capture is not completed.
     assert f'href="/drafts/{made["id"]}/complete"' in alice.get(f"/drafts/{made['id']}").text
+
+
+def test_completing_a_quick_capture_attaches_the_contact_and_drafts_its_note(web, alice, seeded):
+    from noteassist.storage import Draft, make_engine, session_factory
+
+    api = web.api
+    claim = seeded["claim"]["id"]
+    made = api.post("alice", f"/v1/claims/{claim}/drafts", json={"text": "Called the adjuster."}).json()
+    when = datetime(2026, 11, 30, 15, 5, tzinfo=UTC)
+    engine = make_engine(api.url)
+    try:
+        with session_factory(engine)() as s, s.begin():
+            draft = s.get(Draft, made["id"])
+            draft.contact_at, draft.capture = when, {"who": "Karen Whitfield", "when": when.isoformat(), "line": "UR"}
+    finally:
+        engine.dispose()
+    facts = facts_json(CLAIM / "2026-11-30-telephonic-adjuster.yaml")
+    csrf = web.csrf(alice, f"/drafts/{made['id']}/complete")
+    contact = alice.post(f"/v1/claims/{claim}/contacts", json={"facts": facts}, headers=csrf)
+    assert contact.status_code == 201, contact.text
+    body = {"contact_id": contact.json()["id"], "base_version": 1, "template": "telephonic"}
+    assert alice.post(f"/drafts/{made['id']}/complete", json=body).status_code == 403  # no CSRF token
+    done = alice.post(f"/drafts/{made['id']}/complete", json=body, headers=csrf)
+    assert done.status_code == 200, done.text
+    assert done.json() == {"draft_id": made["id"], "version": 2}
+    saved = api.get("alice", f"/v1/drafts/{made['id']}").json()
+    assert saved["contact_id"] == contact.json()["id"] and saved["version"] == 2
+    assert saved["text"].startswith("---\nnote_type: telephonic") and any(s["fields"] for s in saved["provenance"])
+    # A stale base version is the API's 409, in its JSON shape; another's draft is 404.
+    again = alice.post(f"/drafts/{made['id']}/complete", json=body, headers=csrf)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    bob = web.signed_in("bob")
+    assert bob.post(f"/drafts/{made['id']}/complete", json=body, headers=web.csrf(bob)).status_code == 404

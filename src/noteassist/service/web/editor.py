@@ -3,7 +3,9 @@
 - /claims/{id}/contacts/new?template=NAME: the visit-facts form for a template (facts_form.py reads it from
   the facts schema), prefilled with the claim's record, beside a live preview of the drafted note.
 - /drafts/{id}/complete?template=NAME: the same form for a quick capture's draft, prefilled from what was
-  captured (who, when, one line); saving it makes the drafted note the draft's next version.
+  captured (who, when, one line). Once the page has recorded the contact (POST /v1/claims/{id}/contacts), a
+  POST here with {contact_id, base_version, template} attaches the contact to the draft and makes the note
+  drafted from it the draft's next version, with its provenance; the draft keeps its real contact time.
 - /drafts/{id}: the note text in the editor, with its findings, its dismissals and each sentence's source.
 
 The pages only read (through caseload, which checks the role and audits); the page's script writes through
@@ -16,13 +18,14 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from ...app import caseload
 from ...render import list_templates
 from ..deps import Database, RuntimeDep
-from ..errors import ApiError
-from ..schemas import PathId
+from ..errors import ApiError, domain_error, error_response
+from ..schemas import MAX_ID, PathId
 from .facts_form import form_fields
 from .session import WebUser, page
 
@@ -33,7 +36,7 @@ TemplateName = Annotated[str | None, Query(max_length=200, description="The note
 
 async def _template(runtime: Any, name: str | None, default: str) -> tuple[Any, list[Any]]:
     """(the chosen template, every template); 404 for a name no template has."""
-    templates = await runtime.run(list_templates)
+    templates = await runtime.run(list_templates, runtime.settings.template_dirs)
     chosen = next((t for t in templates if t.name == (name or default)), None)
     if chosen is None:
         raise ApiError(404, "not_found", f"template {name!r} not found")
@@ -156,3 +159,39 @@ async def draft_page(request: Request, draft_id: PathId, user: WebUser, db: Data
 
     draft = await db.run(user, work)
     return page(request, "draft.html", draft=draft, claim=draft["claim"])
+
+
+class Completion(BaseModel):
+    contact_id: int = Field(ge=1, le=MAX_ID)
+    base_version: int = Field(ge=1, le=MAX_ID)
+    template: str | None = Field(None, max_length=200)
+
+
+@router.post("/drafts/{draft_id}/complete")
+async def complete_capture_draft(draft_id: PathId, body: Completion, user: WebUser, db: Database,
+                                 runtime: RuntimeDep) -> Response:
+    """Attach the recorded contact to the quick capture's draft and save its drafted note as the next version.
+    Answers JSON for the page's script: {draft_id, version}, or the API's error shape."""
+    from ...app.capture import attach_contact
+    from ...app.draft import draft_rendered
+    from ...app.errors import DomainError
+    from ...render import provenance_map
+
+    settings = runtime.settings
+    try:
+        facts = await db.run(user, lambda s, actor: caseload.contact_facts(caseload.get_contact(s, actor, body.contact_id)))
+        # Drafting is CPU work: outside the write transaction, in the compute queue.
+        note = await runtime.compute(lambda: draft_rendered(facts, body.template, settings.template_dirs,
+                                                            time_format=settings.lint.time_format))
+        sentences = provenance_map(note)["sentences"]
+
+        def save(s: Any, actor: Any) -> dict[str, int]:
+            attach_contact(s, actor, draft_id, body.contact_id)
+            version = caseload.save_draft(s, actor, draft_id, body.base_version, note.text, sentences)
+            return {"draft_id": draft_id, "version": version.version}
+
+        return JSONResponse(await db.run(user, save))
+    except DomainError as exc:
+        error = domain_error(exc)
+        assert error is not None
+        return error_response(error)

@@ -308,7 +308,8 @@ async function renderPreview() {
     } else if (response.status === 422) {
       const errors = errorsOf(response);
       showErrors(errors, { onlyTouched: true });
-      previewStatus.textContent = `The preview waits for: ${errors.map((e) => e.field || e.message).join(', ')}.`;
+      // A field's message names the field; a template's ("needs facts: providers, ...") says what to fill.
+      previewStatus.textContent = `The preview waits for: ${errors.map((e) => (e.field && e.field !== 'template' ? e.field : e.message)).join('; ')}.`;
     } else {
       previewStatus.textContent = response.data?.error?.message || `The preview failed (${response.status}).`;
     }
@@ -352,13 +353,11 @@ async function saveAndDraft(event) {
     clearErrors();
     let draftId;
     if (form.dataset.action === 'complete') {
-      // A quick capture's draft keeps its real contact time: the drafted note becomes its next version.
+      // A quick capture's draft keeps its real contact time: the contact becomes its own, its note the next version.
       formStatus.textContent = 'Drafting the note…';
-      const note = await api('POST', '/v1/render', { facts, template });
-      if (!note.ok) throw new Error(`render ${note.status}`);
       draftId = form.dataset.draftId;
-      const saved = await api('PUT', `/v1/drafts/${draftId}`, {
-        base_version: Number(form.dataset.draftVersion), text: note.data.text, provenance: note.data.sentences });
+      const saved = await api('POST', `/drafts/${draftId}/complete`, {
+        contact_id: contact.data.id, base_version: Number(form.dataset.draftVersion), template });
       if (!saved.ok) {
         formStatus.textContent = saved.status === 409
           ? 'The draft changed since this page was opened; the contact is saved. Open the draft to continue.'
