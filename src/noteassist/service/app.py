@@ -27,12 +27,16 @@ from .schemas import ErrorResponse
 log = logging.getLogger("noteassist.service")
 
 DESCRIPTION = """Draft, lint and export case-management notes; keep drafts, signed notes, addenda and an audit
-trail. Every `/v1` endpoint takes `Authorization: Bearer <token>` (make one with `noteassist tokens create`).
+trail. Every `/v1` endpoint takes `Authorization: Bearer <token>` (make one with `noteassist tokens create`), or
+the web page's session cookie, with the page's CSRF token in `X-CSRF-Token` (or `?csrf=`) on POST, PUT and DELETE.
 Errors are `{"error": {"code", "message", "field"}}` with a stable `code`."""
 
 #: Error answers every authenticated endpoint may give, for the OpenAPI document.
 COMMON_ERRORS = {status: {"model": ErrorResponse, "description": text} for status, text in (
-    (400, "Malformed request (a body that cannot be read)"), (401, "No valid API token"), (403, "Outside the caller's role"), (404, "No such item, or not the caller's"),
+    (400, "Malformed request (a body that cannot be read)"),
+    (401, "No valid API token or web session (`session_expired`: signed out when idle)"),
+    (403, "Outside the caller's role, or `csrf`: a cookie request without the page's CSRF token"),
+    (404, "No such item, or not the caller's"),
     (413, "Body over max_body_bytes"), (422, "Invalid request; `field` names the path"),
     (503, "The model is still loading"), (504, "Over request_timeout_seconds"))}
 
