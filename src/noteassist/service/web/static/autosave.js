@@ -244,9 +244,10 @@ export function createAutosave({ draftId, version, text, editor, status, onSaved
     async flush() {
       for (let attempt = 0; attempt < 5; attempt++) {
         if (state.inFlight) await state.inFlight;
-        if (state.blocked || state.offline) return null;
-        if (!dirty()) return { version: state.ackVersion };
-        await save();
+        if (state.blocked) return null;
+        if (!dirty() && !state.offline) return { version: state.ackVersion };
+        await save();  // offline too: the server may be back
+        if (state.offline) return null;
       }
       return dirty() ? null : { version: state.ackVersion };
     },
