@@ -40,6 +40,8 @@ def _fill_physician_visit(page):
 
 def test_form_preview_shows_a_finding_and_applying_its_suggestion_removes_it(page, live_server):
     claim = _form(page, live_server)
+    form_box = page.locator("#contact-form").bounding_box()
+    assert page.locator(".preview-pane").bounding_box()["x"] >= form_box["x"] + form_box["width"], "side by side"
     # Required fields are marked, and the claim's record prefilled the claim.
     assert page.locator("#f-claim-claim-number").input_value() == live_server.seeded["claim_numbers"]["alice"]
     assert page.locator("#f-encounter-date").get_attribute("aria-required") == "true"
@@ -137,11 +139,18 @@ def test_editor_finding_as_typed_apply_provenance_and_dismiss(page, live_server)
     flagged.focus()
     card = page.locator("#" + flagged.get_attribute("aria-describedby"))
     assert "active" in card.get_attribute("class")
+    page.keyboard.press("Alt+Enter")  # from the span to its card
+    assert page.evaluate("document.activeElement.id") == card.get_attribute("id")
     card.get_by_role("button", name="Apply: daily").click()
     assert "Meloxicam 15 mg daily was continued." in _editor_text(page)
     editor.locator(".finding[data-code=NA501]").wait_for(state="detached")
     page.wait_for_function("document.getElementById('lint-status').innerText.includes('finding')")
     assert editor.locator(".finding[data-code=NA501]").count() == 0
+    # The editor's own undo and redo (re-rendering spans empties the browser's).
+    page.keyboard.press("Control+z")
+    assert "Meloxicam 15 mg QD was continued." in _editor_text(page)
+    page.keyboard.press("Control+Shift+z")
+    assert "Meloxicam 15 mg daily was continued." in _editor_text(page)
 
     # Dismiss the seeded "non-compliant" finding with a reason: gone now and after a reload.
     judged = editor.locator(".finding[data-code=NA402]", has_text="non-compliant")

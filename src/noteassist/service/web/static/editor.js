@@ -87,10 +87,31 @@ const lint = new LintLoop({
   },
 });
 
+// Undo and redo: re-rendering the spans replaces the DOM, which empties the browser's own undo history, so
+// the editor keeps its own: one step per pause in typing (or per paste, line break, applied suggestion).
+const history = { undo: [], redo: [], last: 0 };
+
+function remember(before, caret) {
+  const now = Date.now();
+  if (now - history.last > 1000 || history.undo.length === 0) history.undo.push({ text: before, caret });
+  if (history.undo.length > 200) history.undo.shift();
+  history.last = now;
+  history.redo.length = 0;
+}
+
+function travel(from, to) {
+  const step = from.pop();
+  if (!step) return;
+  to.push({ text: state.text, caret: getSelectionOffsets(editor)?.focus ?? state.text.length });
+  history.last = 0;
+  changed(step.text, step.caret, { keepHistory: true });
+}
+
 /** The text changed to `text` (typed, pasted, a suggestion applied): move findings along, re-render, tell autosave. */
-function changed(text, caret) {
+function changed(text, caret, { keepHistory = false } = {}) {
   const before = state.text;
   if (text === before) return;
+  if (!keepHistory) remember(before, caret === undefined ? before.length : Math.min(caret, before.length));
   state.findings = [
     ...mapRanges(state.findings.filter((f) => !isDocumentLevel(f)), before, text),
     ...state.findings.filter(isDocumentLevel),
@@ -111,12 +132,28 @@ function insertAtSelection(inserted) {
   changed(state.text.slice(0, start) + inserted + state.text.slice(end), start + inserted.length);
 }
 
+editor.addEventListener('beforeinput', (event) => {
+  if (event.inputType === 'historyUndo' || event.inputType === 'historyRedo') {
+    event.preventDefault();
+    if (!state.readOnly) {
+      if (event.inputType === 'historyUndo') travel(history.undo, history.redo); else travel(history.redo, history.undo);
+    }
+  }
+});
+
 editor.addEventListener('keydown', (event) => {
   if (state.readOnly) return;
-  if (event.key === 'Enter' && !event.isComposing) {
+  const key = event.key.toLowerCase();
+  if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'y')) {
+    event.preventDefault();
+    if (key === 'z' && !event.shiftKey) travel(history.undo, history.redo); else travel(history.redo, history.undo);
+    return;
+  }
+  if (event.key === 'Enter' && !event.isComposing && !event.altKey) {
     event.preventDefault(); // a line break is "\n" in the text, never a <div> the browser invents
     insertAtSelection('\n');
   } else if (event.key === 'Enter' && event.altKey) {
+    event.preventDefault();
     const span = event.target.closest?.('.finding');
     if (span) document.getElementById(span.dataset.card)?.focus();
   }
