@@ -139,6 +139,7 @@ def test_editor_finding_as_typed_apply_provenance_and_dismiss(page, live_server)
     flagged.focus()
     card = page.locator("#" + flagged.get_attribute("aria-describedby"))
     assert "active" in card.get_attribute("class")
+    page.wait_for_function("document.getElementById('provenance-tip').innerText.includes('NA501')")
     page.keyboard.press("Alt+Enter")  # from the span to its card
     assert page.evaluate("document.activeElement.id") == card.get_attribute("id")
     card.get_by_role("button", name="Apply: daily").click()

@@ -50,7 +50,8 @@ function findingElement(finding, first) {
   return span;
 }
 
-const cards = new FindingCards(document.getElementById('findings'), { apply, dismiss });
+// A reader (a supervisor, a signed draft) sees the cards without Apply or Dismiss.
+const cards = new FindingCards(document.getElementById('findings'), state.readOnly ? {} : { apply, dismiss });
 
 function visibleFindings() {
   return undismissed(state.findings, state.dismissals);
@@ -213,10 +214,28 @@ async function dismiss(finding, reason) {
 }
 
 // -- the source of a sentence, on hover and wherever the caret is -------------------------------------------
-function showTip(sentence) {
-  if (!sentence || (!sentence.dataset.fields && !sentence.classList.contains('edited'))) { hideTip(); return; }
-  tip.replaceChildren();
-  if (sentence.classList.contains('edited')) {
+function findingSummary(span) {
+  const card = document.getElementById(span.dataset.card);
+  const finding = card?.finding;
+  if (!finding) return null;
+  const line = document.createElement('p');
+  line.className = 'tip-finding';
+  const strong = document.createElement('strong');
+  strong.textContent = `${SEVERITY_WORDS[finding.severity] || finding.severity} ${finding.rule}: `;
+  line.append(strong, finding.message);
+  if (finding.suggestions?.length) line.append(` (suggestion: ${finding.suggestions[0]}; its card has the actions)`);
+  return line;
+}
+
+/** The tip for what the pointer or caret is on: the finding's message, the sentence's source. */
+function showTip(sentence, findingSpan = null) {
+  const summary = findingSpan ? findingSummary(findingSpan) : null;
+  const sourced = sentence && (sentence.dataset.fields || sentence.classList.contains('edited'));
+  if (!summary && !sourced) { hideTip(); return; }
+  tip.replaceChildren(...(summary ? [summary] : []));
+  if (!sourced) {
+    // nothing more to say about this sentence
+  } else if (sentence.classList.contains('edited')) {
     const line = document.createElement('p');
     line.innerHTML = '<strong>Edited</strong> by hand: the visit facts no longer vouch for this sentence.';
     tip.appendChild(line);
@@ -234,17 +253,15 @@ function showTip(sentence) {
     }
     tip.append(head, list);
   }
-  const box = sentence.getBoundingClientRect();
+  const box = (sentence || findingSpan).getBoundingClientRect();
   const host = main.getBoundingClientRect();
   tip.style.top = `${box.bottom - host.top + 6}px`;
   tip.style.left = `${Math.max(0, Math.min(box.left - host.left, host.width - 320))}px`;
   tip.hidden = false;
-  tip.sentence = sentence;
 }
 
 function hideTip() {
   tip.hidden = true;
-  tip.sentence = null;
 }
 
 function highlightCard(span) {
@@ -258,14 +275,14 @@ function highlightCard(span) {
 }
 
 editor.addEventListener('mouseover', (event) => {
-  showTip(event.target.closest('.sentence'));
   const span = event.target.closest('.finding');
+  showTip(event.target.closest('.sentence'), span);
   if (span) highlightCard(span);
 });
 editor.addEventListener('mouseleave', () => { if (!editor.contains(document.activeElement)) hideTip(); });
 editor.addEventListener('focusin', (event) => {
   const span = event.target.closest?.('.finding');
-  if (span) highlightCard(span);
+  if (span) { highlightCard(span); showTip(span.closest('.sentence'), span); }
 });
 editor.addEventListener('focusout', (event) => {
   if (!editor.contains(event.relatedTarget)) hideTip();
@@ -276,7 +293,7 @@ document.addEventListener('selectionchange', () => {
   const node = selection?.focusNode;
   if (!node || !editor.contains(node)) return;
   const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  showTip(element.closest('.sentence'));
+  showTip(element.closest('.sentence'), element.closest('.finding'));
   highlightCard(element.closest('.finding'));
 });
 document.addEventListener('keydown', (event) => {
