@@ -186,8 +186,10 @@ editor.addEventListener('input', () => {
 function apply(finding, replacement) {
   if (state.readOnly) return;
   if (state.text.slice(finding.start, finding.end) !== finding.text) { lint.schedule(0); return; }
+  history.last = 0; // an applied suggestion is one undo step of its own, whatever was typed just before
   changed(state.text.slice(0, finding.start) + replacement + state.text.slice(finding.end),
           finding.start + replacement.length);
+  history.last = 0;
   editor.focus();
   setSelectionOffsets(editor, { anchor: finding.start + replacement.length, focus: finding.start + replacement.length });
   lint.schedule(0);

@@ -161,7 +161,7 @@ function fill(node, value) {
   }
   for (const child of children) fill(child, value[child.dataset.key]);
   const section = node.closest('details.section');
-  if (section) section.open = true;
+  if (section && !('keepClosed' in section.dataset)) section.open = true;
 }
 
 // -- messages at the field -------------------------------------------------------------------------------------
