@@ -146,3 +146,16 @@ def test_signing_and_an_addendum_with_the_session_as_the_page_does(web, alice, c
     page = alice.get(f"/notes/{note_id}").text
     assert "The number was redacted at source." in section(page, "addenda")
     assert "No addenda." not in page
+
+
+def test_a_signed_drafts_page_links_to_its_note(web, alice, note, claim):
+    page = alice.get(f"/drafts/{note['draft_id']}")
+    assert page.status_code == 200 and f'href="/drafts/{note["draft_id"]}/note"' in page.text
+    assert 'id="sign-button"' not in page.text  # signed: nothing to sign, read-only
+    response = alice.get(f"/drafts/{note['draft_id']}/note")
+    assert response.status_code == 303 and response.headers["location"] == f"/notes/{note['id']}"
+    unsigned = web.api.post("alice", f"/v1/claims/{claim['id']}/drafts", json={"text": "Open.\n"}).json()
+    assert alice.get(f"/drafts/{unsigned['id']}/note").status_code == 404
+    assert "Open the signed note" not in alice.get(f"/drafts/{unsigned['id']}").text
+    assert 'id="sign-button"' in alice.get(f"/drafts/{unsigned['id']}").text
+    assert web.signed_in("bob").get(f"/drafts/{note['draft_id']}/note").status_code == 404

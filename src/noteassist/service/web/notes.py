@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from ...app import caseload
+from ...app.errors import NotFound
 from ...storage import Claim, Note, User
 from ..deps import Database, RuntimeDep
 from ..routes.documents import DOCX, _attachment, signed_text
@@ -75,6 +77,19 @@ def _note_view(session: Any, note: Note) -> NoteView:
 async def note_page(request: Request, note_id: PathId, user: WebUser, db: Database) -> Response:
     note = await db.run(user, lambda s, actor: _note_view(s, caseload.get_note(s, actor, note_id)))
     return page(request, "note.html", note=note)
+
+
+@router.get("/drafts/{draft_id}/note")
+async def draft_note(draft_id: PathId, user: WebUser, db: Database) -> Response:
+    """A signed draft's note page (the draft page links here); 404 while the draft is unsigned."""
+    def work(s: Any, actor: Any) -> int:
+        draft = caseload.get_draft(s, actor, draft_id)[0]
+        note_id = s.scalar(select(Note.id).where(Note.draft_id == draft.id))
+        if note_id is None:
+            raise NotFound("note of draft", draft_id)
+        return note_id
+
+    return RedirectResponse(f"/notes/{await db.run(user, work)}", status_code=303)
 
 
 @router.get("/notes/{note_id}/document.docx")
