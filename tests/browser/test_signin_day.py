@@ -105,3 +105,19 @@ def test_an_idle_session_is_refused_by_the_server_even_with_the_page_closed(brow
         assert urlsplit(page.url).path == "/signin" and "expired=1" in page.url
     finally:
         context.close()
+
+
+def test_offline_past_the_limit_the_page_stays_and_asks_to_sign_in_once_the_server_is_back(page, live_server):
+    # Last in the module: it stops the server.
+    sign_in(page, live_server, "alice")
+    day_url = page.url
+    live_server.stop()
+    try:
+        page.locator("#idle-dialog").wait_for(state="visible", timeout=IDLE_MINUTES * 60_000)
+        page.wait_for_function("() => document.getElementById('idle-text').dataset.offline === '1'",
+                               timeout=IDLE_MINUTES * 60_000 + 15_000)
+        assert page.url == day_url  # not the browser's error page in place of the day view
+        assert "cannot be reached" in page.locator("#idle-text").inner_text()
+    finally:
+        live_server.start()
+    page.wait_for_url(re.compile(r"/signin\?expired=1"), timeout=30_000)

@@ -13,11 +13,15 @@ const warnMs = Math.min(60000, idleMs / 2);
 const STORAGE_KEY = 'noteassist.lastContact';
 
 const dialog = document.getElementById('idle-dialog');
-const countdown = document.getElementById('idle-countdown');
+let countdown = document.getElementById('idle-countdown');
 const ageMs = Number(document.querySelector('meta[name="session-age-ms"]')?.content || 0);
 let lastContact = Date.now() - ageMs;   // when the server last counted the session as used, on its clock
 let lastKeepalive = Date.now();
 let signingOut = false;
+let offline = false;   // the last keep-alive could not reach the server
+let probing = false;
+const idleText = document.getElementById('idle-text');
+const warningHtml = idleText ? idleText.innerHTML : '';
 
 function share(at) {
   try { localStorage.setItem(STORAGE_KEY, String(at)); } catch (error) { /* private mode: this tab only */ }
@@ -30,7 +34,10 @@ function contact(at, exact) {
     lastContact = when;
     share(when);
   }
-  if (dialog && dialog.open && deadline() - Date.now() > warnMs) dialog.close();
+  if (deadline() - Date.now() > warnMs) {
+    showWarning();
+    if (dialog && dialog.open) dialog.close();
+  }
 }
 
 function deadline() { return lastContact + idleMs; }
@@ -42,10 +49,12 @@ async function keepalive() {
       method: 'POST', credentials: 'same-origin', cache: 'no-store',
       headers: { 'X-CSRF-Token': csrfToken(), 'Accept': 'application/json' },
     });
+    offline = false;
     if (response.ok) contact(Date.now(), true);
     else if (response.status === 401) signOut();
   } catch (error) {
     // Offline: the server cannot be told; the timer goes on, and the edits stay in this browser.
+    offline = true;
   }
 }
 
@@ -57,6 +66,23 @@ function signOut() {
   location.assign(`/signin?expired=1&next=${encodeURIComponent(next)}`);
 }
 
+function showOffline() {
+  if (idleText && !idleText.dataset.offline) {
+    idleText.dataset.offline = '1';
+    idleText.textContent = 'The server cannot be reached, and the session has run out meanwhile. Your edits '
+      + 'stay in this browser; you will be asked to sign in again once the connection is back.';
+  }
+  if (dialog && !dialog.open) dialog.showModal();
+}
+
+function showWarning() {
+  if (idleText && idleText.dataset.offline) {
+    delete idleText.dataset.offline;
+    idleText.innerHTML = warningHtml;
+    countdown = document.getElementById('idle-countdown');
+  }
+}
+
 function onActivity() {
   if (signingOut || (dialog && dialog.open)) return;  // while warned, only "Stay signed in" counts
   if (Date.now() - lastKeepalive >= touchMs) keepalive();
@@ -65,7 +91,22 @@ function onActivity() {
 function tick() {
   const left = deadline() - Date.now();
   if (left <= 0) {
-    signOut();
+    // Offline, going to /signin would only show the browser's error page in place of this one: stay, and
+    // sign in again once the connection is back (the server has ended the session by then anyway).
+    if (offline || !navigator.onLine) {
+      offline = true;
+      showOffline();
+      if (Date.now() - lastKeepalive >= 10000) keepalive();  // the server answers 401 once it is back
+      return;
+    }
+    if (!probing) {
+      // Is the server there to sign in on? /healthz neither needs nor touches the session.
+      probing = true;
+      fetch('/healthz', { cache: 'no-store' })
+        .then(() => signOut())
+        .catch(() => { offline = true; showOffline(); })
+        .finally(() => { probing = false; });
+    }
     return;
   }
   if (left <= warnMs && dialog && !dialog.open) {
@@ -87,6 +128,7 @@ if (dialog) {
   }
   document.addEventListener('na:server-contact', () => contact(Date.now(), false));
   document.addEventListener('na:session-expired', signOut);
+  window.addEventListener('online', () => { if (offline) keepalive(); });
   window.addEventListener('storage', (event) => {
     if (event.key === STORAGE_KEY && event.newValue) contact(Number(event.newValue), true);
   });
