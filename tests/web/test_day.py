@@ -99,6 +99,8 @@ def test_contacts_without_a_signed_note_with_hours_and_levels(web, claim):
     waiting = items(html, "unsigned-contacts")
     old = next(li for li in waiting if f"#contact-{claim['old']}" in li)
     assert "Overdue" in old and "level-error" in old  # 7 days: past the 72-hour error threshold
+    last_week = (TODAY - timedelta(days=7)).strftime("%b %-d, %Y")
+    assert f"Write the note: Telephonic Contact of {last_week}" in old
     hours = int(re.search(r"(\d+) hours since the contact", old).group(1))
     assert 7 * 24 - 30 <= hours <= 7 * 24 + 30
     later = next(li for li in waiting if f"/drafts/{claim['draft']}" in li)  # a draft was started: go there

@@ -35,6 +35,7 @@ from ..adjuster.claim import ClaimRecord, facts_contact
 from ..adjuster.plan import open_tasks
 from ..adjuster.source import ClaimData
 from ..errors import NoteassistError
+from ..notetypes import NOTE_TYPES
 from ..storage.models import AuditEvent, Claim, Contact, Draft, Note, User, utcnow
 from . import audit
 from .caseload import claim_record, contact_facts, list_claims
@@ -69,7 +70,7 @@ class UnsignedContact:
     contact_id: int | None  # None: a quick capture not yet completed into a contact
     draft_id: int | None  # the open draft of this contact, if one was started
     contact_at: datetime
-    label: str  # the note type, or "quick capture"
+    label: str  # the note type's title ("Telephonic Contact"), or "quick capture"
     hours: float
     level: str | None  # "error", "warning" or None
 
@@ -183,7 +184,8 @@ def _unsigned(ref: ClaimRef, contacts: list[Contact], drafts: list[Draft], noted
               warn_hours: float, error_hours: float) -> list[UnsignedContact]:
     open_by_contact = {d.contact_id: d.id for d in drafts if d.status == "open" and d.contact_id is not None}
     items = []
-    waiting = [(c.contact_at, c.id, open_by_contact.get(c.id), c.note_type) for c in contacts if c.id not in noted]
+    waiting = [(c.contact_at, c.id, open_by_contact.get(c.id), _type_label(c.note_type)) for c in contacts
+               if c.id not in noted]
     # A quick capture is a contact too, until its note is signed (its draft then is "signed").
     waiting += [(d.contact_at, None, d.id, "quick capture") for d in drafts
                 if d.contact_id is None and d.contact_at is not None and d.status == "open"]
@@ -192,6 +194,12 @@ def _unsigned(ref: ClaimRef, contacts: list[Contact], drafts: list[Draft], noted
         level = "error" if hours >= error_hours else "warning" if hours >= warn_hours else None
         items.append(UnsignedContact(ref, contact_id, draft_id, contact_at, label, hours, level))
     return items
+
+
+def _type_label(note_type: str) -> str:
+    """"telephonic" -> "Telephonic Contact": the note type's title without the word "Note"."""
+    known = NOTE_TYPES.get(note_type)
+    return known.title.removesuffix(" Note") if known else note_type.replace("-", " ")
 
 
 def _open_draft(ref: ClaimRef, draft: Draft) -> OpenDraft:
