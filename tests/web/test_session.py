@@ -196,3 +196,36 @@ def test_another_case_managers_claim_is_a_404_page(web):
     assert response.status_code == 404 and "text/html" in response.headers["content-type"]
     assert "Nothing here, or nothing you have access to." in response.text
     assert web.signed_in("bob").get(f"/claims/{bob_claim.json()['id']}").status_code == 200
+
+
+def test_a_disabled_account_is_signed_out_at_once(web):
+    from noteassist.app import accounts
+
+    client = web.signed_in("bob")
+    assert client.get("/").status_code == 200
+    engine, Session = database(web)
+    try:
+        with Session() as session, session.begin():
+            accounts.set_active(session, None, "bob", False)
+        assert client.get("/").status_code == 303
+        assert client.get("/v1/users/me").status_code == 401
+        assert web.sign_in(web.browser(), "bob").status_code == 401
+        with Session() as session, session.begin():
+            accounts.set_active(session, None, "bob", True)
+    finally:
+        engine.dispose()
+
+
+def test_sessions_unused_for_a_day_are_deleted_at_the_next_sign_in(web):
+    from noteassist.app.accounts import hash_token
+
+    old = web.signed_in("alice")
+    _age_session(web, old, 26 * 60)
+    web.signed_in("alice")
+    engine, Session = database(web)
+    try:
+        with Session() as session:
+            assert session.scalar(select(WebSession).where(
+                WebSession.token_hash == hash_token(old.cookies["na_session"]))) is None
+    finally:
+        engine.dispose()

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..storage.models import User, WebSession, utcnow
@@ -34,6 +34,8 @@ __all__ = ["SessionExpired", "SignedIn", "csrf_matches", "end_session", "lookup"
 
 #: Longest a live session goes without writing its `last_seen_at` (seconds).
 MAX_TOUCH_SECONDS = 30.0
+#: A session unused this long is deleted when its user next signs in (the idle limit is at most a day).
+STALE_AFTER = timedelta(days=1, hours=1)
 
 
 class SessionExpired(Unauthorized):
@@ -75,6 +77,9 @@ def sign_in(session: Session, username: str | None, password: str | None, token:
         raise Invalid("username", "enter your username and password, or an API token")
     plaintext = secrets.token_urlsafe(32)
     now = utcnow()
+    # The user's sessions unused for a day are of no use to anyone: they go (their audit events stay).
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.last_seen_at < now - STALE_AFTER))
     row = WebSession(token_hash=hash_token(plaintext), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
                      created_at=now, last_seen_at=now)
     session.add(row)
