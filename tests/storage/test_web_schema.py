@@ -69,3 +69,35 @@ def test_downgrade_to_0001_removes_the_web_schema_and_keeps_the_note_guards(engi
                 "SELECT count(*) FROM pg_proc WHERE proname = 'noteassist_refuse_change'").scalar() == 1
     upgrade(engine)
     assert "finding_dismissals" in set(inspect(engine).get_table_names())
+
+
+def test_web_sessions_sign_in_touch_and_expire_on_both_backends(engine, Session, people):
+    from datetime import timedelta
+
+    from noteassist.app import accounts, websessions
+    from noteassist.app.errors import Unauthorized
+    from noteassist.storage.models import utcnow
+
+    with Session() as session, session.begin():
+        accounts.set_password(session, None, "alice", "correct horse 12")
+    with Session() as session, session.begin():
+        row, token = websessions.sign_in(session, "alice", "correct horse 12", None)
+        session_id = row.id
+    with Session() as session:
+        live = websessions.lookup(session, token, 15)
+        assert live.user.username == "alice" and live.session_id == session_id
+    later = utcnow() + timedelta(minutes=10)
+    with Session() as session, session.begin():
+        assert websessions.touch(session, session_id, 15, later)
+    with Session() as session:  # ten minutes on, touched: 14 minutes after the touch it is still live
+        websessions.lookup(session, token, 15, later + timedelta(minutes=14))
+    too_late = later + timedelta(minutes=16)
+    with Session() as session, session.begin():
+        with pytest.raises(websessions.SessionExpired):
+            websessions.lookup(session, token, 15, too_late)
+        assert not websessions.touch(session, session_id, 15, too_late)  # an idle session is not revived
+        websessions.expire(session, token, 15, too_late)
+    with Session() as session, pytest.raises(websessions.SessionExpired):
+        websessions.lookup(session, token, 15, later)  # ended for good, whatever the clock says
+    with Session() as session, pytest.raises(Unauthorized):
+        websessions.lookup(session, "not-a-session", 15)
