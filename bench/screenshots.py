@@ -14,7 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from browser.live import LAPTOP, PHONE, LiveServer, launch, new_context, sign_in, temporary_folder
+from browser.live import (
+    LAPTOP,
+    PHONE,
+    LiveServer,
+    launch,
+    new_context,
+    sign_in,
+    temporary_folder,
+)
 
 #: What the contact form is filled with before its picture: the physician visit's required facts (and a
 #: phrase the linter flags, so the preview shows a finding). Repeating groups get one item each.

@@ -24,10 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 
-from run import note_of_about, rendered_notes
-
-from browser.live import LAPTOP, LiveServer, launch, new_context, sign_in, temporary_folder
+from browser.live import (
+    LAPTOP,
+    LiveServer,
+    launch,
+    new_context,
+    sign_in,
+    temporary_folder,
+)
 from durability.harness import request
+from run import note_of_about, rendered_notes
 
 START, END = "<!-- web:start -->", "<!-- web:end -->"
 HEADING = """## The web page: keystroke to underline
@@ -137,20 +143,20 @@ def report(result: dict, load: float) -> str:
     met = result["p95"] < TARGET_P95_MS
     when = time.strftime("%Y-%m-%d")
     lines = [
-        f"Run {when} with `make bench` on {platform.machine()}, CPython {platform.python_version()}, "
+        (f"Run {when} with `make bench` on {platform.machine()}, CPython {platform.python_version()}, "
         f"{os.cpu_count()} cores shared by the server and chromium (1-minute load average {load:.1f} at the start); "
-        "one server worker.",
+        "one server worker."),
         "",
         "| measure | figure |",
         "| --- | --- |",
-        f"| last keystroke to the finding's underline, {result['edits']} edits of a {result['words']}-word note: "
-        f"p50 / p95 (target p95 under {TARGET_P95_MS:.0f} ms) | {result['p50']:.0f} ms / **{result['p95']:.0f} ms** |",
+        (f"| last keystroke to the finding's underline, {result['edits']} edits of a {result['words']}-word note: "
+        f"p50 / p95 (target p95 under {TARGET_P95_MS:.0f} ms) | {result['p50']:.0f} ms / **{result['p95']:.0f} ms** |"),
         f"| the slowest edit | {result['max']:.0f} ms |",
     ]
     if result["debounce"] is not None:
         lines += [
-            f"| of which (medians of {result['timed_requests']} edits): last key to the /v1/lint request "
-            f"(the editor's debounce) | {result['debounce']:.0f} ms |",
+            (f"| of which (medians of {result['timed_requests']} edits): last key to the /v1/lint request "
+            f"(the editor's debounce) | {result['debounce']:.0f} ms |"),
             f"| the /v1/lint request, sent to answered | {result['request']:.0f} ms |",
             f"| answer to underline drawn | {result['draw']:.0f} ms |",
         ]
