@@ -59,12 +59,16 @@ function visibleFindings() {
 
 /** Re-render the text with its spans, keeping the selection where it was. */
 function render() {
-  const selection = document.activeElement && editor.contains(document.activeElement) ? getSelectionOffsets(editor) : null;
+  const focused = document.activeElement;
+  const selection = focused && editor.contains(focused) ? getSelectionOffsets(editor) : null;
+  // A finding reached with Tab keeps the focus across the re-render (its span is replaced by an equal one).
+  const focusedCard = focused && focused !== editor && editor.contains(focused) ? focused.dataset.card : null;
   const findings = visibleFindings();
   cards.show(findings);
   const sentences = placeSentences(state.text, data.provenance);
   renderAnnotated(editor, state.text, sentences, findings.filter((f) => !isDocumentLevel(f)), sentenceElement,
                   findingElement);
+  if (focusedCard) (editor.querySelector(`.finding[aria-describedby="${focusedCard}"]`) || editor).focus();
   if (selection) setSelectionOffsets(editor, selection);
   const count = findings.length;
   main.dataset.findings = String(count);
