@@ -211,3 +211,10 @@ def test_completing_a_quick_capture_attaches_the_contact_and_drafts_its_note(web
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
     bob = web.signed_in("bob")
     assert bob.post(f"/drafts/{made['id']}/complete", json=body, headers=web.csrf(bob)).status_code == 404
+
+
+def test_only_a_case_manager_gets_the_contact_form(web, seeded):
+    sue = web.signed_in("sue")
+    response = sue.get(f"/claims/{seeded['claim']['id']}/contacts/new?template=physician-visit")
+    assert response.status_code == 403 and "text/html" in response.headers["content-type"]
+    assert 'id="contact-form"' not in response.text

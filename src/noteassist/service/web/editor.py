@@ -43,6 +43,13 @@ async def _template(runtime: Any, name: str | None, default: str) -> tuple[Any, 
     return chosen, templates
 
 
+def _writer(user: Any) -> None:
+    """Only a case manager records contacts (caseload's rule): anyone else gets the 403 page, not a form
+    whose saving would be refused."""
+    if user.role != "case_manager":
+        raise ApiError(403, "forbidden", "only the claim's case manager records contacts")
+
+
 def _record_prefill(record: dict[str, Any]) -> dict[str, Any]:
     """The facts a claim's record already states: the claim, the claimant and the case manager."""
     return {key: record[key] for key in ("claim", "claimant", "case_manager") if key in record}
@@ -90,6 +97,7 @@ def _form_page(request: Request, *, claim: Any, template: Any, templates: list[A
 async def new_contact(request: Request, claim_id: PathId, user: WebUser, db: Database, runtime: RuntimeDep,
                       template: TemplateName = None) -> Response:
     """The contact form for `template` (default: physician-visit)."""
+    _writer(user)
     chosen, templates = await _template(runtime, template, "physician-visit")
     claim = await db.run(user, lambda s, actor: _claim_view(caseload.get_claim(s, actor, claim_id)))
     return _form_page(request, claim=claim, template=chosen, templates=templates,
@@ -100,6 +108,7 @@ async def new_contact(request: Request, claim_id: PathId, user: WebUser, db: Dat
 async def complete_capture(request: Request, draft_id: PathId, user: WebUser, db: Database, runtime: RuntimeDep,
                            template: TemplateName = None) -> Response:
     """The contact form for a quick capture's draft, prefilled from what was captured."""
+    _writer(user)
     def work(s: Any, actor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         draft, version = caseload.get_draft(s, actor, draft_id)
         claim = caseload.get_claim(s, actor, draft.claim_id)
