@@ -1,6 +1,7 @@
 """Accessibility in a real browser: axe-core (the npm package) on every page at laptop and phone widths, with
-no serious or critical violation, no horizontal scrolling at 390 px, no script error; and the draft page
-worked from the keyboard alone, in a sensible order (editor, a flagged span, its card's buttons)."""
+no serious or critical violation, no horizontal scrolling at 390 px, no script error; the draft page's sign
+and comparison dialogs open; and the draft page worked from the keyboard alone, in a sensible order (editor,
+a flagged span, its card's buttons)."""
 
 from __future__ import annotations
 
@@ -153,19 +154,25 @@ def _index(order: list[dict], test, what: str, after: int = -1) -> int:
     raise AssertionError(f"Tab never reached {what}{f' after step {after}' if after >= 0 else ''}; order:\n{shown}")
 
 
-@pytest.fixture
-def keyboard_draft(live_server, loopback_network):
-    """A draft of its own (the flagged text of the seeded one), so working it leaves the other tests' alone."""
+def _new_draft(live_server, text: str | None = None) -> int:
+    """A draft of alice's own (the seeded flagged draft's text unless `text`), so working it leaves the other
+    tests' drafts alone. Needs the `loopback_network` fixture (the API is called from this process)."""
     from durability.harness import request
 
     ids = live_server.seeded
     token = ids["tokens"]["alice"]
     status, seeded = request(live_server.port, "GET", f"/v1/drafts/{ids['drafts']['findings']}", token=token)
     assert status == 200, seeded
-    status, made = request(live_server.port, "POST", f"/v1/claims/{ids['claims']['alice']}/drafts",
-                           {"text": seeded["text"], "contact_id": seeded["contact_id"], "template": seeded["template"]}, token=token)
+    body = {"text": seeded["text"] if text is None else text, "contact_id": seeded["contact_id"],
+            "template": seeded["template"]}
+    status, made = request(live_server.port, "POST", f"/v1/claims/{ids['claims']['alice']}/drafts", body, token=token)
     assert status == 201, made
     return made["id"]
+
+
+@pytest.fixture
+def keyboard_draft(live_server, loopback_network):
+    return _new_draft(live_server)
 
 
 def test_the_draft_page_works_from_the_keyboard_in_order(page, live_server, keyboard_draft):
@@ -215,3 +222,47 @@ def test_the_draft_page_works_from_the_keyboard_in_order(page, live_server, keyb
         raise AssertionError(f"Tab from the flagged span never reached the Apply button of {card}")
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelectorAll('#note-editor .finding').length < {flagged}")
+
+
+# -- the draft page's dialogs --------------------------------------------------------------------------------
+
+#: A full SSN is an error-level finding (NA901): signing asks for a reason.
+SSN = "123-45-6789"
+
+
+def _open_sign_dialog(page, live_server, draft_id: int) -> None:
+    page.get_by_role("button", name="Sign note").click()
+    page.locator("#sign-dialog[open]").wait_for(state="visible")
+
+
+def _open_compare_dialog(page, live_server, draft_id: int) -> None:
+    """Another tab saves a version first; this page's next autosave is then stale (409) and shows both texts."""
+    from durability.harness import request
+
+    token = live_server.seeded["tokens"]["alice"]
+    status, draft = request(live_server.port, "GET", f"/v1/drafts/{draft_id}", token=token)
+    assert status == 200, draft
+    status, saved = request(live_server.port, "PUT", f"/v1/drafts/{draft_id}",
+                            {"base_version": draft["version"], "text": draft["text"] + "\nSaved in another tab.\n"},
+                            token=token)
+    assert status == 200, saved
+    page.locator("#note-editor").focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Typed here.")
+    page.locator("#compare-dialog[open]").wait_for(state="visible", timeout=30_000)
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+@pytest.mark.parametrize("dialog", ["sign", "compare"])
+def test_the_draft_pages_dialogs_pass_axe(contexts, live_server, loopback_network, dialog, width):
+    if SSN not in live_server.seeded["phi"]:
+        live_server.seeded["phi"].append(SSN)  # the log check after the module looks for it too
+    draft_id = _new_draft(live_server, f"Called the claimant. Her SSN is {SSN}. She c/o pain at night.\n")
+    page = contexts(width, "alice").new_page()
+    try:
+        page.goto(f"/drafts/{draft_id}")
+        _findings_shown(page)
+        {"sign": _open_sign_dialog, "compare": _open_compare_dialog}[dialog](page, live_server, draft_id)
+        check_axe(page)
+    finally:
+        page.close()
