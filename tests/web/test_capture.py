@@ -98,6 +98,11 @@ def test_only_the_claims_case_manager_captures(web, claim_id):
     assert "Only a claim's case manager logs contacts." in sue.text
 
 
+def test_a_claim_in_the_address_is_chosen_in_the_form(web, claim_id):
+    form = web.signed_in("alice").get(f"/capture?claim={claim_id}").text
+    assert re.search(rf'<option value="{claim_id}" selected>', form)
+
+
 def test_capture_needs_the_csrf_token(web, claim_id):
     alice = web.signed_in("alice")
     response = alice.post("/capture", data={"claim": str(claim_id), "who": "x", "line": "y",

@@ -90,6 +90,7 @@ def test_due_and_overdue_tasks_with_owner_and_link(web, claim):
     overdue = next(li for li in tasks if "pharmacy" in li)
     assert 'class="overdue"' in overdue and "Overdue" in overdue and "Owner: Jordan Patel" in overdue
     assert f'href="/claims/{claim["claim"]}#contact-{claim["later"]}"' in overdue
+    assert f'href="/capture?claim={claim["claim"]}"' in overdue  # log the follow-up contact from there
     today = next(li for li in tasks if "appointment" in li)
     assert "overdue" not in today and "Due today" in today
 
