@@ -134,3 +134,52 @@ if (dialog) {
   });
   setInterval(tick, 1000);
 }
+
+// ---- Signing out leaves no note text in this browser ----------------------------------------------------
+// Edits the server never acknowledged wait in IndexedDB (autosave.js) so that a crash or a dead network
+// loses nothing. On a shared computer they must not outlive the person's session: signing out erases them,
+// after saying so when there are any, since they exist nowhere else.
+function unsentDrafts() {
+  return new Promise((resolve) => {
+    let request;
+    try {
+      request = indexedDB.open('noteassist', 1);
+    } catch (error) {
+      resolve(0);
+      return;
+    }
+    request.onupgradeneeded = () => request.result.createObjectStore('unsent');
+    request.onerror = () => resolve(0);
+    request.onsuccess = () => {
+      const db = request.result;
+      const count = db.transaction('unsent', 'readonly').objectStore('unsent').count();
+      count.onsuccess = () => { db.close(); resolve(count.result); };
+      count.onerror = () => { db.close(); resolve(0); };
+    };
+  });
+}
+
+function eraseUnsent() {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase('noteassist');
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+const signoutForm = document.querySelector('form.signout');
+signoutForm?.addEventListener('submit', async (event) => {
+  if (signoutForm.dataset.erased === 'yes') return;
+  event.preventDefault();
+  if (window.naAutosave) await window.naAutosave.flush();  // a draft open here: save it now if the server is there
+  const waiting = await unsentDrafts();
+  if (waiting > 0) {
+    const drafts = waiting === 1 ? 'one draft have' : `${waiting} drafts have`;
+    if (!window.confirm(`Edits to ${drafts} not reached the server yet. Signing out erases them from this `
+                        + 'browser. Sign out anyway? (Cancel, then wait for "Saved".)')) {
+      return;
+    }
+  }
+  await eraseUnsent();
+  signoutForm.dataset.erased = 'yes';
+  signoutForm.requestSubmit();
+});
