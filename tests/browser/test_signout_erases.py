@@ -7,7 +7,16 @@ from __future__ import annotations
 import pytest
 
 from .live import sign_in
-from .test_saving import SAVED_TIMEOUT, buffered_text, client, editor_text, new_draft, open_draft, server_text, type_at_end
+from .test_saving import (
+    SAVED_TIMEOUT,
+    buffered_text,
+    client,
+    editor_text,
+    new_draft,
+    open_draft,
+    server_text,
+    type_at_end,
+)
 
 pytestmark = pytest.mark.browser
 
