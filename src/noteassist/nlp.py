@@ -66,10 +66,10 @@ class PresetSentences:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        from .text.sentences import sentence_spans
-
         import numpy
         from spacy.attrs import SENT_START
+
+        from .text.sentences import sentence_spans
 
         starts = [start for start, _ in sentence_spans(doc.text)]
         index = 0

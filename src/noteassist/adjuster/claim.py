@@ -40,7 +40,12 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from ..errors import NoteassistError, NoteInputError, ReportError
-from ..facts.load import _expected, _field_path, read_facts_data, validate_facts  # same as `draft`
+from ..facts.load import (  # same as `draft`
+    _expected,
+    _field_path,
+    read_facts_data,
+    validate_facts,
+)
 from ..facts.models import (
     SCHEMA_VERSION,
     SUPPORTED_VERSIONS,

@@ -44,9 +44,23 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .draft import draft_note, markdown_to_plain, note_document
-    from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+    from .errors import (
+        Conflict,
+        DomainError,
+        Forbidden,
+        Invalid,
+        NotFound,
+        Unauthorized,
+    )
     from .lint import LintGate, LintTally, lint_sources
-    from .report import ReportDecision, ReportRun, build_report, report_config, report_document, report_pdf
+    from .report import (
+        ReportDecision,
+        ReportRun,
+        build_report,
+        report_config,
+        report_document,
+        report_pdf,
+    )
 
 _LAZY = {
     # The use cases' errors (errors.py); caseload.py, accounts.py and audit.py are imported as modules.

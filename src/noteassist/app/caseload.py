@@ -29,7 +29,10 @@ from sqlalchemy.orm import Session
 
 from ..adjuster.claim import ClaimRecord, facts_contact
 from ..adjuster.claim import Contact as ReportContact
-from ..facts.load import _expected, _field_path  # the same field paths and wording as `draft`
+from ..facts.load import (  # the same field paths and wording as `draft`
+    _expected,
+    _field_path,
+)
 from ..facts.models import VisitFacts
 from ..storage.models import (
     Addendum,

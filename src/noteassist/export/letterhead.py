@@ -38,7 +38,7 @@ def clean_letterhead(data: bytes, label: str = "letterhead") -> tuple[bytes, lis
 
     try:
         document = load_document(data)
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+    except Exception as exc:
         raise ExportError(f"{label}: not a readable Word document ({type(exc).__name__}); "
                           "expected a .docx letterhead") from None
     removed = strip_external(document)

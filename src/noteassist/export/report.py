@@ -110,7 +110,7 @@ def _open_base(base: bytes | None, label: str):
         return Document(str(default_base()))
     try:
         document = load_document(base)
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+    except Exception as exc:
         raise ExportError(f"{label}: not a readable Word document ({type(exc).__name__}); "
                           "expected a .docx letterhead") from None
     strip_external(document)

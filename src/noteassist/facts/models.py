@@ -23,12 +23,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from datetime import date as Date  # field names `date`/`time` shadow the types inside some classes
+from datetime import (
+    date as Date,  # field names `date`/`time` shadow the types inside some classes
+)
 from datetime import time as Time
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .. import notetypes
 from ..text.identifiers import ssn_shaped

@@ -11,9 +11,24 @@ before reading, and, given a folder, no symlink out of it. On top of it:
 - `write.py`: the atomic writer for every output.
 """
 
-from .data import MAX_ALIASES, MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, load_data, load_json, load_yaml
+from .data import (
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_NODES,
+    load_data,
+    load_json,
+    load_yaml,
+)
 from .docx import MAX_DOCX_PARAGRAPHS, MAX_DOCX_UNCOMPRESSED, check_docx, read_docx_note
-from .files import MAX_DATA_BYTES, MAX_FILE_BYTES, contained_path, decode_text, read_bytes, read_text
+from .files import (
+    MAX_DATA_BYTES,
+    MAX_FILE_BYTES,
+    contained_path,
+    decode_text,
+    read_bytes,
+    read_text,
+)
 from .notes import read_note
 from .records import NoteRecord, RecordError, iter_records, read_records
 from .write import write_atomic

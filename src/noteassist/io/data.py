@@ -87,7 +87,7 @@ class _BoundedComposer(Composer):
         self._aliases = 0
         self._stats: dict[int, tuple[int, int]] = {}  # id(node) -> (height, expanded size)
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+    def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             mark = self.peek_event().start_mark
             node = super().compose_node(parent, index)
@@ -125,7 +125,7 @@ class _BoundedComposer(Composer):
 class _BoundedConstructor(SafeConstructor):
     """SafeConstructor refusing duplicate keys, huge or non-finite numbers and lone surrogates."""
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001
+    def construct_mapping(self, node, deep=False):
         if isinstance(node, MappingNode):
             seen: dict[Any, int] = {}
             for key_node, _ in node.value:
@@ -142,13 +142,13 @@ class _BoundedConstructor(SafeConstructor):
                 seen[key] = line
         return super().construct_mapping(node, deep)
 
-    def construct_scalar(self, node):  # noqa: ANN001
+    def construct_scalar(self, node):
         value = super().construct_scalar(node)
         if isinstance(value, str) and _SURROGATE.search(value):
             raise _Refused(_LONE_SURROGATE, node.start_mark.line)
         return value
 
-    def construct_yaml_int(self, node):  # noqa: ANN001
+    def construct_yaml_int(self, node):
         text = str(self.construct_scalar(node)).replace("_", "")
         if len(text.lstrip("+-")) > MAX_INT_DIGITS + 2:  # refuse before int() does the work
             raise _Refused(_TOO_LONG, node.start_mark.line)
@@ -157,7 +157,7 @@ class _BoundedConstructor(SafeConstructor):
             raise _Refused(_TOO_LONG, node.start_mark.line)
         return value
 
-    def construct_yaml_float(self, node):  # noqa: ANN001
+    def construct_yaml_float(self, node):
         value = super().construct_yaml_float(node)
         if not math.isfinite(value):
             raise _Refused("NaN and infinity are not numbers noteassist can use; expected a finite number",
@@ -175,7 +175,7 @@ class BoundedLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
                     _BoundedConstructor, _DataResolver):
     """A SafeLoader with the bounds above, in pure Python."""
 
-    def __init__(self, stream):  # noqa: ANN001
+    def __init__(self, stream):
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -190,7 +190,7 @@ if getattr(yaml, "__with_libyaml__", False):
     class _CBoundedLoader(_BoundedComposer, CParser, _BoundedConstructor, _DataResolver):  # type: ignore[misc]
         """libyaml parses the events; the bounded composer and constructor above build the data."""
 
-        def __init__(self, stream):  # noqa: ANN001
+        def __init__(self, stream):
             CParser.__init__(self, stream)
             _BoundedComposer.__init__(self)
             _BoundedConstructor.__init__(self)
@@ -294,7 +294,7 @@ def _locating_decoder() -> json.JSONDecoder:
     decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_int=_parse_int,
                                parse_float=_parse_float, parse_constant=_parse_constant)
 
-    def parse_object(s_and_end, *args):  # noqa: ANN001
+    def parse_object(s_and_end, *args):
         try:
             return json.decoder.JSONObject(s_and_end, *args)
         except _DuplicateKey as exc:

@@ -92,5 +92,5 @@ def read_docx_note(source: str | Path, *, error: type[NoteassistError] = NoteInp
         return docx_text_map(Document(io.BytesIO(data))).text
     except NoteassistError:
         raise
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+    except Exception as exc:
         raise error(f"{name}: not a readable Word document ({type(exc).__name__})") from None

@@ -2,8 +2,7 @@
 
 from .config import LintConfig
 from .engine import Linter
-from .model import LintResult, NoteInput
-from .model import SEVERITIES, Finding
+from .model import SEVERITIES, Finding, LintResult, NoteInput
 from .registry import CATEGORIES, Rule, all_rules, register
 
 __all__ = [

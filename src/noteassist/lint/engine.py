@@ -145,7 +145,7 @@ class Linter:
         note_type, source = _resolve_note_type(note, meta, text[body_offset:], structure)
         ctx = NoteContext(note.path, text, body_offset, meta, structure, note_type, source, note.facts,
                           day_first=self.config.day_first)
-        ctx.meta_info  # noqa: B018  (an unreadable metadata date is an input error, reported before parsing)
+        ctx.meta_info
         return ctx
 
     @staticmethod
@@ -193,7 +193,7 @@ class Linter:
                 raise
             except NoteassistError as exc:
                 return LintError(ctx.path, exc.message, _record(ctx.meta))
-            except Exception as exc:  # noqa: BLE001 - a rule's bug must not stop the other notes of a batch
+            except Exception as exc:
                 return LintError(ctx.path, f"{ctx.path}: rule {rule.code} failed on this note "
                                            f"({type(exc).__name__}: {exc}); please report it", _record(ctx.meta))
         line_starts = _line_starts(ctx.text)

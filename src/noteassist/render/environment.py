@@ -268,7 +268,7 @@ class ContainedLoader(FileSystemLoader):
     the template rendered and for every include, import and extends.
     """
 
-    def get_source(self, environment, template):  # noqa: ANN001 - Jinja's signature
+    def get_source(self, environment, template):
         pieces = split_template_path(template)
         for searchpath in self.searchpath:
             candidate = Path(searchpath, *pieces)

@@ -197,7 +197,7 @@ class ModelProxy:
         self._recorder._collectors.append(collected)
         try:
             descriptor.fget(self)
-        except Exception:  # noqa: BLE001 - a property the proxy cannot stand in for keeps its own name
+        except Exception:
             return set()
         finally:
             self._recorder._collectors.pop()

@@ -71,7 +71,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
 
-    from .routes import accounts, audit, caseload, dismissals, documents, health, notes, rules, text
+    from .routes import (
+        accounts,
+        audit,
+        caseload,
+        dismissals,
+        documents,
+        health,
+        notes,
+        rules,
+        text,
+    )
 
     app.include_router(health.router)
     for module in (text, rules, documents, caseload, dismissals, notes, accounts, audit):

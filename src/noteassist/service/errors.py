@@ -28,7 +28,6 @@ from ..errors import (
     ReportError,
     TemplateError,
 )
-
 from .runtime import Overloaded
 
 log = logging.getLogger("noteassist.service")

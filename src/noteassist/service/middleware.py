@@ -61,7 +61,7 @@ class RequestGuard:
         except DeadlineExceeded:  # the work noticed the deadline a moment before the event loop did
             if state["status"] is None:
                 await self._timeout()(scope, receive, tracked_send)
-        except Exception as exc:  # noqa: BLE001 -- a bug: errors.py answers every expected error
+        except Exception as exc:
             if state["status"] is None:
                 await internal_error(exc, scope["method"], scope)(scope, receive, tracked_send)
         finally:

@@ -73,7 +73,7 @@ class Runtime:
             reports = Linter(report_config(self.settings.lint), model=self.settings.model)
             self.models = Models(notes, reports)
             log.info("model loaded: %s", notes.pipeline.nlp.meta.get("name", "?"))
-        except Exception as exc:  # noqa: BLE001 -- a missing model: /readyz says so; /healthz still answers
+        except Exception as exc:
             self.load_error = (exc.message if isinstance(exc, NoteassistError)
                                else f"the spaCy model could not be loaded ({type(exc).__name__})")
             log.error("%s", self.load_error)

@@ -8,7 +8,13 @@ through these functions; none of them parses a date or splits a sentence on its 
 from .dates import DATE_PATTERN, DATE_RE, When, date_at, find_dates, parse_meta_date
 from .frontmatter import split_front_matter
 from .infer import infer_note_type
-from .sentences import Sentences, clause_around, sentence_around, sentence_spans, split_sentences
+from .sentences import (
+    Sentences,
+    clause_around,
+    sentence_around,
+    sentence_spans,
+    split_sentences,
+)
 from .structure import Block, NoteStructure, Section, normalize_label, parse_structure
 
 __all__ = [

@@ -17,5 +17,18 @@ One module per family, each citing its source in ../shared/domain.md:
 - `sensitive`: psychotherapy content and unrelated sensitive conditions in adjuster documents (NA902-NA903)
 """
 
-from . import abbreviations, attribution, elements, privacy, readability, sensitive, stigma, verbs  # noqa: F401
-from . import claim_consistency, claim_number, copy_forward, dates, timeliness  # noqa: F401
+from . import (
+    abbreviations,
+    attribution,
+    claim_consistency,
+    claim_number,
+    copy_forward,
+    dates,
+    elements,
+    privacy,
+    readability,
+    sensitive,
+    stigma,
+    timeliness,
+    verbs,
+)

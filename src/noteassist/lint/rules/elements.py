@@ -877,7 +877,7 @@ def _service_date(doc: Doc) -> date | None:
     note = doc._.note
     try:
         when = note.meta_info.date_of_service if note is not None else None
-    except Exception:  # noqa: BLE001 - an unreadable header date only costs this check its reference
+    except Exception:
         return None
     return when.date if when is not None else None
 
