@@ -45,8 +45,26 @@ def _run_jobs(runtime: Runtime, jobs: int) -> tuple[list[int], int]:
                 if running:
                     done[running[0]].set()
 
-    anyio.run(main)
+    _run_event_loop(main)
     return started, refused
+
+
+def _run_event_loop(main) -> None:
+    """`anyio.run(main)` in a thread of its own: another test's library (Playwright's sync API) may leave an
+    event loop running in this one."""
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            anyio.run(main)
+        except BaseException as exc:  # noqa: BLE001 -- re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if failures:
+        raise failures[0]
 
 
 def test_jobs_run_in_arrival_order_a_few_at_a_time():
