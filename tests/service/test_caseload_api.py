@@ -246,3 +246,12 @@ def test_claims_are_created_by_case_managers_and_supervisors_and_assigned_by_sup
     response = api.post("alice", "/v1/claims", json={"record": bad})
     assert response.status_code == 422 and response.json()["error"]["field"] == "record.claim.date_of_injury"
     assert api.post("sue", f"/v1/claims/{other}/assignments", json={"username": "audrey"}).status_code == 422
+
+
+def test_facts_posted_without_their_member_name_the_member(api, claim):
+    """An integrator posting the visit facts as the whole body learns where they go."""
+    response = api.post("alice", f"/v1/claims/{claim['id']}/contacts", json=facts_json(FACTS_FILES[0]))
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_facts", "facts")
+    assert error["message"] == "facts: Field required"

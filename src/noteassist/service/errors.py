@@ -74,19 +74,26 @@ def field_path(loc: tuple | list) -> str | None:
     return path or None
 
 
+_NOT_AN_OBJECT = ("missing", "model_type", "model_attributes_type", "dict_type")
+
+
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = []
     for err in exc.errors():
         loc = tuple(err.get("loc", ()))
         if err.get("type") == "json_invalid":  # its location is a character position, not a field
             loc = loc[:1]
-        errors.append({"field": field_path(loc), "message": err.get("msg", "invalid"), "location": loc[:1] and loc[0]})
+        errors.append({"field": field_path(loc), "message": err.get("msg", "invalid"), "location": loc[:1] and loc[0],
+                       "type": err.get("type")})
     first = errors[0] if errors else {"field": None, "message": "invalid request"}
     # Visit facts (the body's `facts` member) are the common case: give their paths as the facts file has them.
+    # The `facts` member itself missing or not an object keeps the name "facts"; a check of the facts as a
+    # whole (a model validator) has no one field to name.
     facts = [e for e in errors if e["field"] and (e["field"] == "facts" or e["field"].startswith("facts."))]
     if facts:
         for e in facts:
-            e["field"] = e["field"].removeprefix("facts").removeprefix(".") or None
+            if e["field"] != "facts" or e["type"] not in _NOT_AN_OBJECT:
+                e["field"] = e["field"].removeprefix("facts").removeprefix(".") or None
         first = facts[0]
     code = "invalid_facts" if facts else "invalid_request"
     message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
