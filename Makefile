@@ -37,11 +37,13 @@ system-deps:
 	    --no-install-recommends postgresql >/dev/null; }
 	@# Chromium for the browser tests (Playwright drives Debian's chromium; no browser is downloaded) and npm
 	@# for axe-core (web-deps).
-	@{ command -v chromium && command -v npm; } >/dev/null 2>&1 || { \
-	  echo "installing chromium, fonts and npm (browser tests)"; \
+	@# Only what is missing: a machine with NodeSource's nodejs has npm already, and Debian's npm conflicts with it.
+	@missing="$$(command -v chromium >/dev/null || echo chromium fonts-dejavu-core) $$(command -v npm >/dev/null || echo npm)"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "installing $$missing (browser tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    --no-install-recommends chromium fonts-dejavu-core npm >/dev/null; }
+	    --no-install-recommends $$missing >/dev/null; fi
 
 web-deps: $(AXE_STAMP)
 
