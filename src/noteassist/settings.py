@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import NoteassistError
@@ -74,6 +74,28 @@ class Settings(BaseSettings):
     unsigned_error_hours: float = Field(72.0, gt=0)
     #: Send the session cookie with Secure; None: when the request came over HTTPS.
     secure_cookies: bool | None = None
+    #: Wrong passwords for one account within `signin_window_minutes` (since its last sign-in) before it is
+    #: refused until the window has passed; 0: no account limit. Failures are audited.
+    signin_max_failures: int = Field(10, ge=0, le=10_000)
+    #: Failed sign-ins (any username, API tokens too) from one client address in the window, per worker.
+    signin_address_failures: int = Field(30, ge=0, le=100_000)
+    signin_window_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    #: The time zone the pages show times in (an IANA name such as "America/Chicago"); None: the server's.
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: expected an IANA name such as 'America/Chicago'"
+                             ) from None
+        return value.strip()
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

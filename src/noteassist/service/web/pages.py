@@ -11,9 +11,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ...adjuster.claim import facts_contact
-from ...app import caseload, websessions
+from ...app import caseload, signin_guard, websessions
 from ...app.errors import Invalid, NotFound, Unauthorized
 from ...app.websessions import SessionExpired
+from ...storage.models import utcnow
 from ..deps import Database, ModelsDep, RuntimeDep, SettingsDep
 from ..schemas import PathId
 from .session import (
@@ -44,6 +45,14 @@ def _signin_form(request: Request, settings: Any, *, next_path: str, status_code
     response.set_cookie(SIGNIN_COOKIE, form_token, httponly=True, samesite="strict", path="/signin",
                         secure=cookie_secure(request, settings))
     return response
+
+
+def _address_limiter(request: Request, settings: Any) -> signin_guard.AddressLimiter:
+    limiter = getattr(request.app.state, "signin_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.signin_limiter = signin_guard.AddressLimiter(
+            settings.signin_address_failures, timedelta(minutes=settings.signin_window_minutes))
+    return limiter
 
 
 @router.get("/signin")
@@ -85,12 +94,36 @@ async def sign_in(request: Request, db: Database, settings: SettingsDep,
     if not expected or not websessions.csrf_matches(expected, csrf):
         return _signin_form(request, settings, next_path=next_path, status_code=400, username=username,
                             error="The sign-in form had expired. Please sign in again.")
+    address = request.client.host if request.client else "unknown"
+    limiter = _address_limiter(request, settings)
+    window = timedelta(minutes=settings.signin_window_minutes)
+
+    def guarded_sign_in(s, _):
+        limiter.check(address)
+        if username and not token:
+            until = signin_guard.account_locked_until(s, username, max_failures=settings.signin_max_failures,
+                                                      window=window)
+            if until is not None:
+                raise signin_guard.Locked(until, "account")
+        return websessions.sign_in(s, username, password, token)
+
     try:
-        _, plaintext = await db.run(None, lambda s, _: websessions.sign_in(s, username, password, token))
+        _, plaintext = await db.run(None, guarded_sign_in)
+    except signin_guard.Locked as exc:
+        whose = "this account" if exc.scope == "account" else "this computer's address"
+        response = _signin_form(request, settings, next_path=next_path, status_code=429, username=username,
+                                error=f"Too many failed sign-ins for {whose}. Try again in "
+                                      f"{exc.minutes_left(utcnow())} minutes, or ask an administrator.",
+                                field="token" if token else "password")
+        response.headers["Retry-After"] = str(max(1, int((exc.until - utcnow()).total_seconds())))
+        return response
     except Invalid as exc:
         return _signin_form(request, settings, next_path=next_path, status_code=422, username=username,
                             error=exc.detail[:1].upper() + exc.detail[1:] + ".", field=exc.field)
     except Unauthorized:
+        limiter.failed(address)
+        if username and not token:
+            await db.run(None, lambda s, _: signin_guard.record_failure(s, username))
         message = "That API token is unknown or revoked." if token else "Wrong username or password."
         return _signin_form(request, settings, next_path=next_path, status_code=401, username=username,
                             error=message, field="token" if token else "password")
