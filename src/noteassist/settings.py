@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import NoteassistError
@@ -80,22 +80,6 @@ class Settings(BaseSettings):
     #: Failed sign-ins (any username, API tokens too) from one client address in the window, per worker.
     signin_address_failures: int = Field(30, ge=0, le=100_000)
     signin_window_minutes: float = Field(15.0, gt=0, le=24 * 60)
-    #: The time zone the pages show times in (an IANA name such as "America/Chicago"); None: the server's.
-    timezone: str | None = None
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}: expected an IANA name such as 'America/Chicago'"
-                             ) from None
-        return value.strip()
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import datetime
 
 import pytest
 from service.service_api import CLAIM, claim_json, error_code, facts_json
@@ -74,6 +75,9 @@ def test_the_note_page_shows_the_signed_text_signer_late_entry_override_and_adde
     late = section(page, "late-entry")
     assert "Late entry" in late and "2026-11-20" in late and note["signed_at"][:10] in late
     assert "number read out by the adjuster" in page and "NA901" in page
+    # Times in the server's time zone, named, as on the day page (not UTC on one page and local on another).
+    signed_at = datetime.fromisoformat(note["signed_at"].replace("Z", "+00:00")).astimezone()
+    assert section(page, "note-signed-at") == signed_at.strftime("%b %-d, %Y %H:%M %Z")
     addenda = section(page, "addenda")
     assert "Sue" in addenda and "late information" in addenda and "Adjuster confirmed the MRI date." in addenda
     assert 'id="addendum-button"' in page and ">Add addendum<" in page
