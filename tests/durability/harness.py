@@ -64,7 +64,8 @@ class ServerProcess:
             command += ["--workers", str(self.workers)]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         self.starts += 1
         try:
@@ -170,6 +171,16 @@ def request(
 
 
 # -- which worker process holds a connection (proof that two workers served two clients) ------------------
+
+
+def die_with_parent() -> None:
+    """In the child before exec: SIGTERM it when the process that started it dies (Linux prctl), so a test
+    run killed with SIGKILL leaves no `noteassist serve` behind holding a port and a database."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass(frozen=True)
