@@ -62,19 +62,43 @@ def editor_text(page) -> str:
     return page.evaluate("() => window.naEditor.getText()")
 
 
+#: Every record autosave.js keeps in IndexedDB for a draft: {key: record}. Keys are "<draft>:<tab id>" (a tab's
+#: own), "<draft>:<tab id>:<n>" (taken over on load, not settled yet) and "<draft>" (before records were per tab).
+_RECORDS_JS = """(draft) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('noteassist');
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('unsent')) { db.close(); resolve({}); return; }
+      const found = {};
+      const tx = db.transaction('unsent');
+      const cursor = tx.objectStore('unsent').openCursor();
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) return;
+        if (String(at.key) === draft || String(at.key).startsWith(draft + ':')) found[at.key] = at.value;
+        at.continue();
+      };
+      tx.oncomplete = () => { db.close(); resolve(found); };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+})"""
+
+
+def buffered_records(page, draft_id: int) -> dict:
+    """Every unsent record of the draft in the page's browser context (all its tabs share IndexedDB)."""
+    return page.evaluate(_RECORDS_JS, str(draft_id))
+
+
+def tab_id(page) -> str | None:
+    """The tab id autosave.js keeps in the tab's sessionStorage."""
+    return page.evaluate("() => sessionStorage.getItem('noteassist.tabId')")
+
+
 def buffered_text(page, draft_id: int) -> str | None:
-    """The unsent text autosave.js keeps in IndexedDB for the draft, or None."""
-    return page.evaluate("""(key) => new Promise((resolve, reject) => {
-        const open = indexedDB.open('noteassist');
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('unsent')) { resolve(null); return; }
-          const get = db.transaction('unsent').objectStore('unsent').get(key);
-          get.onsuccess = () => resolve(get.result ? get.result.text : null);
-          get.onerror = () => reject(get.error);
-        };
-        open.onerror = () => reject(open.error);
-    })""", str(draft_id))
+    """The unsent text autosave.js keeps in IndexedDB for the draft in this tab's own record, or None."""
+    record = buffered_records(page, draft_id).get(f"{draft_id}:{tab_id(page)}")
+    return record["text"] if record else None
 
 
 def test_saved_means_the_server_has_that_text_and_a_reload_finds_it(page, live_server, client):

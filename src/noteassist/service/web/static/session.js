@@ -138,32 +138,67 @@ if (dialog) {
 // ---- Signing out leaves no note text in this browser ----------------------------------------------------
 // Edits the server never acknowledged wait in IndexedDB (autosave.js) so that a crash or a dead network
 // loses nothing. On a shared computer they must not outlive the person's session: signing out erases them,
-// after saying so when there are any, since they exist nowhere else.
-function unsentDrafts() {
+// after saying so when there are any, since they exist nowhere else. autosave.js keeps one record per tab
+// and draft (key "<draft id>:<tab id>", older ones "<draft id>"), each naming its user: this person's records
+// go (and unnamed ones from before records named their user); another person's stay for their own sign-out.
+const signedInAs = document.body.dataset.username || null;
+
+function ownRecord(record) {
+  return Boolean(record) && (!record.user || !signedInAs || record.user === signedInAs);
+}
+
+// Visit this person's records in one transaction: visit(cursor) for each; resolves when it is done.
+function eachOwnRecord(mode, visit) {
   return new Promise((resolve) => {
     let request;
     try {
       request = indexedDB.open('noteassist', 1);
     } catch (error) {
-      resolve(0);
+      resolve();
       return;
     }
     request.onupgradeneeded = () => request.result.createObjectStore('unsent');
-    request.onerror = () => resolve(0);
+    request.onerror = () => resolve();
     request.onsuccess = () => {
       const db = request.result;
-      const count = db.transaction('unsent', 'readonly').objectStore('unsent').count();
-      count.onsuccess = () => { db.close(); resolve(count.result); };
-      count.onerror = () => { db.close(); resolve(0); };
+      const done = () => { db.close(); resolve(); };
+      let tx;
+      try {
+        tx = db.transaction('unsent', mode);
+      } catch (error) {
+        done();
+        return;
+      }
+      tx.oncomplete = tx.onerror = tx.onabort = done;
+      const cursor = tx.objectStore('unsent').openCursor();
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) return;
+        if (ownRecord(at.value)) visit(at);
+        at.continue();
+      };
     };
   });
 }
 
-function eraseUnsent() {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase('noteassist');
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
+async function unsentDrafts() {
+  const drafts = new Set();
+  await eachOwnRecord('readonly', (at) => drafts.add(String(at.value.draftId ?? String(at.key).split(':')[0])));
+  return drafts.size;
+}
+
+async function eraseUnsent() {
+  // Draft tabs stop keeping first (this one at once, the others through the channel), then the records go;
+  // a second pass catches a keystroke another tab wrote before the message reached it.
+  if (window.naAutosave && window.naAutosave.forget) window.naAutosave.forget();
+  try {
+    const channel = new BroadcastChannel('noteassist');
+    channel.postMessage({ type: 'signed-out' });
+    channel.close();
+  } catch (error) { /* no BroadcastChannel: other tabs are signed out by the server's 401 */ }
+  await eachOwnRecord('readwrite', (at) => at.delete());
+  await new Promise((resolve) => { setTimeout(resolve, 150); });
+  await eachOwnRecord('readwrite', (at) => at.delete());
 }
 
 const signoutForm = document.querySelector('form.signout');
