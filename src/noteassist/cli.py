@@ -739,6 +739,42 @@ def _fix_diff(path: str, edits) -> str:
     return unified_diff(path, before, apply_edits(before, edits))
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, metavar="INPUT...", type=click.Path())
+@click.option("-o", "--out", type=click.Path(file_okay=False), help="Folder for findings.jsonl, notes.csv, summary.json.")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(1, 4096), default=None, help="Notes per batch (default 64).")
+@click.option("--resume", is_flag=True, help="Continue the interrupted run in DIR.")
+@click.option("--sample", type=int, default=None, metavar="N", help="Review N notes, stratified by author.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample's draw.")
+@click.option("--baseline", type=click.Path(exists=True), metavar="DIR", help="An earlier qa run to compare with.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default="error", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--select", help="Comma-separated rule codes, prefixes or categories to run.")
+@click.option("--ignore", help="Comma-separated rule codes, prefixes or categories to skip.")
+@click.option("--column", "columns", multiple=True, metavar="KEY=NAME", help="Export column for KEY (repeatable).")
+@click.option("--type", "note_type", help="Note type of every note (default: from metadata, or inferred).")
+@click.option("--explain-score", is_flag=True, help="Print the scoring rubric in force and exit.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="For --explain-score.")
+@click.option("--no-progress", is_flag=True, help="No progress on stderr.")
+@config_option
+@_handle_errors
+def qa(inputs: tuple[str, ...], out: str | None, jobs: int | None, batch_size: int | None, resume: bool,
+       sample: int | None, seed: int, baseline: str | None, fail_on: str, select: str | None, ignore: str | None,
+       columns: tuple[str, ...], note_type: str | None, explain_score: bool, fmt: str, no_progress: bool,
+       config_path: str | None) -> None:
+    """QA review of many notes (files, folders, .csv/.jsonl exports), streaming: a 0-100 score per note,
+    findings.jsonl, notes.csv and summary.json in DIR (see docs/qa.md). Exit 2 if any note could not be
+    read, 1 if a finding reached --fail-on, else 0."""
+    from .review.command import qa as run_qa_command
+
+    sys.exit(run_qa_command(inputs, out=out, jobs=jobs, batch_size=batch_size, resume=resume, sample=sample,
+                            seed=seed, baseline=baseline, fail_on=fail_on, select=_split(select),
+                            ignore=_split(ignore), columns=_key_values(columns, "--column"), note_type=note_type,
+                            config_path=config_path, explain_score=explain_score, explain_format=fmt,
+                            progress=not no_progress))
+
+
 def _check_fixable(path: str) -> None:
     if path.lower().endswith(FACTS_SUFFIXES):
         raise NoteassistError(f"{path}: fixes apply to note files, not to the visit facts a note is drafted from; "

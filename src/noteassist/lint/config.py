@@ -102,7 +102,7 @@ def _matches(rule: type[Rule], selector: str) -> bool:
 
 
 CONFIG_KEYS = ("select", "ignore", "severity", "options", "max_note_chars", "columns", "required_elements",
-               "day_first", "time_format")
+               "day_first", "time_format", "score")
 
 
 def find_config(start: Path) -> Path | None:
@@ -193,6 +193,10 @@ def config_from_mapping(data: dict[str, Any], where: str = "") -> LintConfig:
     day_first = data.get("day_first", False)
     if not isinstance(day_first, bool):
         raise NoteassistError(f"{where}day_first: expected true or false")
+    if "score" in data:  # the QA rubric (review/score.py); checked here so a typo fails every command alike
+        from ..review.score import rubric_from_mapping
+
+        rubric_from_mapping(data["score"], f"{where}score")
     time_format = data.get("time_format", "12h")
     if time_format not in ("12h", "24h"):
         raise NoteassistError(f"{where}time_format: expected \"12h\" or \"24h\", got {time_format!r}")
