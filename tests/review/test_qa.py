@@ -205,3 +205,14 @@ def test_cli_explain_score_and_run(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "noteassist", "qa", str(tmp_path / "nope.csv"), "-o",
                               str(tmp_path / "p"), "--jobs", "1"], capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_note_texts_reads_back_the_linted_text(tmp_path):
+    from noteassist.review.outputs import note_texts
+
+    rows = _rows(5)
+    export = write_csv(tmp_path / "export.csv", rows)
+    run_qa(options([export], tmp_path / "out"))
+    got = list(note_texts(tmp_path / "out", [3, 1]))
+    assert [(p, t) for p, t, _ in got] == [(1, rows[1]["note text"]), (3, rows[3]["note text"])]
+    assert got[0][2]["author"] == "B. Kim"

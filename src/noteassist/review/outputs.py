@@ -123,3 +123,25 @@ def read_findings(directory: str | Path) -> Iterator[dict[str, Any]]:
 
 def read_summary(directory: str | Path) -> dict[str, Any]:
     return json.loads((Path(directory) / SUMMARY).read_text(encoding="utf-8"))
+
+
+def note_texts(directory: str | Path, positions) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(position, the note's text as linted, its metadata) for the given positions, in position order, read again
+    from the run's inputs with the run's column mapping (from the manifest). Only the requested texts are held; a
+    note whose input is gone or unreadable now is skipped."""
+    from .inputs import iter_qa_records
+    from .manifest import read_manifest
+
+    wanted = set(positions)
+    if not wanted:
+        return
+    header, _ = read_manifest(Path(directory))
+    if header is None:
+        return
+    for record in iter_qa_records(header.get("inputs", []), header.get("columns") or {}):
+        if record.position in wanted:
+            if record.text is not None:
+                yield record.position, record.text, {**record.meta, **record.record}
+            wanted.discard(record.position)
+            if not wanted:
+                return
