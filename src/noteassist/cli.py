@@ -741,7 +741,7 @@ def _fix_diff(path: str, edits) -> str:
 
 @main.command()
 @click.argument("inputs", nargs=-1, metavar="INPUT...", type=click.Path())
-@click.option("-o", "--out", type=click.Path(file_okay=False), help="Output folder (findings.jsonl, notes.csv, summary.json).")
+@click.option("-o", "--out", type=click.Path(file_okay=False), help="Folder to write the outputs to.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--batch-size", type=click.IntRange(1, 4096), default=None, help="Notes per batch (default 64).")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run in DIR.")
