@@ -216,3 +216,22 @@ def test_note_texts_reads_back_the_linted_text(tmp_path):
     got = list(note_texts(tmp_path / "out", [3, 1]))
     assert [(p, t) for p, t, _ in got] == [(1, rows[1]["note text"]), (3, rows[3]["note text"])]
     assert got[0][2]["author"] == "B. Kim"
+
+
+def test_docx_note_in_a_folder(tmp_path):
+    import docx
+
+    from noteassist.review.inputs import expand_sources
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    document = docx.Document()
+    for paragraph in BODY.split(". "):
+        document.add_paragraph(paragraph)
+    document.save(folder / "visit.docx")
+    (folder / "broken.docx").write_bytes(b"not a zip")
+    outcome = run_qa(options(expand_sources([str(folder)]), tmp_path / "out"))
+    notes = {Path(n["path"]).name: n for n in read_notes_csv(tmp_path / "out")}
+    assert notes["visit.docx"]["status"] == "ok" and notes["visit.docx"]["words"] > 40
+    assert notes["broken.docx"]["status"] == "error" and "broken.docx" in notes["broken.docx"]["error"]
+    assert outcome.exit_code == 2
