@@ -380,7 +380,7 @@ def _severity_label(severity: str) -> str:
 
 
 def _worst_table(worst: Sequence[Mapping[str, Any]], shown: set[int]) -> str:
-    columns = [("Note", "text"), ("Author", "text"), ("Claim", "text"), ("Type", "text"), ("Date", "text"),
+    columns = [("Note", "num"), ("Author", "text"), ("Claim", "text"), ("Type", "text"), ("Date", "text"),
                ("Score", "num"), ("Findings", "num"), ("Errors", "num")]
 
     def rows():
