@@ -1,7 +1,7 @@
 """Accessibility in a real browser: axe-core (the npm package) on every page at laptop and phone widths, with
 no serious or critical violation, no horizontal scrolling at 390 px, no script error; the draft page's sign
-and comparison dialogs open; and the draft page worked from the keyboard alone, in a sensible order (editor,
-a flagged span, its card's buttons)."""
+and comparison dialogs open, and a finding's popover card open; and the draft page worked from the keyboard
+alone, in a sensible order (editor, a flagged span, its card's buttons)."""
 
 from __future__ import annotations
 
@@ -26,13 +26,19 @@ def _findings_shown(page) -> None:
 
 
 def _card_open(page) -> None:
-    """A flagged span focused, so its card (message, suggestions, Dismiss) is on screen."""
+    """A flagged span focused, so its card (message, suggestions, Dismiss) is on screen in the side panel and
+    as the popover beneath the span, with its dismiss form open."""
     _findings_shown(page)
     finding = page.locator("#note-editor .finding").first
     finding.focus()
     card = finding.get_attribute("aria-describedby")
     assert card, "a flagged span names its card with aria-describedby"
     page.locator(f"#{card}").wait_for(state="visible")
+    popover = page.locator("#note-editor-popover")
+    popover.wait_for(state="visible")
+    page.keyboard.press("F2")  # into the card; its dismiss form open too
+    popover.locator("button.dismiss-open").press("Enter")
+    popover.locator("textarea").wait_for(state="visible")
 
 
 def _addendum_form_open(page) -> None:

@@ -1,7 +1,8 @@
 """The contact form and the draft editor in chromium: fill the physician-visit form, see a finding appear in
 the live preview, apply its suggestion and see it go; save and draft; in the editor a finding appears as the
-note is typed, its suggestion applied makes it disappear, a drafted sentence shows its source on focus and an
-edited one is marked, and a finding dismissed with a reason stays dismissed after a reload."""
+note is typed, its card shows beneath it on focus and its suggestion applied from there makes it disappear, a
+drafted sentence shows its source on focus and an edited one is marked, and a finding dismissed with a reason
+stays dismissed after a reload."""
 
 from __future__ import annotations
 
@@ -135,14 +136,20 @@ def test_editor_finding_as_typed_apply_provenance_and_dismiss(page, live_server)
     _caret_into(page, "Meloxicam 15 mg", within="#note-editor .sentence.edited:last-child")
     page.wait_for_function("document.getElementById('provenance-tip').innerText.includes('Edited')")
 
-    # Keyboard focus on the flagged span shows its card; applying the suggestion changes the text.
+    # Keyboard focus on the flagged span shows its card beneath it (the side panel's highlighted, the tip
+    # hidden: the card's foot says the sentence was edited); applying the suggestion changes the text.
     flagged.focus()
     card = page.locator("#" + flagged.get_attribute("aria-describedby"))
     assert "active" in card.get_attribute("class")
-    page.wait_for_function("document.getElementById('provenance-tip').innerText.includes('NA501')")
-    page.keyboard.press("Alt+Enter")  # from the span to its card
-    assert page.evaluate("document.activeElement.id") == card.get_attribute("id")
-    card.get_by_role("button", name="Apply: daily").click()
+    popover = page.locator("#note-editor-popover")
+    popover.wait_for(state="visible")
+    assert "NA501" in popover.locator(".card-title").inner_text()
+    assert "Edited" in popover.locator(".popover-foot").inner_text()
+    assert page.locator("#provenance-tip").is_hidden()
+    page.keyboard.press("Alt+Enter")  # from the span into its card, on its first action
+    assert page.evaluate("document.activeElement.innerText") == "Apply: daily"
+    assert page.evaluate("!!document.activeElement.closest('#note-editor-popover')")
+    page.keyboard.press("Enter")
     assert "Meloxicam 15 mg daily was continued." in _editor_text(page)
     editor.locator(".finding[data-code=NA501]").wait_for(state="detached")
     page.wait_for_function("document.getElementById('lint-status').innerText.includes('finding')")

@@ -1,13 +1,15 @@
 // The draft editor (/drafts/{id}): the note as freely editable text in #note-editor, its findings
-// underlined as it is written, a card per finding in #findings, and each drafted sentence's source shown in
-// #provenance-tip on hover and when the caret is in it. Saving is autosave.js's (W3): it listens for
+// underlined as it is written, a card per finding in #findings and the same card as a popover under the
+// flagged span (on hover, keyboard focus, a click or tap; Alt+Enter or F2 moves into it, Escape back), and
+// each drafted sentence's source shown in #provenance-tip on hover and when the caret is in it (at the
+// popover's foot while the popover is open, the tip hidden then so the two never overlap). Saving is autosave.js's (W3): it listens for
 // 'na:input' on #note-editor and reads window.naEditor.getText().
 
 import { api } from './api.js';
 import {
   SEVERITY_WORDS, domText, getSelectionOffsets, mapRanges, placeSentences, renderAnnotated, setSelectionOffsets,
 } from './annotate.js';
-import { FindingCards, LintLoop, isDocumentLevel, quoteOf, undismissed } from './findings.js';
+import { FindingCards, FindingPopover, LintLoop, isDocumentLevel, quoteOf, undismissed } from './findings.js';
 
 const main = document.getElementById('draft');
 const editor = document.getElementById('note-editor');
@@ -52,6 +54,11 @@ function findingElement(finding, first) {
 
 // A reader (a supervisor, a signed draft) sees the cards without Apply or Dismiss.
 const cards = new FindingCards(document.getElementById('findings'), state.readOnly ? {} : { apply, dismiss });
+const popover = new FindingPopover(cards, {
+  root: editor,
+  footer: (span) => sourceOf(span.closest('.sentence')),
+  onChange(open) { if (open) hideTip(); highlightCard(open ? popover.anchor : null); },
+});
 
 function visibleFindings() {
   return undismissed(state.findings, state.dismissals);
@@ -70,6 +77,7 @@ function render() {
                   findingElement);
   if (focusedCard) (editor.querySelector(`.finding[aria-describedby="${focusedCard}"]`) || editor).focus();
   if (selection) setSelectionOffsets(editor, selection);
+  popover.sync();
   const count = findings.length;
   main.dataset.findings = String(count);
 }
@@ -157,12 +165,22 @@ editor.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.isComposing && !event.altKey) {
     event.preventDefault(); // a line break is "\n" in the text, never a <div> the browser invents
     insertAtSelection('\n');
-  } else if (event.key === 'Enter' && event.altKey) {
-    event.preventDefault();
-    const span = event.target.closest?.('.finding');
-    if (span) document.getElementById(span.dataset.card)?.focus();
   }
 });
+
+// Alt+Enter or F2 on a flagged span, or with the caret in one, moves into its card (plain Enter stays a line
+// break). Readers get it too: their card has the explanation.
+editor.addEventListener('keydown', (event) => {
+  if (!((event.key === 'Enter' && event.altKey) || (event.key === 'F2' && !event.altKey && !event.ctrlKey))) return;
+  event.preventDefault();
+  popover.enter(event.target.closest?.('.finding') || caretFinding());
+});
+
+function caretFinding() {
+  const node = window.getSelection()?.focusNode;
+  if (!node || !editor.contains(node)) return null;
+  return (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement).closest('.finding');
+}
 
 editor.addEventListener('paste', (event) => {
   if (state.readOnly) return;
@@ -229,36 +247,42 @@ function findingSummary(span) {
   const strong = document.createElement('strong');
   strong.textContent = `${SEVERITY_WORDS[finding.severity] || finding.severity} ${finding.rule}: `;
   line.append(strong, finding.message);
-  if (finding.suggestions?.length) line.append(` (suggestion: ${finding.suggestions[0]}; its card has the actions)`);
+  if (finding.suggestions?.length) line.append(` (suggestion: ${finding.suggestions[0]}; Alt+Enter for its card)`);
   return line;
+}
+
+/** What the visit facts say about `sentence`: the fields it was drafted from, or that it was edited by hand. */
+function sourceOf(sentence) {
+  if (!sentence || !(sentence.dataset.fields || sentence.classList.contains('edited'))) return null;
+  const box = document.createElement('div');
+  if (sentence.classList.contains('edited')) {
+    const line = document.createElement('p');
+    line.innerHTML = '<strong>Edited</strong> by hand: the visit facts no longer vouch for this sentence.';
+    box.appendChild(line);
+    return box;
+  }
+  const head = document.createElement('p');
+  head.textContent = 'Drafted from the visit facts:';
+  const list = document.createElement('ul');
+  for (const field of sentence.dataset.fields.split(' ')) {
+    const item = document.createElement('li');
+    const code = document.createElement('code');
+    code.textContent = field;
+    item.appendChild(code);
+    if (data.values[field] !== undefined) item.append(` \u2014 ${data.values[field]}`);
+    list.appendChild(item);
+  }
+  box.append(head, list);
+  return box;
 }
 
 /** The tip for what the pointer or caret is on: the finding's message, the sentence's source. */
 function showTip(sentence, findingSpan = null) {
+  if (popover.isOpen) { hideTip(); return; } // the popover's foot has the source: never both on screen
   const summary = findingSpan ? findingSummary(findingSpan) : null;
-  const sourced = sentence && (sentence.dataset.fields || sentence.classList.contains('edited'));
-  if (!summary && !sourced) { hideTip(); return; }
-  tip.replaceChildren(...(summary ? [summary] : []));
-  if (!sourced) {
-    // nothing more to say about this sentence
-  } else if (sentence.classList.contains('edited')) {
-    const line = document.createElement('p');
-    line.innerHTML = '<strong>Edited</strong> by hand: the visit facts no longer vouch for this sentence.';
-    tip.appendChild(line);
-  } else {
-    const head = document.createElement('p');
-    head.textContent = 'Drafted from the visit facts:';
-    const list = document.createElement('ul');
-    for (const field of sentence.dataset.fields.split(' ')) {
-      const item = document.createElement('li');
-      const code = document.createElement('code');
-      code.textContent = field;
-      item.appendChild(code);
-      if (data.values[field] !== undefined) item.append(` \u2014 ${data.values[field]}`);
-      list.appendChild(item);
-    }
-    tip.append(head, list);
-  }
+  const source = sourceOf(sentence);
+  if (!summary && !source) { hideTip(); return; }
+  tip.replaceChildren(...(summary ? [summary] : []), ...(source ? source.childNodes : []));
   const box = (sentence || findingSpan).getBoundingClientRect();
   const host = main.getBoundingClientRect();
   tip.style.top = `${box.bottom - host.top + 6}px`;
@@ -282,13 +306,13 @@ function highlightCard(span) {
 
 editor.addEventListener('mouseover', (event) => {
   const span = event.target.closest('.finding');
-  showTip(event.target.closest('.sentence'), span);
-  if (span) highlightCard(span);
+  // On a flagged span the popover comes (its foot has the source); a tip first would only flicker.
+  if (span) { hideTip(); highlightCard(span); } else { showTip(event.target.closest('.sentence')); }
 });
 editor.addEventListener('mouseleave', () => { if (!editor.contains(document.activeElement)) hideTip(); });
 editor.addEventListener('focusin', (event) => {
   const span = event.target.closest?.('.finding');
-  if (span) { highlightCard(span); showTip(span.closest('.sentence'), span); }
+  if (span) { highlightCard(span); showTip(span.closest('.sentence'), span); } // the tip only if Escape closed the card
 });
 editor.addEventListener('focusout', (event) => {
   if (!editor.contains(event.relatedTarget)) hideTip();

@@ -4,8 +4,8 @@
 // messages at the field they name, and "Save and draft" records the contact and drafts its note.
 
 import { api } from './api.js';
-import { placeSentences, renderAnnotated, toUnits } from './annotate.js';
-import { FindingCards, LintLoop, isDocumentLevel } from './findings.js';
+import { mapRanges, placeSentences, renderAnnotated, toUnits } from './annotate.js';
+import { FindingCards, FindingPopover, LintLoop, isDocumentLevel } from './findings.js';
 
 const form = document.getElementById('contact-form');
 const preview = document.getElementById('preview');
@@ -255,12 +255,33 @@ function applyToFacts(finding, replacement) {
 }
 
 const cards = new FindingCards(document.getElementById('findings'), { apply: applyToFacts, canApply: sourceOf });
+// The same card under the flagged word of the preview (hover, focus, tap); its foot names the facts printed there.
+const popover = new FindingPopover(cards, {
+  root: preview,
+  footer(span) {
+    const fields = span.closest('.sentence')?.dataset.fields;
+    if (!fields) return null;
+    const foot = document.createElement('p');
+    foot.textContent = `Drafted from: ${fields.split(' ').join(', ')}`;
+    return foot;
+  },
+});
+
+// The preview is not typed in: plain Enter on a flagged word goes into its card as well as Alt+Enter and F2.
+preview.addEventListener('keydown', (event) => {
+  if (!(event.key === 'Enter' || event.key === 'F2')) return;
+  const span = event.target.closest?.('.finding');
+  if (span && popover.enter(span)) event.preventDefault();
+});
 let previewFindings = [];
+let renderedFacts = null; // the facts (JSON) the preview shows: a field left unchanged ('change' on blur) is no work
 let renderTimer = null;
 let rendering = false;
 let renderAgain = false;
 
 function showPreview() {
+  // A flagged word reached with Tab keeps the focus across the re-render (its span is replaced by an equal one).
+  const focusedCard = preview.contains(document.activeElement) ? document.activeElement.dataset.card : null;
   renderAnnotated(preview, rendered.text, placeSentences(rendered.text, rendered.sentences),
                   previewFindings.filter((f) => !isDocumentLevel(f)), (s) => {
                     const span = document.createElement('span');
@@ -272,10 +293,17 @@ function showPreview() {
                     const span = document.createElement('span');
                     span.className = `finding sev-${f.severity} cat-${f.category}${first ? '' : ' continued'}`;
                     span.dataset.code = f.rule;
+                    span.dataset.card = f.card;
+                    span.title = ''; // not the sentence's "From:" tooltip over the popover
                     span.setAttribute('aria-invalid', 'true');
                     if (first) { span.setAttribute('aria-describedby', f.card); span.tabIndex = 0; }
                     return span;
                   });
+  if (focusedCard) {
+    const span = preview.querySelector(`.finding[aria-describedby="${CSS.escape(focusedCard)}"]`);
+    (span || previewStatus).focus?.();
+  }
+  popover.sync();
 }
 
 const lint = new LintLoop({
@@ -294,14 +322,20 @@ async function renderPreview() {
   rendering = true;
   renderAgain = false;
   const facts = collect() || {};
+  const asked = JSON.stringify(facts);
+  if (asked === renderedFacts) { rendering = false; return; }
   try {
     const response = await api('POST', '/v1/render', { facts, template });
     if (response.ok) {
       showErrors([], { onlyTouched: true });
       const units = toUnits(response.data.text);
+      renderedFacts = asked;
+      // Findings of text the change did not touch stay underlined (and their open card with them) until the
+      // new text's lint answers.
+      const inline = previewFindings.filter((f) => !isDocumentLevel(f));
+      previewFindings = [...mapRanges(inline, rendered.text, response.data.text), ...previewFindings.filter(isDocumentLevel)];
       rendered = { text: response.data.text, sentences: response.data.sentences,
                    spans: response.data.spans.map((span) => ({ ...span, start: units(span.start), end: units(span.end) })) };
-      previewFindings = [];
       showPreview();
       previewStatus.textContent = 'Preview updated; checking it…';
       lint.schedule(0);
