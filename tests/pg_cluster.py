@@ -118,16 +118,7 @@ class PostgresCluster:
             )
             self._start_server()
             self.started = True
-            self._run(
-                "createdb",
-                "-h",
-                str(self.socket_dir),
-                "-p",
-                str(PORT),
-                "-U",
-                SUPERUSER,
-                self.database,
-            )
+            self._createdb(self.database)
         except BaseException:
             self.stop()
             raise
@@ -136,6 +127,9 @@ class PostgresCluster:
     def _start_server(self) -> None:
         options = f"-k {self.socket_dir} -p {PORT} -c listen_addresses='' -c max_connections=60"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+
+    def _createdb(self, name: str) -> None:
+        self._run("createdb", "-h", str(self.socket_dir), "-p", str(PORT), "-U", SUPERUSER, name)
 
     def crash(self) -> None:
         """Stop the server the way a crash does (`pg_ctl stop -m immediate`: no checkpoint, WAL recovery at
@@ -150,16 +144,7 @@ class PostgresCluster:
 
     def create_database(self, name: str) -> str:
         """Create another empty database in this cluster and return its URL (tests that need a clean one)."""
-        self._run(
-            "createdb",
-            "-h",
-            str(self.socket_dir),
-            "-p",
-            str(PORT),
-            "-U",
-            SUPERUSER,
-            name,
-        )
+        self._createdb(name)
         return self.url.replace(f"/{self.database}?", f"/{name}?", 1)
 
     def stop(self) -> None:
