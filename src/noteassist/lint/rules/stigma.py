@@ -112,6 +112,17 @@ def _bare_after_det(tok: Token) -> bool:
     return True
 
 
+def _check_not_before_noun(span: Span) -> bool:
+    """The phrase names people, not a service: "the homeless" but not "the homeless shelter", "an illegal"
+    but not "an illegal U-turn", "homeless youth" but not "homeless youth program"."""
+    doc = span.doc
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        if nxt.pos_ in ("NOUN", "PROPN") or (nxt.text in ("-", "/") and span.end + 1 < len(doc)):
+            return False
+    return True
+
+
 def _check_condition_noun(span: Span) -> bool:
     tok = span[0]
     if tok.dep_ in ("amod", "compound"):
@@ -249,6 +260,23 @@ def _check_person_subject(span: Span) -> bool:
         return False
     head = tok.head if tok.dep_ in ("acomp", "xcomp", "conj") else tok
     return _is_client(_subject(head)) or _is_client(_subject(tok))
+
+
+#: Verbs of a person's own account of a feeling: "Client reports feeling resistant at first" is her word.
+_SELF_REPORT = {"feel", "describe", "say", "report", "state", "express", "admit", "call"}
+
+
+def _check_person_label(span: Span) -> bool:
+    """The writer labels the person ("Client has been resistant"), not the person describing a feeling."""
+    tok = span[0]
+    head = tok.head if tok.dep_ in ("acomp", "xcomp", "conj", "oprd") else tok
+    for _ in range(3):
+        if head.lemma_.lower() in _SELF_REPORT:
+            return False
+        if head.head is head:
+            break
+        head = head.head
+    return _check_person_subject(span)
 
 
 def _check_person_subject_verb(span: Span) -> bool:
@@ -434,6 +462,8 @@ CHECKS = {
     "not_dsm": _check_not_dsm,
     "person_failed": _check_person_failed,
     "condition_noun": _check_condition_noun,
+    "not_before_noun": _check_not_before_noun,
+    "person_label": _check_person_label,
 }
 
 
@@ -555,7 +585,9 @@ class JudgmentalLanguage(_LexiconRule):
     summary = "Judgmental term (non-compliant, refused, complains of, demanding, combative, poor historian...)."
     explanation = (
         "Labels like \"non-compliant\", \"refused\", \"complains of\", \"demanding\", \"combative\", \"poor historian\" "
-        "or \"wheelchair-bound\" portray the person as difficult or blameworthy instead of recording what happened. "
+        "or \"wheelchair-bound\" portray the person as difficult or blameworthy instead of recording what happened; "
+        "human-services notes have their own (\"resistant to services\", \"broken home\", \"unfit mother\", "
+        "\"illegal alien\", \"ex-offender\", \"committed suicide\"), each entry citing its source in stigma.yaml. "
         "A vignette study (Goddu 2018) found that such wording worsened readers' attitudes and even treatment "
         "decisions. Describe the behavior, the request, or the reason (\"declined the injection, stating fear of "
         "needles\"). \"Refused\" is flagged only when the client is its subject, so \"the pharmacy refused to fill "
@@ -638,7 +670,9 @@ class ConditionAsNoun(_LexiconRule):
         "Calling someone \"a diabetic\", \"the schizophrenic\" or \"an obese\" reduces the person to a condition. "
         "NIDA, ADA/ADCES and the sickle-cell community recommend person-first wording: person with diabetes, "
         "person with schizophrenia. The adjective describing a condition (\"diabetic foot ulcer\", \"diabetic "
-        "neuropathy\") is not flagged. Some communities prefer identity-first language; follow the person's "
+        "neuropathy\") is not flagged. The same holds for circumstances: \"the homeless\" and \"the mentally ill\" "
+        "become people experiencing homelessness and people with a mental illness, while \"the homeless shelter\" "
+        "passes. Some communities prefer identity-first language; follow the person's "
         "preference."
     )
     bad = "The diabetic was seen in clinic; she is one of three epileptics on the unit."
