@@ -35,6 +35,8 @@ CATEGORIES = (
     "attribution",
     "privacy",
     "copy-forward",
+    "safety",
+    "service-plan",
 )
 
 #: The part of a note a rule judges. note: the whole note (its metadata, its elements); prose: paragraphs

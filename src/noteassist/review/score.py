@@ -32,7 +32,8 @@ from ..lint.model import SEVERITIES
 
 DEFAULT_SEVERITY_POINTS: dict[str, float] = {"error": 10.0, "warning": 4.0, "info": 1.0}
 #: Why these: a privacy breach or a copied-forward note is worse for the record than the same number of style
-#: findings; readability and verb variety are style and weigh half.
+#: findings; so is a positive risk screen left without a response (safety); readability and verb variety are
+#: style and weigh half.
 DEFAULT_CATEGORY_WEIGHTS: dict[str, float] = {
     "missing-element": 1.0,
     "repeated-verb": 0.5,
@@ -45,6 +46,8 @@ DEFAULT_CATEGORY_WEIGHTS: dict[str, float] = {
     "attribution": 1.0,
     "privacy": 2.0,
     "copy-forward": 1.5,
+    "safety": 2.0,
+    "service-plan": 1.0,
 }
 DEFAULT_MAX_PER_RULE = 3
 SCORE_KEYS = ("severity", "category", "max_per_rule")

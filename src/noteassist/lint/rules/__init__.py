@@ -13,6 +13,8 @@ One module per family, each citing its source in ../shared/domain.md:
 - `copy_forward`: notes cloned from an earlier note on the same claim (NA82x, copy-forward)
 - `claim_consistency`: a claimant's name (NA703, claim-number), date of injury or birth (NA808, date-logic)
   that differs from an earlier note on the same claim
+- `safety`: a positive risk screen without a safety plan or follow-up (NA131, safety)
+- `service_plan`: progress on a goal that is not in the service plan (NA132, service-plan)
 - `privacy`: Social Security numbers and other identifiers (NA901, privacy)
 - `sensitive`: psychotherapy content and unrelated sensitive conditions in adjuster documents (NA902-NA903)
 """
@@ -27,6 +29,7 @@ from . import (
     elements,
     privacy,
     readability,
+    safety,
     sensitive,
     stigma,
     timeliness,
