@@ -14,6 +14,7 @@ One module per family, each citing its source in ../shared/domain.md:
 - `claim_consistency`: a claimant's name (NA703, claim-number), date of injury or birth (NA808, date-logic)
   that differs from an earlier note on the same claim
 - `safety`: a positive risk screen without a safety plan or follow-up (NA131, safety)
+- `service_plan`: progress on a goal that is not in the service plan (NA132, service-plan)
 - `privacy`: Social Security numbers and other identifiers (NA901, privacy)
 - `sensitive`: psychotherapy content and unrelated sensitive conditions in adjuster documents (NA902-NA903)
 - `part2`: substance-use treatment information (42 CFR Part 2) for another agency without consent (NA904)
@@ -32,6 +33,7 @@ from . import (
     readability,
     safety,
     sensitive,
+    service_plan,
     stigma,
     timeliness,
     verbs,
