@@ -38,7 +38,7 @@ _NOTE_NAME = re.compile(r"^\d{3}-[A-Za-z0-9._-]+$")
 #: Categories whose entries must name the flagged text.
 SPAN_CATEGORIES = frozenset({
     "repeated-verb", "stigmatizing-language", "do-not-use-abbreviation", "claim-number", "date-logic",
-    "attribution", "privacy",
+    "attribution", "privacy", "safety", "service-plan",
 })
 #: Categories about the whole note: entries carry no text.
 NOTE_CATEGORIES = frozenset({"timeliness", "copy-forward"})
