@@ -60,3 +60,8 @@ def test_objectives_are_checked_when_the_plan_lists_them(linter):
     meta = {"service_plan_goals": [{"id": "1", "objectives": [{"id": "1.1"}, {"id": "1.2"}]}]}
     assert goals(linter, "Objective 1.3 met today.", **meta) == ["1.3"]
     assert goals(linter, "Objective 1.2 met today.", **meta) == []
+
+
+def test_a_plan_given_as_data_numbers_its_goals_and_objectives_by_place(linter):
+    plan = [{"goal": "Stable housing", "objectives": [{"objective": "View 3 units"}]}, {"goal": "Income"}]
+    assert goals(linter, "Objective 1.1 met; Goal 2 progressing; Goal 3 met.", service_plan_goals=plan) == ["3"]

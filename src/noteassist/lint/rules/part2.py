@@ -10,7 +10,7 @@ whose header says so ("To: Harbor Housing", "Released to: ..."). Its Part 2 info
 when it comes from a Part 2 program (`part2: true` in metadata, or the visit facts' program), else the
 wording in part2.yaml (medication for opioid use disorder by name, SUD treatment programs, withdrawal
 management). A Part 2 consent on file comes from metadata (`part2_consent: true` or its expiry date, or a
-`consents` entry for the recipient with `part2: true` and an `expires` date not passed), the visit facts'
+`consents` entry for the recipient with `part2: true`, an `expires` date not passed and not `revoked`), the visit facts'
 consents, or a sentence in the note ("42 CFR Part 2 consent for Harbor Housing signed 11/02/2026, on file").
 
 Without a current Part 2 consent the finding is an error; with one but no redisclosure notice, a warning.
@@ -163,7 +163,8 @@ class Part2Redisclosure(Rule):
             if not (agency and _same_agency(str(agency), recipient) and _truthy(_field(entry, "part2"))):
                 continue
             expires = _as_date(_field(entry, "expires"), ctx, "consents.expires")
-            if expires is None or expires >= on:
+            revoked = _as_date(_field(entry, "revoked"), ctx, "consents.revoked")
+            if (expires is None or expires >= on) and (revoked is None or revoked > on):
                 return True
         return bool(self.consent_text.search(body))
 

@@ -69,16 +69,23 @@ def _goal_of(ident: str) -> str:
 
 
 def _ids_from(values: Iterable[Any]) -> set[str]:
+    """Goal and objective ids of a plan given as data: an item's `id`, or its place in the list ("Goal 2" is
+    the second goal, "Objective 2.1" its first objective), as the drafted note numbers them."""
     ids: set[str] = set()
-    for value in values or ():
-        ident = value.get("id") if isinstance(value, dict) else getattr(value, "id", value)
-        if ident is not None and str(ident).strip():
-            ids.add(str(ident).strip().upper().lstrip("G#").strip() or str(ident).strip().upper())
-        for objective in (value.get("objectives") if isinstance(value, dict) else getattr(value, "objectives", None)) or ():
-            oid = objective.get("id") if isinstance(objective, dict) else getattr(objective, "id", None)
-            if oid is not None and str(oid).strip():
-                ids.add(str(oid).strip().upper())
+    for n, value in enumerate(values or (), start=1):
+        ident = _field(value, "id") if isinstance(value, dict) or hasattr(value, "id") else value
+        if isinstance(value, dict) or hasattr(value, "goal"):
+            ident = ident if ident not in (None, "") else n
+        goal = str(ident).strip().upper() if ident not in (None, "") else str(n)
+        ids.add(goal)
+        for m, objective in enumerate(_field(value, "objectives") or (), start=1):
+            oid = _field(objective, "id")
+            ids.add(str(oid).strip().upper() if oid not in (None, "") else f"{goal}.{m}")
     return ids
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
 @register
@@ -104,9 +111,9 @@ class GoalNotInServicePlan(Rule):
     def plan(self, ctx: NoteContext, body: str) -> tuple[set[str], list[tuple[int, int]]]:
         """The plan's goal and objective ids (upper case), and the spans of the note's plan sections."""
         ids: set[str] = set()
-        facts_plan = getattr(ctx.facts, "service_plan", None) if ctx.facts is not None else None
+        facts_plan = _field(ctx.facts, "service_plan") if ctx.facts is not None else None
         if facts_plan is not None:
-            ids |= _ids_from(getattr(facts_plan, "goals", None) or (facts_plan.get("goals") if isinstance(facts_plan, dict) else None) or ())
+            ids |= _ids_from(_field(facts_plan, "goals") or ())
         meta_goals = (ctx.meta or {}).get("service_plan_goals")
         if isinstance(meta_goals, (list, tuple)):
             ids |= _ids_from(meta_goals)
