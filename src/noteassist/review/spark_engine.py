@@ -173,4 +173,5 @@ def _last_line(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     python = [line for line in lines if not line.startswith(("at ", "File ", "...")) and ": " in line
               and "Traceback" not in line and not line.startswith(("org.apache", "py4j", "Caused by"))]
-    return (python[-1] if python else lines[0] if lines else type(exc).__name__)[:300]
+    line = python[-1] if python else lines[0] if lines else type(exc).__name__
+    return line.removeprefix("noteassist.errors.NoteassistError: ")[:300]  # our own message, said as it is
