@@ -76,6 +76,15 @@ def _inputs(tmp_path: Path) -> list[Path]:
     return [export, jsonl]
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[list[Path], Path]:
+    """The inputs, and what the process pool (--jobs 2) writes for them: what every Spark run must write."""
+    where = tmp_path_factory.mktemp("reference")
+    files = _inputs(where)
+    run_qa(_options(files, where / "pool", jobs=2))
+    return files, where / "pool"
+
+
 def _options(files, out: Path, **kw) -> QAOptions:
     return QAOptions(files=[str(f) for f in files], out=out, progress=False, batch_size=3, **kw)
 
@@ -89,12 +98,11 @@ def _assert_same_outputs(a: Path, b: Path) -> None:
     assert one == two
 
 
-def test_spark_writes_what_the_pool_writes(tmp_path, spark):
-    files = _inputs(tmp_path)
-    pool = run_qa(_options(files, tmp_path / "pool", jobs=2))
+def test_spark_writes_what_the_pool_writes(tmp_path, spark, reference):
+    files, pool = reference
     on_spark = run_qa(_options(files, tmp_path / "spark", engine="spark"))
-    _assert_same_outputs(tmp_path / "pool", tmp_path / "spark")
-    assert on_spark.exit_code == pool.exit_code == 2  # the unreadable JSONL line
+    _assert_same_outputs(pool, tmp_path / "spark")
+    assert on_spark.exit_code == read_summary(pool)["exit_code"] == 2  # the unreadable JSONL line
     # 24 notes in batches of 3 over waves of 2 x 2 batches: copy-forward must have seen notes of earlier waves.
     findings = [json.loads(line) for line in (tmp_path / "spark" / "findings.jsonl").read_text().splitlines()]
     copied = [f["position"] for f in findings if f["category"] == "copy-forward"]
@@ -102,9 +110,8 @@ def test_spark_writes_what_the_pool_writes(tmp_path, spark):
     assert read_summary(tmp_path / "spark")["totals"]["errors"] == 1
 
 
-def test_resume_after_an_interruption_counts_each_note_once(tmp_path, spark, monkeypatch):
-    files = _inputs(tmp_path)
-    run_qa(_options(files, tmp_path / "pool", jobs=2))
+def test_resume_after_an_interruption_counts_each_note_once(tmp_path, spark, monkeypatch, reference):
+    files, pool = reference
     monkeypatch.setenv(STOP_AFTER_ENV, "5")  # mid-way through the second wave
     with pytest.raises(KeyboardInterrupt):
         run_qa(_options(files, tmp_path / "cut", engine="spark"))
@@ -114,20 +121,31 @@ def test_resume_after_an_interruption_counts_each_note_once(tmp_path, spark, mon
     run_qa(_options(files, tmp_path / "cut", engine="spark", resume=True))
     positions = [n["position"] for n in read_notes_csv(tmp_path / "cut")]
     assert positions == list(range(24))
-    _assert_same_outputs(tmp_path / "pool", tmp_path / "cut")
+    _assert_same_outputs(pool, tmp_path / "cut")
 
 
-def test_cli_engine_spark(tmp_path, spark):
+def test_a_local_run_resumes_on_spark(tmp_path, spark, monkeypatch, reference):
+    """The manifest does not name the engine: both write the same bytes, so either may finish the other's run."""
+    files, pool = reference
+    monkeypatch.setenv(STOP_AFTER_ENV, "2")
+    with pytest.raises(KeyboardInterrupt):
+        run_qa(_options(files, tmp_path / "cut", jobs=1))
+    monkeypatch.delenv(STOP_AFTER_ENV)
+    run_qa(_options(files, tmp_path / "cut", engine="spark", resume=True))
+    assert [n["position"] for n in read_notes_csv(tmp_path / "cut")] == list(range(24))
+    _assert_same_outputs(pool, tmp_path / "cut")
+
+
+def test_cli_engine_spark(tmp_path, spark, reference):
     from click.testing import CliRunner
 
     from noteassist.cli import main
 
-    files = _inputs(tmp_path)
-    run_qa(_options(files, tmp_path / "pool", jobs=1))
+    files, pool = reference
     result = CliRunner().invoke(main, ["qa", *map(str, files), "-o", str(tmp_path / "cli"), "--batch-size", "3",
                                        "--no-progress", "--engine", "spark", "--spark-master", "local[2]"])
     assert result.exit_code == 2, result.output  # the unreadable line, as with the pool
-    _assert_same_outputs(tmp_path / "pool", tmp_path / "cli")
+    _assert_same_outputs(pool, tmp_path / "cli")
 
 
 def test_the_model_loads_once_per_python_worker(spark):
