@@ -35,6 +35,12 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends postgresql >/dev/null; }
+	@# Java for `qa --engine spark` (PySpark 3.5 starts a JVM; tests/review/test_spark_engine.py).
+	@command -v java >/dev/null || { \
+	  echo "installing openjdk-17-jre-headless (qa --engine spark)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends openjdk-17-jre-headless >/dev/null; }
 	@# Chromium for the browser tests (Playwright drives Debian's chromium; no browser is downloaded) and npm
 	@# for axe-core (web-deps).
 	@# Only what is missing: a machine with NodeSource's nodejs has npm already, and Debian's npm conflicts with it.

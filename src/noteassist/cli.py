@@ -757,12 +757,16 @@ def _fix_diff(path: str, edits) -> str:
 @click.option("--explain-score", is_flag=True, help="Print the scoring rubric in force and exit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="For --explain-score.")
 @click.option("--no-progress", is_flag=True, help="No progress on stderr.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Lint here (--jobs processes) or on Spark (see docs/qa.md).")
+@click.option("--spark-master", metavar="URL", envvar="NOTEASSIST_SPARK_MASTER", default=None,
+              help="Spark master for --engine spark (default local[*], or spark-submit's).")
 @config_option
 @_handle_errors
 def qa(inputs: tuple[str, ...], out: str | None, jobs: int | None, batch_size: int | None, resume: bool,
        sample: int | None, seed: int, baseline: str | None, fail_on: str, select: str | None, ignore: str | None,
        columns: tuple[str, ...], note_type: str | None, explain_score: bool, fmt: str, no_progress: bool,
-       config_path: str | None) -> None:
+       engine: str, spark_master: str | None, config_path: str | None) -> None:
     """QA review of many notes (files, folders, .csv/.jsonl exports), streaming: a 0-100 score per note,
     findings.jsonl, notes.csv and summary.json in DIR (see docs/qa.md). Exit 2 if any note could not be
     read, 1 if a finding reached --fail-on, else 0."""
@@ -772,7 +776,7 @@ def qa(inputs: tuple[str, ...], out: str | None, jobs: int | None, batch_size: i
                             seed=seed, baseline=baseline, fail_on=fail_on, select=_split(select),
                             ignore=_split(ignore), columns=_key_values(columns, "--column"), note_type=note_type,
                             config_path=config_path, explain_score=explain_score, explain_format=fmt,
-                            progress=not no_progress))
+                            progress=not no_progress, engine=engine, spark_master=spark_master))
 
 
 def _check_fixable(path: str) -> None:

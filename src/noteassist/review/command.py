@@ -17,7 +17,8 @@ from .score import load_rubric
 def qa(inputs: Sequence[str], *, out: str | None, jobs: int | None, batch_size: int | None, resume: bool,
        sample: int | None, seed: int, baseline: str | None, fail_on: str, select: list[str] | None,
        ignore: list[str] | None, columns: dict[str, str], note_type: str | None, config_path: str | None,
-       explain_score: bool, explain_format: str = "text", progress: bool = True) -> int:
+       explain_score: bool, explain_format: str = "text", progress: bool = True, engine: str = "local",
+       spark_master: str | None = None) -> int:
     """Run `noteassist qa`; returns the exit code. Problems are NoteassistErrors (one line, exit 2)."""
     from ..notetypes import NOTE_TYPES, resolve_note_type
     from ..settings import load_settings
@@ -48,7 +49,8 @@ def qa(inputs: Sequence[str], *, out: str | None, jobs: int | None, batch_size: 
     options = QAOptions(files=files, out=Path(out), config=config, jobs=jobs or os.cpu_count() or 1,
                         batch_size=batch_size or DEFAULT_BATCH_SIZE, resume=resume, sample_size=sample, seed=seed,
                         baseline=Path(baseline) if baseline else None, fail_on=fail_on,
-                        columns=dict(settings.lint.columns), progress=progress)
+                        columns=dict(settings.lint.columns), progress=progress, engine=engine,
+                        spark_master=spark_master)
     outcome = run_qa(options)
     totals = outcome.summary["totals"]
     mean = totals["mean_score"]

@@ -62,6 +62,10 @@ class QAOptions:
     fail_on: str = "error"
     columns: dict[str, str] = field(default_factory=dict)
     progress: bool = True
+    #: Where the batches are linted: "local" (this process or a pool of --jobs) or "spark" (spark_engine.py).
+    engine: str = "local"
+    #: --spark-master; None: $NOTEASSIST_SPARK_MASTER, spark-submit's, or local[*].
+    spark_master: str | None = None
 
 
 @dataclass
@@ -136,6 +140,7 @@ def _batches(records: Iterator[QARecord], size: int) -> Iterator[tuple[int, list
 def run_qa(options: QAOptions, *, warn: Callable[[str], None] | None = None) -> QAOutcome:
     warn = warn or (lambda line: print(f"noteassist: {line}", file=sys.stderr))
     out = options.out
+    drive = _engine(options)  # first: an engine that cannot start leaves nothing behind
     if out.exists() and not out.is_dir():
         raise NoteassistError(f"{out}: not a folder (qa writes findings.jsonl, notes.csv and summary.json there)")
     out.mkdir(parents=True, exist_ok=True)
@@ -186,7 +191,7 @@ def run_qa(options: QAOptions, *, warn: Callable[[str], None] | None = None) -> 
     findings = open(out / FINDINGS, "ab")
     notes = open(out / NOTES, "ab")
     try:
-        for batch, rows in _drive(options, _batches(records(), options.batch_size), start, warn):
+        for batch, rows in drive(options, _batches(records(), options.batch_size), start, warn):
             for row in rows:
                 if row["kind"] == "finding":
                     findings.write(finding_line(row))
@@ -214,6 +219,16 @@ def run_qa(options: QAOptions, *, warn: Callable[[str], None] | None = None) -> 
     summary = _summary(options, sample, complete=True)
     write_summary(out, summary)
     return QAOutcome(summary["exit_code"], summary, out)
+
+
+def _engine(options: QAOptions) -> Callable:
+    if options.engine == "spark":
+        from .spark_engine import SparkEngine
+
+        return SparkEngine(options.spark_master)
+    if options.engine != "local":
+        raise NoteassistError(f"--engine: expected local or spark, got {options.engine!r}")
+    return _drive
 
 
 def _summary(options: QAOptions, sample: Sample | None, *, complete: bool) -> dict[str, Any]:
