@@ -279,3 +279,20 @@ def test_combine_adds_counts_and_misses():
     assert (total.notes, c.expected, c.predicted, c.tp) == (2, 1, 2, 1)
     assert (total.overall.predicted, total.overall.tp) == (2, 1)
     assert [m.path for m in total.false_positives] == ["002-b.md"]
+
+
+def test_a_corpus_written_as_of_a_date_judges_the_future_from_that_date(tmp_path):
+    from noteassist.eval.evaluate import LabelError
+    from noteassist.lint.config import LintConfig
+    from noteassist.lint.engine import Linter
+
+    note = "---\ndate_of_service: 2031-01-05\n---\nCalled the client about the lease; next call 01/12/2031.\n"
+    (tmp_path / "001-future.md").write_text(note, encoding="utf-8")
+    (tmp_path / "001-future.expected.yaml").write_text("about: dated in 2031\nfindings: []\n", encoding="utf-8")
+    linter = Linter(LintConfig(select=["NA803"]))
+    assert evaluate(load_corpus(tmp_path), linter).categories["date-logic"].predicted == 1  # the machine's today
+    (tmp_path / "corpus.yaml").write_text("as_of: 2031-01-06\n", encoding="utf-8")
+    assert evaluate(load_corpus(tmp_path), linter).categories["date-logic"].predicted == 0
+    (tmp_path / "corpus.yaml").write_text("as_of: next week\n", encoding="utf-8")
+    with pytest.raises(LabelError, match="corpus.yaml: as_of: expected a date"):
+        load_corpus(tmp_path)

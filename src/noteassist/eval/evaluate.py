@@ -23,7 +23,8 @@ import argparse
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from ..lint.registry import CATEGORIES
 from ..notetypes import ELEMENTS
 
 LABEL_SUFFIX = ".expected.yaml"
+#: Optional, beside the notes: `as_of: YYYY-MM-DD`, the day the corpus was written as of.
+CORPUS_FILE = "corpus.yaml"
 NOTE_SUFFIXES = (".md", ".txt")
 _NOTE_NAME = re.compile(r"^\d{3}-[A-Za-z0-9._-]+$")
 
@@ -64,6 +67,9 @@ class LabelledNote:
     text: str
     expected: list[Expected]
     about: str = ""
+    #: The day the corpus was written as of (its folder's corpus.yaml `as_of`): "in the future" is judged
+    #: against it, so a round dated 9 December scores the same on any later day.
+    as_of: date | None = None
 
 
 @dataclass
@@ -179,7 +185,26 @@ def load_corpus(directory: str | Path) -> list[LabelledNote]:
     for stem, note in notes.items():
         if stem not in labels:
             raise LabelError(f"{note}: no label file {stem}{LABEL_SUFFIX}")
-    return [_load_one(notes[stem], labels[stem]) for stem in sorted(notes)]
+    as_of = _as_of(root / CORPUS_FILE)
+    return [replace(_load_one(notes[stem], labels[stem]), as_of=as_of) for stem in sorted(notes)]
+
+
+def _as_of(path: Path) -> date | None:
+    """`as_of: 2026-12-09` in the folder's corpus.yaml, if it has one."""
+    if not path.is_file():
+        return None
+    from ..io.data import load_yaml
+    from ..io.files import MAX_DATA_BYTES, read_text
+
+    data = load_yaml(read_text(path, expected="a YAML file", error=LabelError, limit=MAX_DATA_BYTES), str(path),
+                     error=LabelError, what="not valid YAML")
+    if not isinstance(data, dict) or set(data) - {"as_of"}:
+        raise LabelError(f"{path}: expected a mapping with as_of (the date the notes were written as of)")
+    value = data.get("as_of")
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise LabelError(f"{path}: as_of: expected a date like 2026-12-09, got {value!r}") from None
 
 
 def _load_one(note_path: Path, label_path: Path) -> LabelledNote:
@@ -250,7 +275,11 @@ def lint_corpus(notes: Sequence[LabelledNote], linter: Any = None) -> list[Any]:
         from ..lint.engine import Linter
 
         linter = Linter()
-    results = list(linter.lint_many([NoteInput(text=n.text, path=str(n.path)) for n in notes]))
+    from ..text.dates import judged_on
+
+    days = {n.as_of for n in notes}
+    with judged_on(days.pop() if len(days) == 1 else None):
+        results = list(linter.lint_many([NoteInput(text=n.text, path=str(n.path)) for n in notes]))
     if len(results) != len(notes):
         raise NoteassistError(f"linter returned {len(results)} results for {len(notes)} notes")
     return results

@@ -15,6 +15,9 @@ date that is impossible in the configured order is no date in the text, and an e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -222,3 +225,22 @@ def _reads_day_first(text: str) -> bool:
     """'20/11/2026' is no month-first date but a day-first one: the writer's system puts the day first."""
     found = _date_and_time(text, 0, None, "meta", day_first=True)
     return found is not None and not text[found[1]:].strip()
+
+
+#: The day rules judge "in the future" against: the machine's date, unless a caller fixes it (`judged_on`).
+_JUDGED_ON: ContextVar[date | None] = ContextVar("noteassist_judged_on", default=None)
+
+
+def today() -> date:
+    """Today's date, or the day fixed by `judged_on` (a labelled corpus written as of a date)."""
+    return _JUDGED_ON.get() or date.today()
+
+
+@contextmanager
+def judged_on(day: date | None) -> Iterator[None]:
+    """Judge dates as of `day` inside the block: a corpus labelled on 9 December reads the same on any later day."""
+    token = _JUDGED_ON.set(day)
+    try:
+        yield
+    finally:
+        _JUDGED_ON.reset(token)

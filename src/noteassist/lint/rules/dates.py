@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...text.dates import When, date_at, find_dates
+from ...text.dates import today as text_today
 from ..notemeta import DOI_LABEL
 from ..registry import Rule, register
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 
 def today() -> date:
-    """Today's date; a function so tests can monkeypatch it."""
-    return date.today()
+    """Today's date (text/dates.py: the machine's, or the day a labelled corpus was written as of); a function
+    here so tests can monkeypatch it."""
+    return text_today()
 
 
 _NEXT_APPOINTMENT = re.compile(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ...errors import NoteassistError
+from ...text.dates import today
 from ..registry import Rule, register, text_of
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ class Part2Redisclosure(Rule):
     def consent_on_file(self, ctx: NoteContext, body: str, recipient: str) -> bool:
         meta = ctx.meta or {}
         service = ctx.meta_info.date_of_service
-        on = service.date if service is not None else date.today()
+        on = service.date if service is not None else today()
         flag = meta.get("part2_consent")
         if flag not in (None, ""):
             if isinstance(flag, bool) or str(flag).strip().lower() in _TRUE | {"false", "no", "n", "0", "off"}:
