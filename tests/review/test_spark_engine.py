@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -57,12 +58,14 @@ def spark():
             .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
             .set("spark.sql.shuffle.partitions", "2").set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1"))
+    sigint = signal.getsignal(signal.SIGINT)  # SparkContext replaces it with one that needs the live JVM
     context = SparkContext(conf=conf)
     context.setLogLevel("FATAL")
     try:
         yield context
     finally:
         context.stop()
+        signal.signal(signal.SIGINT, sigint)
         socket.socket.connect = guarded
 
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -92,6 +94,10 @@ class SparkEngine:
             conf.setMaster(master)
         if master is not None and master.startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
             os.environ["PYSPARK_PYTHON"] = sys.executable  # local workers run this venv's Python, not PATH's
+        # SparkContext installs a SIGINT handler that cancels its jobs; it calls into the JVM, so once the
+        # context is stopped a Ctrl-C would raise AttributeError instead of KeyboardInterrupt. close() puts the
+        # handler that was there before back.
+        self._sigint = signal.getsignal(signal.SIGINT)
         try:
             self.context = SparkContext(conf=conf)
         except Exception as exc:  # noqa: BLE001 - Spark's own errors span several lines and types
@@ -105,6 +111,8 @@ class SparkEngine:
         if self._owned and self.context is not None:
             self.context.stop()
             self.context = None
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, self._sigint)
 
     def __call__(self, options: QAOptions, batches: Iterator[tuple[int, list[QARecord]]], start: int,
                  warn: Callable[[str], None]) -> Iterator[tuple[_Batch, list[dict]]]:

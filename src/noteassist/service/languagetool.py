@@ -91,6 +91,9 @@ KNOWN_PARAMS = frozenset({
 #: - timeliness -> "non-conformance": a documentation standard (the late-entry label) is not followed.
 #: - privacy -> "legal": a Social Security number or therapy content must not be disclosed.
 #: - copy-forward -> "duplication": the note repeats an earlier one.
+#: - safety -> "omission": a positive risk screen or a disclosure of harm with no safety plan or response
+#:   documented; what is wrong is what the note leaves out.
+#: - service-plan -> "inconsistency": progress is reported on a goal the client's service plan does not have.
 ISSUE_TYPES: dict[str, str] = {
     "missing-element": "omission",
     "repeated-verb": "style",
@@ -103,6 +106,8 @@ ISSUE_TYPES: dict[str, str] = {
     "attribution": "style",
     "privacy": "legal",
     "copy-forward": "duplication",
+    "safety": "omission",
+    "service-plan": "inconsistency",
 }
 #: Characters around a match in `context.text`, each side (LanguageTool's server default).
 CONTEXT_CHARS = 40
