@@ -78,3 +78,38 @@ def test_one_finding_per_risk_at_its_first_statement(linter):
     findings = [f for f in linter.lint_text(text).findings if f.rule == "NA131"]
     assert [f.extra["screen"] for f in findings] == ["suicide-risk screen", "child-safety assessment"]
     assert findings[0].text == "endorsed passive SI"
+
+
+@pytest.mark.parametrize(("text", "screen"), [
+    ("She said her partner choked her in September. Income: $1,100 a month.", "domestic-violence screen"),
+    ("Ms. K. said her husband hits her when he is angry about money.", "domestic-violence screen"),
+    ("DV screen: positive. Discussed the move-in date.", "domestic-violence screen"),
+    ("Last night she shook the baby to make him stop crying.", "child-safety assessment"),
+    ("His granddaughters, ages 4 and 6, are left home alone overnight twice a week.", "child-safety assessment"),
+    ("He said he has been thinking about killing himself since the layoff.", "suicide-risk screen"),
+    ("Annual PHQ-9 completed: total 19, item 9 scored 2.", "suicide-risk screen"),
+    ("Columbia screen: POSITIVE (past week)", "suicide-risk screen"),
+])
+def test_disclosures_stated_as_facts_are_positive(linter, text, screen):
+    assert screens(linter, text) == [screen]
+
+
+@pytest.mark.parametrize("answer", [
+    "Safety plan: ***",
+    "Safety plan: N/A",
+    "Crisis line: ",
+    "No safety plan was completed today.",
+])
+def test_a_blank_or_negated_answer_is_no_answer(linter, answer):
+    assert screens(linter, f"Columbia screen: POSITIVE (wish to be dead)\n{answer}\nRescheduled the visit.") \
+        == ["suicide-risk screen"]
+
+
+@pytest.mark.parametrize("text", [
+    "Columbia screen: POSITIVE\nSafety plan: reviewed and updated with the client.",
+    "The kids were left alone for ten minutes while she got the mail.",  # no overnight or hours-long absence
+    "He talked about a friend who was thinking about suicide last year.",  # negation-free but answered below
+])
+def test_answered_or_brief_stays_quiet(linter, text):
+    quiet = text if "friend" not in text else text + " Gave him the 988 number for his friend."
+    assert screens(linter, quiet) == []

@@ -70,6 +70,8 @@ class PositiveScreenWithoutSafetyPlan(Rule):
         self.screens = {name: (str(s["label"]), _any_of(s["patterns"])) for name, s in lexicon["screens"].items()}
         self.negation = re.compile("(?i)" + lexicon["negations"])
         self.answer = _any_of(lexicon["answers"])
+        self.answer_negation = re.compile("(?i)" + lexicon["answer_negations"])
+        self.blank_answer = re.compile("(?im)" + lexicon["blank_answer"])
 
     def positive_screens(self, text: str, sentences) -> Iterable[tuple[str, re.Match[str]]]:
         """(label, match) for the first positive, non-negated statement of each risk."""
@@ -77,19 +79,37 @@ class PositiveScreenWithoutSafetyPlan(Rule):
             for m in pattern.finditer(text):
                 start, _ = sentences.clause_around(m.start(), m.end())
                 # "denied SI but endorsed thoughts of being better off dead": the negation stays in its half.
-                turn = _CONTRAST.search(text, start, m.start())
-                while turn is not None:
-                    start = turn.end()
-                    turn = _CONTRAST.search(text, start, m.start())
+                start = self._after_contrast(text, start, m.start())
                 if self.negation.search(text, start, m.end()):
                     continue
                 yield label, m
                 break
 
+    def _after_contrast(self, text: str, start: int, at: int) -> int:
+        """Where the half of a clause holding `at` begins: "denied SI but endorsed ..." splits at "but"."""
+        turn = _CONTRAST.search(text, start, at)
+        while turn is not None:
+            start = turn.end()
+            turn = _CONTRAST.search(text, start, at)
+        return start
+
+    def answered(self, text: str, sentences) -> bool:
+        """Whether the note documents a response: an answer that is neither negated ("no safety plan was
+        made") nor an empty template field ("Safety plan: ***")."""
+        for m in self.answer.finditer(text):
+            if self.blank_answer.match(text, m.end()):
+                continue
+            start, _ = sentences.clause_around(m.start(), m.end())
+            if self.answer_negation.search(text, self._after_contrast(text, start, m.start()), m.start()):
+                continue
+            return True
+        return False
+
     def check(self, doc: Doc) -> Iterable[Finding]:
         text = text_of(doc)
-        positives = list(self.positive_screens(text, doc._.note.sentences))
-        if not positives or self.answer.search(text):
+        sentences = doc._.note.sentences
+        positives = list(self.positive_screens(text, sentences))
+        if not positives or self.answered(text, sentences):
             return
         for label, m in positives:
             yield self.finding(

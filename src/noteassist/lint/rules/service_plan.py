@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 _ID = r"(?P<id>\d{1,2}(?:\.\d{1,2})?[a-z]?|[A-H](?:\.?\d{1,2})?)"
 #: "Goal 2", "Goal #3", "goal 1.2", "Objective 2b", "Obj. 3", "G2" (capital G), "Goal B".
 _MENTION = re.compile(r"(?:\b(?i:goal|objective|obj\.?)[ \t]*#?[ \t]*|\b(?-i:G)(?=\d))" + _ID + r"(?!\w)")
-#: Words that make a mention a statement of progress, in the mention's sentence.
-_PROGRESS = re.compile(
-    r"(?i)\b(?:progress\w*|met|not[ \t]+met|partially[ \t]+met|achieved|attained|completed|working[ \t]+(?:on|toward|towards)|"
-    r"worked[ \t]+on|revised|not[ \t]+started|on[ \t]+track|advanc\w+|improv\w+|no[ \t]+change|regress\w*|status)\b")
+#: "goal 3 of the lease agreement": a numbered item of some other document, not of the service plan.
+_OTHER_DOCUMENT = re.compile(r"[ \t]+of[ \t]+(?:the|a|an|his|her|their|this|that)\b", re.IGNORECASE)
 #: Headings of the section that lists the plan.
 _PLAN_HEADING = re.compile(r"(?i)\b(?:service[ \t]+plan|treatment[ \t]+plan|care[ \t]+plan|case[ \t]+plan|isp|itp|"
                            r"plan[ \t]+goals|goals?(?:[ \t]+and[ \t]+objectives)?)\b")
@@ -135,7 +133,6 @@ class GoalNotInServicePlan(Rule):
         if not ids:
             return
         goals = {_goal_of(i) for i in ids}
-        sentences = ctx.sentences
         for m in _MENTION.finditer(body):
             if any(s <= m.start() < e for s, e in plan_sections):
                 continue
@@ -149,8 +146,9 @@ class GoalNotInServicePlan(Rule):
                 known = not listed and _goal_of(ident) in goals
             if known:
                 continue
-            s_start, s_end = sentences.around(m.start(), m.end())
-            if not _PROGRESS.search(body, s_start, s_end):
+            # Any mention counts, not only one with progress words beside it: "Goal 4: attended the budgeting
+            # class" is progress by where it stands (blind round 7: 8 of 8 such notes named no progress word).
+            if _OTHER_DOCUMENT.match(body, m.end()):
                 continue
             plan_list = ", ".join(sorted(goals, key=lambda g: (len(g), g)))
             yield self.finding(
