@@ -1002,3 +1002,22 @@ def test_a_tear_on_mri_is_a_finding_not_the_diagnosis(linter):
     text = without_line("Diagnosis").replace("straight leg raise negative.",
                                              "straight leg raise negative. The MRI showed a disc herniation.")
     assert "diagnosis" in missing(linter, text)
+
+
+def _missing(text: str) -> list[str]:
+    from noteassist.lint import Linter
+
+    return [f.extra.get("element") for f in Linter().lint_text(text).findings if f.rule == "NA101"]
+
+
+def test_a_template_blank_is_an_empty_value():
+    base = ("---\nnote_type: dap\ndate_of_service: 2026-11-11\n---\nData: Client brought the renewal packet.\n\n"
+            "Assessment: Renewal is on track.\n\nPlan: {plan}\n\nN. Castellano, Case Manager\n")
+    assert "plan" in _missing(base.format(plan="***"))
+    assert "plan" not in _missing(base.format(plan="Mail the pay stub by 11/20."))
+
+
+def test_a_client_who_signed_a_form_is_a_response_not_a_sign_off():
+    text = ("---\nnote_type: birp\ndate_of_service: 2026-11-01\n---\nBehavior: he was quiet.\n"
+            "Intervention: read the letter with him.\nResponse: He signed the appeal form.\nPlan: fax it today.\n")
+    assert "response" not in _missing(text)

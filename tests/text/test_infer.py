@@ -144,3 +144,25 @@ def test_a_closure_letter_is_a_closure_report():
     text = ("Re: Closure of nurse case management - Claim WC-9275502\nTo: claims adjuster\n\n"
             "I closed nurse case management on this claim on October 12, 2026.\n")
     assert infer_note_type(text, parse_structure(text)) == "closure-report"
+
+
+@pytest.mark.parametrize("text", [
+    "New Roots Resettlement - Office visit\nClient: Ms. N. B. (case NR-26-219)\nCaseworker: J. Pell\n"
+    "Interpreter: Swahili, by phone\n\nPurpose: lease co-signer problem.\n\nI helped her fill out the request.",
+    "Service plan review\nClient: F.D. Meeting in office with client and case manager.\n\n"
+    "Goal 2 (primary care): first visit with Dr. Osei on 11/01; next visit 02/2027.",
+])
+def test_a_human_services_office_visit_is_not_a_physician_visit_nor_a_call(text):
+    assert infer_note_type(text, parse_structure(text)) not in ("physician-visit", "telephonic")
+
+
+def test_an_office_visit_with_workers_comp_words_is_a_physician_visit():
+    text = ("Office visit - Dr. Lee, orthopedics\nClaimant: R. Diaz, claim WC-2231-0042\n"
+            "NCM attended the appointment. Work status: modified duty.")
+    assert infer_note_type(text, parse_structure(text)) == "physician-visit"
+
+
+def test_a_titled_phone_contact_with_a_case_id_is_telephonic():
+    text = ("TELEPHONE NOTE | telephonic\nStaff: H. Greer, Kinship Navigator\nContact: Mr. W.T. (case KC-2210)\n\n"
+            "Outcome: he gave me his new hours.")
+    assert infer_note_type(text, parse_structure(text)) == "telephonic"

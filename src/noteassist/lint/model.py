@@ -162,6 +162,21 @@ class NoteContext:
         return split_sentences(self.body)
 
     @functools.cached_property
+    def case_management(self) -> bool:
+        """Whether the note is recognisably case management (a type given or inferred, or its vocabulary:
+        text/infer.py), rather than clinical text written by and for clinicians."""
+        from ..text.infer import is_case_management
+
+        return self.note_type is not None or is_case_management(self.body, self.structure)
+
+    @functools.cached_property
+    def quoted_speech(self) -> list[tuple[int, int]]:
+        """Spans of the body that quote a person's own words (text/quotes.py), found once per note."""
+        from ..text.quotes import quoted_speech
+
+        return quoted_speech(self.body)
+
+    @functools.cached_property
     def prose(self) -> str:
         """The body's prose paragraphs, computed once for the metrics and the readability rules."""
         from .metrics import prose_text

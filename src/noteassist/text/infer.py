@@ -46,6 +46,7 @@ _CALL_WORDS = re.compile(
     r"supervisor|HR|scheduler|clinic)|[A-Z][a-z]+)"
     r"|(?i:\bby\s+(?:phone|telephone)\b)|\bTC\s+(?:to|from|with|w/)|(?i:\breturned\s+(?:my|the|a|her|his)\s+call\b)",
 )
+_INTERPRETER = re.compile(r"(?i)\binterpret(?:er|ers|ing|ation)?\b|\blanguage\s+line\b")
 _VISIT_WORDS = re.compile(
     r"(\bDr\.|\bM\.D\.|\b(MD|physician|PA-C|NP)\b).*\b(exam|examined|evaluat\w+|work status|follow-up visit|appointment|visit)\b",
     re.I | re.S)
@@ -57,7 +58,8 @@ _CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\b(?:N?CM|RN\s+CCM|CCM|CRC|CDMS|COHN(?:-S)?)\b"), 2),
     (re.compile(r"\bclaim(?:ant)?s?\s*(?:no\.?|number|#|:)|\bclaimant\b|\bWC-\d|\bworkers'?\s+comp(?:ensation)?\b", re.I), 2),
     (re.compile(r"\binjured\s+worker\b|\bIW\b|\badjuster\b|\bclaims?\s+examiner\b|\bTPA\b|\bcarrier\b", re.I), 2),
-    (re.compile(r"\b(?:service|case|safety|treatment)\s+plan\s+goals?\b|\bservice\s+plan\b|\bcase\s*(?:#|no\.?|number)", re.I), 2),
+    (re.compile(r"\b(?:service|case|safety|treatment)\s+plan\s+goals?\b|\bservice\s+plan\b|\bcase\s*(?:#|no\.?|number)"
+                r"|\bcase[ \t]+(?-i:[A-Z]{1,4}-\d{2,})", re.I), 2),
     (re.compile(r"\bwork\s+status\b|\b(?:modified|light|full|regular|transitional)\s+duty\b|\bRTW\b|\breturn\s+to\s+work\b"
                 r"|\boff\s+work\b", re.I), 1),
     (re.compile(r"\b(?:date\s+of\s+injury|DOI|MMI|maximum\s+medical\s+improvement)\b", re.I), 1),
@@ -70,6 +72,22 @@ _CM_VOCABULARY: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\bparticipants?\b", re.I), 1),
 )
 _NEED = 2
+#: Workers' compensation words: a physician visit is a workers' comp note type (the nurse case manager at the
+#: injured worker's appointment). A human-services note that says "Office visit" means the client came to the
+#: agency's office, and "a visit with Dr. Osei" there is a goal's progress, not the note's type: a physician
+#: visit is inferred only for a note with some of these words.
+_WORKERS_COMP = re.compile(
+    r"(?i:\bclaim(?:ant)?s?\s*(?:no\.?|number|#|:)|\bclaimant\b|\bworkers'?\s+comp(?:ensation)?\b|\binjured\s+worker\b"
+    r"|\badjuster\b|\bclaims?\s+examiner\b|\bwork\s+status\b|\b(?:modified|light|full|regular|transitional)\s+duty\b"
+    r"|\breturn\s+to\s+work\b|\boff\s+work\b|\bdate\s+of\s+injury\b|\bemployer\b)"
+    r"|\bWC-\d|\b(?:IW|TPA|RTW|DOI|MMI|NCM|CCM)\b")
+
+
+def _workers_comp(text: str) -> bool:
+    """Whether the note speaks workers' comp anywhere in its first pages (see `_WORKERS_COMP`)."""
+    return bool(_WORKERS_COMP.search(text[:6000]))
+
+
 # Case-sensitive abbreviations: "2 cm" is a length.
 _CASE_MANAGER = re.compile(r"(?i:\bcase\s*manag(?:er|ement)\b|\bcare\s+manager\b|\bcaseworker\b|\binjured\s+worker\b"
                            r"|\b(?:went|met)\s+with\s+the\s+(?:injured\s+)?worker\b|\baccompanied\s+(?:the\s+)?(?:worker|claimant|IW)\b"
@@ -78,7 +96,6 @@ _CASE_MANAGER = re.compile(r"(?i:\bcase\s*manag(?:er|ement)\b|\bcare\s+manager\b
 #: A DAP or BIRP section set (or title) is a human-services format: it counts as case-management vocabulary
 #: once; a SOAP section set is clinical text's layout too and does not count.
 _FORMAT_WEIGHT = {"dap": 1, "birp": 1, "soap": 0}
-
 
 
 def case_management_score(text: str, structure: NoteStructure | None = None) -> int:
@@ -91,6 +108,9 @@ def case_management_score(text: str, structure: NoteStructure | None = None) -> 
         if note_type.id not in ("soap", "dap", "birp") and note_type.title.lower() in head:
             score += 2
             break
+    # A titled phone contact ("TELEPHONE CONTACT", "Phone call note"): the case manager's call log.
+    if _TITLES["telephonic"].search(sample[:120]):
+        score += 1
     # A DAP or BIRP format, by its section set or named in the title (once).
     formats = {t for t, pattern in _TITLES.items() if t in _FORMAT_WEIGHT and pattern.search(sample[:300])}
     if structure is not None:
@@ -132,18 +152,24 @@ def explain_note_type(text: str, structure: NoteStructure) -> tuple[str | None, 
         if len(labels & cues) >= need:
             return note_type, f"its {note_type.upper()} section labels ({', '.join(sorted(labels & cues))})"
     head = "\n".join(b.text for b in structure.blocks[:4])
+    workers_comp = _workers_comp(text)
     for candidate in (head, text[:2000]):
         for note_type, pattern in _TITLES.items():
+            if note_type == "physician-visit" and not workers_comp:
+                continue
             title = NOTE_TYPES[note_type].title
             if m := pattern.search(candidate):
                 return note_type, _quoted(text, m.group(0))
             if title.lower() in candidate.lower():
                 return note_type, _quoted(text, title)
-    if m := _CALL_WORDS.search(text[:3000]):
+    for m in _CALL_WORDS.finditer(text[:3000]):
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end()) % (len(text) + 1)]
+        if _INTERPRETER.search(line):
+            continue  # "Interpreter: Swahili, by phone": the interpreter was on the phone, the visit was not
         return "telephonic", _quoted(text, m.group(0), m.start())
     # A physician's own report (an ER note, an IME) talks of exams and work status too; a case manager's note
     # of a visit names the case manager.
-    if (m := _VISIT_WORDS.search(text[:5000])) and _CASE_MANAGER.search(text):
+    if workers_comp and (m := _VISIT_WORDS.search(text[:5000])) and _CASE_MANAGER.search(text):
         return "physician-visit", (f"{_quoted(text, m.group(1), m.start(1))} and "
                                    f"{_quoted(text, m.group(3), m.start(3))}")
     return None, ""

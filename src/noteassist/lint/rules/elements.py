@@ -75,7 +75,9 @@ _SIGNATURE_LINE = re.compile(
     r"^[ \t*_>]*(?:(?:electronically[ \t]+|digitally[ \t]+|e-?)?signed\b|signature\b"
     # an author signs with a name, not a title: "Dr. Constantin, 11/10/2026 at 2:30 PM." is an appointment
     r"|(?!(?:Dr|Doctor|Mr|Ms|Mrs|Mx)\b)[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,3}(?:,[ \t]*[A-Za-z][A-Za-z./-]*(?:[ \t]+[A-Za-z][A-Za-z./-]*){0,3}){0,3}"
+    # "He signed the appeal form." is what the client did: a sign-off's "signed" ends it or is dated
     r"[ \t]*(?:[-\u2013\u2014|,\u00b7][ \t]*)?(?:(?:electronically[ \t]+|e-?)?signed\b"
+    r"(?=[ \t*_]*(?:$|[:,(\u2013\u2014-]|(?:on|at|by|electronically)\b|\d))"
     # a name and a date: only a time may follow ("Dr. Patel, 09/16/2026 at 9:00, to review the MRI" is a value)
     r"|" + DATE_PATTERN + r"(?:[ \t,]*(?:at[ \t]*)?\d{1,2}:?\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?)?[ \t*_]*$))"
 )
@@ -486,7 +488,8 @@ class MissingRequiredElement(Rule):
         headings = {b.start for b in structure.blocks if b.kind == "heading"} if structure is not None else set()
         for index, (_, line_end, found) in enumerate(line_hits):
             for hit in found:
-                if hit.opens_line and not text[hit.value_start:hit.value_end].strip(" \t*"):
+                # "**Plan:**" closes its bold and has its value below; "Plan: ***" is a template's blank.
+                if hit.opens_line and text[hit.value_start:hit.value_end].strip(" \t") in ("", "*", "**", "_", "__"):
                     # The value is on the lines below, up to the next label line or heading.
                     end = hit.value_end
                     for next_start, next_end, next_found in line_hits[index + 1:]:

@@ -252,7 +252,7 @@ class LongSentence(_AudienceRule):
         "lines of fields and lists written on one line (a medication list, a run of pertinent negatives, a list "
         "of risks) do not. In an internal note, a sentence of a procedure narrative (under a label such as "
         "\"Description of procedure\") is flagged only when it is `warn_factor` times the limit, and so is any "
-        "sentence of a text that is not recognisably a case-management note (no note type given or inferred)."
+        "sentence of a text that is not recognisably a case-management note (no note type, and not its vocabulary)."
     )
     bad = (
         "Worker attended the appointment with Dr. Smith today and reported that her low back pain has improved "
@@ -294,7 +294,7 @@ class LongSentence(_AudienceRule):
                     continue
                 # Text that is not recognisably a case-management note (no note type: a discharge summary, an
                 # operative report) is written by and for clinicians: only a run-on far over the limit counts.
-                if doc._.note is not None and doc._.note.note_type is None and (
+                if doc._.note is not None and not doc._.note.case_management and (
                         not far_over or _procedure_steps(text) or len(_ENUMERATOR.findall(text)) >= 2
                         or (structure is not None and procedure_narrative(structure, start))):
                     continue  # and never an operative step or a numbered list of findings
