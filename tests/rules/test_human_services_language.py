@@ -75,3 +75,13 @@ def test_suggestions_are_the_preferred_wording(linter):
     assert any("household" in s for s in finding.suggestions)
     finding = next(f for f in linter.lint_text("Client is an ex-offender.").findings if f.rule == "NA402")
     assert "person with a conviction" in finding.suggestions
+
+
+def test_non_compliant_said_of_a_housing_unit_is_not_a_label():
+    from noteassist.lint import Linter
+
+    linter = Linter()
+    unit = linter.lint_text("Data: The unit was non-compliant with housing quality standards: no smoke detector.")
+    assert not [f for f in unit.findings if f.rule == "NA402"]
+    person = linter.lint_text("Data: Client was non-compliant with the service plan this month.")
+    assert [f for f in person.findings if f.rule == "NA402"]

@@ -8,6 +8,7 @@ through these functions; none of them parses a date or splits a sentence on its 
 from .dates import DATE_PATTERN, DATE_RE, When, date_at, find_dates, parse_meta_date
 from .frontmatter import split_front_matter
 from .infer import infer_note_type
+from .quotes import quoted_speech
 from .sentences import (
     Sentences,
     clause_around,
@@ -31,6 +32,7 @@ __all__ = [
     "infer_note_type",
     "normalize_label",
     "parse_meta_date",
+    "quoted_speech",
     "parse_structure",
     "sentence_around",
     "sentence_spans",

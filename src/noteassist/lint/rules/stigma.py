@@ -43,6 +43,11 @@ _ATTRIBUTION = {
     "diagnosed", "found", "findings", "assessed", "reported",
 }
 _NOT_PERSON = {"pharmacy", "carrier", "insurer", "adjuster", "employer", "company", "plan", "board", "court"}
+#: Things a standard is met or missed by: "the unit was non-compliant with housing quality standards".
+_THINGS = {"unit", "apartment", "building", "property", "house", "home", "dwelling", "room", "window", "detector",
+           "device", "equipment", "facility", "site", "system", "structure", "vehicle", "car", "furnace", "heater",
+           "form", "document", "application", "lease", "inspection", "landlord", "program", "agency", "shelter",
+           "provider", "vendor", "contractor"}
 _URINE = {"urine", "tox", "toxicology", "screen", "screens", "uds", "ua", "uas", "test", "tests", "panel", "drug"}
 _BE = {"be", "stay", "remain", "keep", "get"}
 _DETS = {"a", "an", "the", "this", "that", "these", "those"}
@@ -119,6 +124,20 @@ def _check_not_before_noun(span: Span) -> bool:
     if span.end < len(doc):
         nxt = doc[span.end]
         if nxt.pos_ in ("NOUN", "PROPN") or (nxt.text in ("-", "/") and span.end + 1 < len(doc)):
+            return False
+    return True
+
+
+def _check_of_a_person(span: Span) -> bool:
+    """The term is said of a person, not of a thing: "the unit was non-compliant with HQS", "a non-compliant
+    smoke detector" and "the landlord's non-compliance" are about property and its owner."""
+    tok = span[0]
+    candidates = [_subject(tok), _subject(tok.head) if tok.dep_ in ("acomp", "attr", "conj") else None]
+    if tok.dep_ in ("amod", "compound"):
+        candidates.append(tok.head)
+    candidates += [c for c in tok.children if c.dep_ == "poss"]
+    for word in candidates:
+        if word is not None and (word.lemma_.lower() in _THINGS or word.lower_ in _THINGS | _NOT_PERSON):
             return False
     return True
 
@@ -464,6 +483,7 @@ CHECKS = {
     "condition_noun": _check_condition_noun,
     "not_before_noun": _check_not_before_noun,
     "person_label": _check_person_label,
+    "of_a_person": _check_of_a_person,
 }
 
 
@@ -511,6 +531,8 @@ class _LexiconRule(Rule):
         # Headings and field labels ("Substance Abuse History:", "Claim #:") are the system's words, not the
         # writer's judgement of the client.
         labels = doc._.note.structure.label_zones() if doc._.note is not None else []
+        # A person's own words, quoted ("I'm an addict and I own that now"), are theirs to choose.
+        labels = labels + (doc._.note.quoted_speech if doc._.note is not None else [])
         taken: set[int] = set()
         for match_id, start, end in raw:
             if any(i in taken for i in range(start, end)):
