@@ -739,7 +739,88 @@ def _fix_diff(path: str, edits) -> str:
     return unified_diff(path, before, apply_edits(before, edits))
 
 
-@main.command()
+class _QAGroup(click.Group):
+    """`noteassist qa INPUT...` runs a review; `qa queries DIR` and `qa responses DIR CSV` work on one. Arguments
+    that do not start with a subcommand's name go to `qa run`, so the review keeps its short form."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "[run] INPUT... [OPTIONS] | queries DIR | responses DIR ANSWERS.csv")
+
+
+@main.group(cls=_QAGroup)
+def qa() -> None:
+    """QA review of many notes, and the reviewer's loop of queries to their authors (see docs/qa.md).
+
+    \b
+    noteassist qa INPUT... -o DIR           review: scores, findings.jsonl, notes.csv, summary.json
+    noteassist qa queries DIR --by-author   a DOCX and CSV of queries per author
+    noteassist qa responses DIR answers.csv import the authors' answers; summary.json shows the rates
+    """
+
+
+@qa.command("queries")
+@click.argument("directory", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.option("--by-author", is_flag=True, help="One DOCX and CSV per author (else one queries.docx).")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="warning",
+              show_default=True, help="Query findings at or above this severity.")
+@click.option("--select", help="Comma-separated rule codes or categories to query (default: all).")
+@_handle_errors
+def qa_queries(directory: str, by_author: bool, min_severity: str, select: str | None) -> None:
+    """Turn the findings of the qa run in DIR into queries to their authors, in DIR/queries/: each cites the
+    note and quotes it, states the standard, and offers non-leading options (including "other" and "not
+    clinically determinable")."""
+    from .review.aggregate import write_summary
+    from .review.outputs import read_summary
+    from .review.queries import build_queries, query_rates, write_queries
+
+    queries = build_queries(directory, min_severity=min_severity, rules=_split(select))
+    written = write_queries(directory, queries, by_author=by_author)
+    _refresh_query_rates(Path(directory), read_summary, write_summary, query_rates)
+    authors = len({q.author for q in queries})
+    click.echo(f"{len(queries)} quer{'y' if len(queries) == 1 else 'ies'} for {authors} author"
+               f"{'' if authors == 1 else 's'}: {len(written)} files in {Path(directory) / 'queries'}")
+
+
+@qa.command("responses")
+@click.argument("directory", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.argument("answers", metavar="ANSWERS.csv", type=click.Path())
+@_handle_errors
+def qa_responses(directory: str, answers: str) -> None:
+    """Import the authors' answers (CSV: query_id, answer, comment, answered_on) into DIR/queries/responses.jsonl
+    and update summary.json's query, response and agreement rates. A bad row is reported on its own line and
+    the others are kept; exit 2 if any row was bad."""
+    from .review.aggregate import write_summary
+    from .review.outputs import read_summary
+    from .review.queries import import_responses, query_rates
+
+    result = import_responses(directory, answers)
+    for error in result.errors:
+        click.echo(f"noteassist: {error}", err=True)
+    rates = _refresh_query_rates(Path(directory), read_summary, write_summary, query_rates)
+    click.echo(f"{result.imported} answer{'' if result.imported == 1 else 's'} imported"
+               + (f" ({result.replaced} replacing an earlier answer)" if result.replaced else "")
+               + (f"; response rate {rates['response_rate']:.0%}" if rates and rates["response_rate"] is not None else "")
+               + (f", agreement {rates['agreement_rate']:.0%}" if rates and rates["agreement_rate"] is not None else ""))
+    if result.errors:
+        sys.exit(2)
+
+
+def _refresh_query_rates(directory: Path, read_summary, write_summary, query_rates):
+    """Put the current query rates into the run's summary.json (kept whole otherwise)."""
+    rates = query_rates(directory)
+    if (directory / "summary.json").is_file():
+        summary = read_summary(directory)
+        summary["queries"] = rates
+        write_summary(directory, summary)
+    return rates
+
+
+@qa.command("run")
 @click.argument("inputs", nargs=-1, metavar="INPUT...", type=click.Path())
 @click.option("-o", "--out", type=click.Path(file_okay=False), help="Folder to write the outputs to.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
@@ -763,7 +844,7 @@ def _fix_diff(path: str, edits) -> str:
               help="Spark master for --engine spark (default local[*], or spark-submit's).")
 @config_option
 @_handle_errors
-def qa(inputs: tuple[str, ...], out: str | None, jobs: int | None, batch_size: int | None, resume: bool,
+def qa_run(inputs: tuple[str, ...], out: str | None, jobs: int | None, batch_size: int | None, resume: bool,
        sample: int | None, seed: int, baseline: str | None, fail_on: str, select: str | None, ignore: str | None,
        columns: tuple[str, ...], note_type: str | None, explain_score: bool, fmt: str, no_progress: bool,
        engine: str, spark_master: str | None, config_path: str | None) -> None:

@@ -146,6 +146,9 @@ def summarise(directory: Path, *, rubric: dict[str, Any], inputs: Iterable[str],
     summary["errors"] = {"count": overall.errors, "examples": errors}
     summary["sample"] = sample
     summary["baseline"] = compare(summary, baseline) if baseline is not None else None
+    from .queries import query_rates
+
+    summary["queries"] = query_rates(directory)  # a rerun keeps the reviewer's loop it had
     return summary
 
 
