@@ -218,6 +218,12 @@ def run_qa(options: QAOptions, *, warn: Callable[[str], None] | None = None) -> 
     progress.finish()
     summary = _summary(options, sample, complete=True)
     write_summary(out, summary)
+    # The readers' documents, from the files just written: the reviewer's page and the supervisor's summary.
+    from .report_html import write_report_html
+    from .summary_docx import write_summary_docx
+
+    write_report_html(out)
+    write_summary_docx(out)
     return QAOutcome(summary["exit_code"], summary, out)
 
 
