@@ -227,6 +227,38 @@ def test_dismiss_from_the_card_keeps_the_reason_across_a_lint_and_stores_it(page
     check_axe(page)
 
 
+def test_a_dismissal_is_listed_and_undo_brings_the_finding_back(page, live_server, draft_id):
+    _open_draft(page, live_server, draft_id)
+    popover = page.locator(POPOVER)
+    flagged = page.locator("#note-editor .finding[data-code=NA402]", has_text="non-compliant")
+    assert page.locator("#dismissed").is_hidden()
+    _tab_to(page, "non-compliant")
+    popover.wait_for(state="visible")
+    popover.get_by_role("button", name="Dismiss", exact=True).click()
+    popover.get_by_label("Reason for dismissing").type("quoted from the IME")
+    popover.get_by_role("button", name="Dismiss finding").click()
+    flagged.wait_for(state="detached")
+    listed = page.locator("#dismissed-list li")
+    assert page.locator("#dismissed").is_visible() and listed.count() == 1
+    assert "NA402" in listed.first.inner_text() and "quoted from the IME" in listed.first.inner_text()
+    assert page.locator("#dismissed-count").inner_text() == "1"
+    check_axe(page)
+
+    undo = listed.first.get_by_role("button", name="Undo the dismissal of NA402")
+    undo.focus()
+    page.keyboard.press("Enter")  # reachable by keyboard
+    flagged.wait_for()
+    page.locator("#dismissed").wait_for(state="hidden")
+    assert "NA402 shows again" in page.locator("#lint-status").inner_text()
+    stored = page.evaluate(f"""() => fetch('/v1/drafts/{draft_id}/dismissals', {{headers: {{Accept: 'application/json'}}}})
+        .then((r) => r.json())""")
+    assert stored == []
+    # after a reload the finding is still back, and a later lint does not hide it again
+    page.reload()
+    page.locator("#note-editor .finding[data-code=NA402]", has_text="non-compliant").wait_for()
+    assert page.locator("#dismissed").is_hidden()
+
+
 def test_a_tap_on_a_phone_shows_the_card_inside_the_screen(browser, live_server, draft_id):
     context = new_context(browser, live_server, viewport=PHONE, phone=True)
     page = context.new_page()

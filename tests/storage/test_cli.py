@@ -16,7 +16,7 @@ def _run(*args, env=None):
 
 def test_first_accounts_from_an_empty_machine_then_verify_and_tamper(tmp_path):
     url = f"sqlite:///{tmp_path / 'service.db'}"
-    assert _run("db", "upgrade", "--db", url).output.strip() == "database at revision 0002"
+    assert _run("db", "upgrade", "--db", url).output.strip() == "database at revision 0003"
     made = _run("users", "add", "alice", "--role", "case_manager", "--name", "Alice Moss", "--db", url)
     assert made.exit_code == 0 and "alice (case_manager)" in made.output
     created = _run("tokens", "create", "alice", "--name", "laptop", "--db", url)
@@ -76,7 +76,7 @@ def test_downgrade_to_base_and_back(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     _run("db", "upgrade", "--db", url)
     assert _run("db", "downgrade", "base", "--db", url).output.strip() == "database at revision base"
-    assert _run("db", "upgrade", "--db", url).output.strip() == "database at revision 0002"
+    assert _run("db", "upgrade", "--db", url).output.strip() == "database at revision 0003"
 
 
 def test_events_cut_off_the_end_are_caught_against_a_head_kept_elsewhere(tmp_path):

@@ -101,3 +101,18 @@ def test_web_sessions_sign_in_touch_and_expire_on_both_backends(engine, Session,
         websessions.lookup(session, token, 15, later)  # ended for good, whatever the clock says
     with Session() as session, pytest.raises(Unauthorized):
         websessions.lookup(session, "not-a-session", 15)
+
+
+@pytest.mark.parametrize("statement", ["UPDATE dismissal_withdrawals SET user_id = user_id",
+                                       "DELETE FROM dismissal_withdrawals"])
+def test_a_withdrawal_is_never_changed_or_removed_either(engine, Session, statement):
+    from noteassist.storage import DismissalWithdrawal, FindingDismissal
+
+    _draft_with_dismissal(Session)
+    with Session() as session, session.begin():
+        dismissal = session.query(FindingDismissal).one()
+        session.add(DismissalWithdrawal(dismissal_id=dismissal.id, user_id=dismissal.user_id))
+    with pytest.raises(DatabaseError, match="immutable"), engine.begin() as connection:
+        connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM dismissal_withdrawals")).scalar() == 1

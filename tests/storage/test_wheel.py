@@ -38,4 +38,4 @@ def test_an_installed_wheel_migrates_a_new_database(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True, check=True)
     location, revision = out.stdout.strip().splitlines()[-2:]
     assert location.startswith(str(site))
-    assert revision == "0002"  # the newest migration ships in the wheel too
+    assert revision == "0003"  # the newest migration ships in the wheel too

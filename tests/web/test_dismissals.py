@@ -94,3 +94,19 @@ def test_rules_give_the_explanation_the_card_shows(api):
     assert "Do Not Use" in rules["NA501"]["summary"] and rules["NA501"]["explanation"]
     assert rules["NA501"]["bad"] and rules["NA501"]["good"] and rules["NA501"]["enabled"] is True
     assert api.get(None, "/v1/rules").status_code == 401
+
+
+def test_undoing_a_dismissal_shows_the_finding_again_and_keeps_both_on_record(api, draft):
+    made = api.post("alice", f"/v1/drafts/{draft['id']}/dismissals",
+                    json=dismissal(code="NA402", quote="complains of", reason="quoting the form")).json()
+    assert made["id"] in [d["id"] for d in api.get("alice", f"/v1/drafts/{draft['id']}/dismissals").json()]
+    for who, status in (("bob", 404), ("sue", 403), ("audrey", 403)):
+        assert api.delete(who, f"/v1/drafts/{draft['id']}/dismissals/{made['id']}").status_code == status
+    response = api.delete("alice", f"/v1/drafts/{draft['id']}/dismissals/{made['id']}")
+    assert response.status_code == 204, response.text
+    assert made["id"] not in [d["id"] for d in api.get("sue", f"/v1/drafts/{draft['id']}/dismissals").json()]
+    again = api.delete("alice", f"/v1/drafts/{draft['id']}/dismissals/{made['id']}")
+    assert again.status_code == 409 and error_code(again) == "conflict"
+    assert api.delete("alice", f"/v1/drafts/{draft['id']}/dismissals/999999").status_code == 404
+    events = [e["action"] for e in api.get("audrey", "/v1/audit?limit=1000").json()]
+    assert "finding.undismiss" in events and "finding.dismiss" in events

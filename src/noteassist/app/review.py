@@ -74,7 +74,9 @@ def notes_by_author(session: Session, actor: User, *, since: date | None = None,
     draft_ids = [note.draft_id for note, *_ in rows]
     dismissed = defaultdict(list)
     if draft_ids:
-        for d, who in session.execute(select(FindingDismissal, User.username)
+        from .dismissals import active  # an undone dismissal is not one the supervisor reviews
+
+        for d, who in session.execute(active(select(FindingDismissal, User.username))
                                       .join(User, User.id == FindingDismissal.user_id)
                                       .where(FindingDismissal.draft_id.in_(draft_ids))
                                       .order_by(FindingDismissal.id)):

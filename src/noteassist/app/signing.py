@@ -107,9 +107,10 @@ def _dismissals(session: Session, draft_id: int, version: int) -> list[Any]:
     from sqlalchemy import select
 
     from ..storage.models import FindingDismissal
+    from .dismissals import active
 
-    return list(session.scalars(select(FindingDismissal).where(FindingDismissal.draft_id == draft_id,
-                                                               FindingDismissal.version <= version)))
+    return list(session.scalars(active(select(FindingDismissal).where(FindingDismissal.draft_id == draft_id,
+                                                                      FindingDismissal.version <= version))))
 
 
 def sign_checked(session: Session, actor: User, draft_id: int, version: int, late_entry_hours: float,

@@ -223,6 +223,17 @@ class FindingDismissal(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DismissalWithdrawal(Base):
+    """A dismissal taken back (undone): the finding shows again. Written once; the dismissal itself stays."""
+
+    __tablename__ = "dismissal_withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dismissal_id: Mapped[int] = mapped_column(ForeignKey("finding_dismissals.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class WebSession(Base):
     """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, as for API tokens.
     The session is idle once `last_seen_at` is older than the configured idle minutes."""

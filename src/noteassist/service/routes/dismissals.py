@@ -3,7 +3,7 @@ through app/dismissals.py (which checks the caller's access to the draft as case
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from ...app import dismissals
 from ..deps import CurrentUser, Database
@@ -25,3 +25,12 @@ async def list_dismissals(draft_id: PathId, user: CurrentUser, db: Database) -> 
     """Every dismissal on the draft, oldest first."""
     return await db.run(user, lambda s, actor: [DismissalOut.model_validate(d)
                                                 for d in dismissals.list_dismissals(s, actor, draft_id)])
+
+
+@router.delete("/drafts/{draft_id}/dismissals/{dismissal_id}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response)
+async def undo_dismissal(draft_id: PathId, dismissal_id: PathId, user: CurrentUser, db: Database) -> Response:
+    """Undo a dismissal (the draft's case manager, while it is open): the finding shows again and counts at
+    signing again. The dismissal stays on record with its withdrawal, and both are audited."""
+    await db.run(user, lambda s, actor: dismissals.withdraw_dismissal(s, actor, draft_id, dismissal_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -80,6 +80,60 @@ function render() {
   popover.sync();
   const count = findings.length;
   main.dataset.findings = String(count);
+  renderDismissed();
+}
+
+// -- the dismissals in force, each with its undo ------------------------------------------------------------
+
+const dismissedSection = document.getElementById('dismissed');
+const dismissedList = document.getElementById('dismissed-list');
+
+function renderDismissed() {
+  if (!dismissedSection) return;
+  const focusedUndo = document.activeElement?.dataset?.dismissal;
+  dismissedList.replaceChildren(...state.dismissals.map((d) => {
+    const item = document.createElement('li');
+    item.dataset.dismissal = String(d.id);
+    const what = document.createElement('span');
+    what.className = 'dismissed-what';
+    what.textContent = `${d.code}: “${d.quote}”`;
+    const why = document.createElement('span');
+    why.className = 'dismissed-why';
+    why.textContent = ` (reason: ${d.reason})`;
+    item.append(what, why);
+    if (!state.readOnly) {
+      const undo = document.createElement('button');
+      undo.type = 'button';
+      undo.className = 'dismissed-undo';
+      undo.dataset.dismissal = String(d.id);
+      undo.textContent = 'Undo';
+      undo.setAttribute('aria-label', `Undo the dismissal of ${d.code} “${d.quote}”`);
+      undo.addEventListener('click', () => undoDismissal(d));
+      item.append(' ', undo);
+    }
+    return item;
+  }));
+  document.getElementById('dismissed-count').textContent = String(state.dismissals.length);
+  dismissedSection.hidden = state.dismissals.length === 0;
+  if (focusedUndo) dismissedList.querySelector(`button[data-dismissal="${focusedUndo}"]`)?.focus();
+}
+
+async function undoDismissal(dismissal) {
+  let response;
+  try {
+    response = await api('DELETE', `/v1/drafts/${draftId}/dismissals/${dismissal.id}`);
+  } catch {
+    setStatus('error', 'Offline: the undo was not sent. Try again when the server is back.');
+    return;
+  }
+  if (!response.ok && response.status !== 409) {
+    setStatus('error', response.data?.error?.message || `Not undone (${response.status}).`);
+    return;
+  }
+  state.dismissals = state.dismissals.filter((d) => d.id !== dismissal.id);
+  render();
+  setStatus('done', `${dismissal.code} shows again.`);
+  lintStatus.focus?.();
 }
 
 function setStatus(kind, message) {
