@@ -290,3 +290,39 @@ def test_renders_under_a_tracer_finish(tmp_path: Path) -> None:
     worker.start()
     worker.join(60)
     assert not worker.is_alive() and finished and finished[0].startswith("---\n")
+
+
+def test_compiling_an_included_template_is_not_charged_to_the_render(tmp_path: Path) -> None:
+    """The first render of a template importing a big macro file compiles it inside the render; that
+    compile is the loader's work, so the render's CPU deadline moves by what it cost."""
+    from noteassist.render import limits
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    macros = "".join(f"{{% macro m{i}(x) %}}{{% if x %}}{{{{ x }}}}{{% else %}}-{{% endif %}}{{% endmacro %}}\n"
+                     for i in range(400))
+    (folder / "_big.md.j2").write_text(macros, encoding="utf-8")
+    (folder / "uses.md.j2").write_text('{% import "_big.md.j2" as big %}{{ big.m7("ok") }}\n', encoding="utf-8")
+    env = build_environment([folder])
+    moved: list[float] = []
+    real_excused = limits.excused
+
+    def watching():
+        import contextlib
+
+        @contextlib.contextmanager
+        def block():
+            current = limits._BUDGET.get()  # None while get_template compiles the top-level file
+            before = current.deadline if current else 0.0
+            with real_excused():
+                yield
+            if current:
+                moved.append(current.deadline - before)
+        return block()
+
+    limits.excused = watching
+    try:
+        assert env.get_template("uses.md.j2").render().strip() == "ok"
+    finally:
+        limits.excused = real_excused
+    assert moved and moved[0] > 0  # the import compiled inside the render, and its time was given back
