@@ -80,6 +80,17 @@ class Settings(BaseSettings):
     #: Failed sign-ins (any username, API tokens too) from one client address in the window, per worker.
     signin_address_failures: int = Field(30, ge=0, le=100_000)
     signin_window_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    # -- QA jobs (POST /v1/qa-jobs) -------------------------------------------------------------------------------
+    #: Where each job's uploaded notes, outputs and status are kept; None: beside the default database
+    #: ($XDG_DATA_HOME/noteassist/qa-jobs). Give every worker process the same folder.
+    qa_jobs_dir: Path | None = None
+    #: Folders an admin may name as a job's server-side input; () (the default): server-side paths are off.
+    qa_input_roots: tuple[Path, ...] = ()
+    #: The largest upload of notes one job takes (the rest of the API keeps `max_body_bytes`).
+    qa_upload_max_bytes: int = Field(500_000_000, ge=1024)
+    #: Worker processes of one job (`noteassist qa --jobs`), and the jobs that may run at once (then 429).
+    qa_job_processes: int = Field(1, ge=1, le=64)
+    qa_max_running_jobs: int = Field(2, ge=1, le=64)
 
 
 def load_settings(config_path: str | Path | None = None, near: str | Path = ".", *,

@@ -79,12 +79,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents,
         health,
         notes,
+        qa_jobs,
         rules,
         text,
     )
 
     app.include_router(health.router)
-    for module in (text, rules, documents, caseload, dismissals, notes, accounts, audit):
+    for module in (text, rules, documents, caseload, dismissals, notes, accounts, audit, qa_jobs):
         app.include_router(module.router, prefix="/v1", responses=COMMON_ERRORS)
     if importlib.util.find_spec("noteassist.service.languagetool") is not None:
         from .languagetool import router as lt_router
@@ -94,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_web(app)  # the web page: its routes, /static, HTML errors on page paths (after the API's handlers)
 
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       uploads={"/v1/qa-jobs": (settings.qa_upload_max_bytes, "qa_upload_max_bytes")})
     app.add_middleware(RequestGuard, timeout=settings.request_timeout_seconds)
     if settings.allowed_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),

@@ -127,6 +127,8 @@ def domain_error(exc: Exception) -> ApiError | None:
         return ApiError(403, "forbidden", message)
     if name == "Unauthorized":
         return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+    if name == "Busy":  # app/qa_jobs.py: as many QA jobs run as the service allows
+        return ApiError(429, "busy", message, headers={"Retry-After": "60"})
     if name == "Conflict":
         return ApiError(409, "conflict", message, current_version=getattr(exc, "current_version", None))
     if name == "Invalid":

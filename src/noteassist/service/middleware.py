@@ -73,18 +73,21 @@ class BodyLimit:
     """Refuse a request body over `max_bytes` with 413: at once when Content-Length says so, else as soon as
     the streamed body passes the limit (a chunked upload), before the application has it all."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, uploads: dict[str, tuple[int, str]] | None = None):
         self.app = app
         self.max_bytes = max_bytes
-
-    def _too_large(self) -> JSONResponse:
-        return JSONResponse(error_body("payload_too_large", f"the request body is over {self.max_bytes} bytes "
-                                       "(max_body_bytes)"), status_code=413)
+        #: path -> (its own limit, the setting's name): an upload of notes is bigger than any other request.
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, setting = self.uploads.get(scope.get("path", ""), (self.max_bytes, "max_body_bytes"))
+
+        def too_large() -> JSONResponse:
+            return JSONResponse(error_body("payload_too_large", f"the request body is over {max_bytes} bytes "
+                                           f"({setting})"), status_code=413)
         declared = dict(scope.get("headers") or ()).get(b"content-length")
         if declared is not None:
             try:
@@ -95,8 +98,8 @@ class BodyLimit:
                 await JSONResponse(error_body("bad_request", "Content-Length is not a number"),
                                    status_code=400)(scope, receive, send)
                 return
-            if length > self.max_bytes:
-                await self._too_large()(scope, receive, send)
+            if length > max_bytes:
+                await too_large()(scope, receive, send)
                 return
         state = {"received": 0, "over": False, "responded": False}
 
@@ -104,7 +107,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 state["received"] += len(message.get("body", b""))
-                if state["received"] > self.max_bytes:
+                if state["received"] > max_bytes:
                     state["over"] = True
                     raise _BodyTooLarge
             return message
@@ -121,7 +124,7 @@ class BodyLimit:
         except _BodyTooLarge:
             pass
         if state["over"] and not state["responded"]:
-            await self._too_large()(scope, receive, send)
+            await too_large()(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
