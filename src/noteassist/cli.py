@@ -434,7 +434,7 @@ def history(exports: tuple[str, ...], client: str, dob: str, out: str, consents:
     for line in timeline.possible:
         click.echo(f"noteassist: history: {line}", err=True)
     write_atomic(out, render(timeline, out), overwrite=True, source=exports[0])
-    click.echo(f"wrote {out} ({len(timeline.entries)} entries; {len(timeline.linked)} agency records linked, "
+    click.echo(f"wrote {out} ({len(timeline.entries)} entries; {len(timeline.linked)} agency clients linked, "
                f"{timeline.withheld_count} withheld; {len(timeline.gaps)} gap{'s' if len(timeline.gaps) != 1 else ''} "
                f"over {timeline.gap_days} days)", err=True)
     if result.errors:
