@@ -379,6 +379,68 @@ def report(claim_dir: str, start, end, out: str, kind: str, letterhead: str | No
     sys.exit(decision.exit_code)
 
 
+@main.command()
+@click.argument("exports", metavar="EXPORT...", nargs=-1, required=True, type=click.Path())
+@click.option("--client", required=True, metavar="ID|NAME",
+              help="The client: an agency client id (ID or AGENCY:ID) or a name ('First Last' or 'Last, First').")
+@click.option("--dob", required=True, metavar="YYYY-MM-DD", help="The client's date of birth.")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="The .docx or .html to write.")
+@click.option("--consents", "consents", multiple=True, type=click.Path(dir_okay=False),
+              help="Releases of information (CSV: agency, client_id, scope, expires); repeatable. A consents "
+                   "file among the EXPORTs is read as one too.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Merge an agency's client only at or above this match score. Default 0.90.")
+@click.option("--possible-from", type=click.FloatRange(0, 1), default=None,
+              help="List clients scoring from here up to the threshold as possible matches, not merged. "
+                   "Default 0.20.")
+@click.option("--gap-days", type=click.IntRange(min=1), default=None,
+              help="Report a gap in service when no record falls in more than this many days. Default 30.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date consents must be in force on (YYYY-MM-DD). Default: today.")
+@force_option
+@_handle_errors
+def history(exports: tuple[str, ...], client: str, dob: str, out: str, consents: tuple[str, ...],
+            threshold: float | None, possible_from: float | None, gap_days: int | None, as_of, force: bool) -> None:
+    """A dated history of one client across several agencies' exports (CSV, JSONL), as DOCX or HTML.
+
+    Records are linked to the client by match score; records from an agency without a current release
+    appear only as "record withheld: no consent on file". A record or file that cannot be read is
+    reported on its own line and the others are still used (exit 2 at the end). See docs/history.md.
+    """
+    from .history import (DEFAULT_GAP_DAYS, DEFAULT_POSSIBLE_FROM, DEFAULT_THRESHOLD, OUTPUT_SUFFIXES,
+                          build_history, render)
+    from .history.load import parse_date
+    from .io import write_atomic
+
+    if not out.lower().endswith(OUTPUT_SUFFIXES):
+        raise NoteassistError(f"{out}: the history must be a .docx or .html file")
+    try:
+        birth = parse_date(dob)
+    except ValueError as exc:
+        raise NoteassistError(f"--dob: {exc}") from None
+    if birth is None:
+        raise NoteassistError("--dob: empty; expected YYYY-MM-DD")
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    possible_from = DEFAULT_POSSIBLE_FROM if possible_from is None else possible_from
+    if possible_from > threshold:
+        raise NoteassistError(f"--possible-from {possible_from:.2f}: above --threshold {threshold:.2f}")
+    _check_output(out, force, [*exports, *consents])
+    result = build_history(list(exports), client=client, dob=birth, consents=list(consents),
+                           threshold=threshold, possible_from=possible_from,
+                           gap_days=gap_days or DEFAULT_GAP_DAYS, as_of=as_of.date() if as_of else None)
+    for line in result.errors:
+        click.echo(f"noteassist: {line}", err=True)
+    timeline = result.timeline
+    for line in timeline.possible:
+        click.echo(f"noteassist: history: {line}", err=True)
+    write_atomic(out, render(timeline, out), overwrite=True, source=exports[0])
+    click.echo(f"wrote {out} ({len(timeline.entries)} entries; {len(timeline.linked)} agency clients linked, "
+               f"{timeline.withheld_count} withheld; {len(timeline.gaps)} gap{'s' if len(timeline.gaps) != 1 else ''} "
+               f"over {timeline.gap_days} days)", err=True)
+    if result.errors:
+        sys.exit(2)
+
+
 def _claim_inputs(source) -> list[Path]:
     """The files of a claim folder a report read: all but hidden ones and those it ignored (a scan)."""
     return [path for path in source.folder.iterdir()

@@ -37,3 +37,7 @@ class ExportError(NoteassistError):
 class ReportError(NoteassistError):
     """A claim folder or report period that cannot become a report: no claim.yaml, a broken or
     foreign contact file, a period that ends before it starts."""
+
+
+class HistoryError(NoteassistError):
+    """Agency exports, a consents file or a client that cannot become a cross-agency history."""

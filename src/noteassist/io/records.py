@@ -160,7 +160,27 @@ class _Lines:
         return self.lines[self.index - 1]
 
 
-def _csv_rows(name: str, text: str, configured: Mapping[str, str]) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+def iter_rows(source: str | Path, *, expected: str = EXPORT_EXPECTED,
+              error: type[NoteassistError] = NoteInputError) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+    """(line, row) for each row of a .csv/.jsonl export with its own columns, and a RecordError for each row
+    that cannot be parsed. The same strict reading as `iter_records`, without the note-column mapping, for
+    exports that are not notes (agency history exports). File-level problems raise `error`."""
+    name = str(source)
+    text = read_text(source, expected=expected, error=error)
+    if Path(name).suffix.lower() == ".csv":
+        try:
+            yield from _csv_rows(name, text, None)
+        except NoteInputError as exc:
+            if error is NoteInputError:
+                raise
+            raise error(exc.message) from None
+    else:
+        yield from _jsonl_rows(name, text)
+
+
+def _csv_rows(name: str, text: str,
+              configured: Mapping[str, str] | None) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+    """Rows of a CSV export; `configured` None skips the note-text column check (not a notes export)."""
     csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, _CSV_FIELD_CAP)))
     lines = _Lines(text)
     reader = csv.reader(lines, strict=True)
@@ -173,7 +193,8 @@ def _csv_rows(name: str, text: str, configured: Mapping[str, str]) -> Iterator[t
     if not header:
         raise NoteInputError(f"{name}: empty export, expected a header row naming the columns")
     _check_header(name, lines.index, header)
-    _column_mapping(name, header, configured)  # a file without a text column fails before any row
+    if configured is not None:
+        _column_mapping(name, header, configured)  # a file without a text column fails before any row
     while True:
         start = lines.index  # 0-based index of the row's first line
         try:
