@@ -45,7 +45,7 @@ export function undismissed(findings, dismissals) {
  * is linted next). `onResult(findings, text)` gets the findings with offsets in JavaScript units.
  */
 export class LintLoop {
-  constructor({ getText, onResult, onStatus, delay = 300 }) {
+  constructor({ getText, onResult, onStatus, delay = 250 }) {
     Object.assign(this, { getText, onResult, onStatus, delay });
     this.timer = null;
     this.inFlight = false;
