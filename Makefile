@@ -90,6 +90,10 @@ bench: setup system-deps web-deps
 	$(PY) bench/mtsamples.py --write BENCHMARKS.md  # skips unless MTSAMPLES_CACHE names the page cache
 	$(PY) bench/service.py --write BENCHMARKS.md  # a real server on loopback; PostgreSQL from system-deps
 	$(PY) bench/web.py --write BENCHMARKS.md  # keystroke to underline in chromium (Playwright)
+	# QA at scale against the bare parse and proselint 0.16 (a peer, in a venv of its own, never noteassist's)
+	test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q proselint==0.16.0
+	$(PY) bench/qa.py --notes 10000 --rss-at 10000 100000 --proselint .venv-bench/bin/python --write BENCHMARKS.md
 
 # Precision and recall per category and per missing element on the labelled corpus (tests/corpus) and
 # on every blind round (tests/blind/round-N: notes written by people who never saw the rules).
