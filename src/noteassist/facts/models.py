@@ -13,6 +13,9 @@ Version history (a file may declare any supported version; all load with this mo
   visits used/authorized and UR detail on a `Referral`, UR statuses `delayed`,
   `overturned` and `upheld`, a goal's `status`, a task's `done`, and `closure`
   (reason, date, outcome) for a closure report.
+- 3: adds human-services facts (facts/human_services.py): a client, program and agency in place of the
+  claim, for the note types the table marks "human-services". Workers' compensation files gain nothing
+  and may declare 1, 2 or 3; a human-services file declares 3.
 
 Field names follow the vocabulary of ../shared/domain.md (work status, MMI,
 UR status...). Everything but the claim, the claimant and the encounter is
@@ -43,9 +46,9 @@ from pydantic import (
 from .. import notetypes
 from ..text.identifiers import ssn_shaped
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Every version this model reads: additions only, so older files load unchanged.
-SUPPORTED_VERSIONS = (1, 2)
+SUPPORTED_VERSIONS = (1, 2, 3)
 
 #: Note type ids, from the one note-type table (notetypes.py).
 NOTE_TYPES: tuple[str, ...] = tuple(notetypes.NOTE_TYPES)
@@ -256,6 +259,15 @@ class Encounter(Model):
     visit_type: str | None = Field(default=None, description="initial, follow-up, post-op, FCE review, IME...")
     purpose: str | None = None
 
+    @field_validator("note_type")
+    @classmethod
+    def _drafted_from_a_claim(cls, value: NoteType) -> NoteType:
+        # A home visit or crisis contact documents a client of a program: its facts name a client, not a claim.
+        if "workers-comp" not in notetypes.NOTE_TYPES[value.value].facts:
+            raise ValueError(f"{value.value} is a human-services note type: its facts give 'client' and 'program' "
+                             "(schema_version 3), not 'claim'")
+        return value
+
     @model_validator(mode="after")
     def _end_after_start(self) -> Encounter:
         if self.start_time and self.end_time and self.end_time <= self.start_time:
@@ -454,7 +466,8 @@ class VisitFacts(Model):
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value not in SUPPORTED_VERSIONS:
-            raise ValueError(f"this noteassist reads schema_version {' or '.join(map(str, SUPPORTED_VERSIONS))}")
+            *first, last = map(str, SUPPORTED_VERSIONS)
+            raise ValueError(f"this noteassist reads schema_version {', '.join(first)} or {last}")
         return value
 
     @model_validator(mode="after")

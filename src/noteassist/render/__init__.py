@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..facts.models import VisitFacts
+from ..facts.load import Facts as VisitFacts  # either kind of facts (workers' comp or human services)
 from ..io.data import load_yaml
 from ..io.files import MAX_DATA_BYTES, read_text
 from .environment import (
@@ -175,19 +175,22 @@ def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
     root = wrap(facts, "", recorder)
     context: dict[str, Any] = {name: getattr(root, name) for name in type(facts).model_fields}
     recorder.reads.clear()  # building the context is not the template reading a field
-    claimant = root.claimant
-    provider = root.providers[0] if facts.providers else None
-    pronoun_paths = ["claimant.pronouns"] if facts.claimant.pronouns else []
+    # The person the note is about: a claim's claimant, or a human-services client (schema 3).
+    subject = "client" if "client" in type(facts).model_fields else "claimant"
+    person = getattr(facts, subject)
+    providers = getattr(facts, "providers", [])
+    provider = root.providers[0] if providers else None
+    pronoun_paths = [f"{subject}.pronouns"] if person.pronouns else []
     context.update(
         facts=root,
         header=facts.header(),
         note_type=facts.note_type,
-        worker=claimant.name,
-        they=pronoun(facts.claimant, "subject"),
-        them=pronoun(facts.claimant, "object"),
-        their=pronoun(facts.claimant, "possessive"),
+        worker=getattr(root, subject).name,
+        they=pronoun(person, "subject"),
+        them=pronoun(person, "object"),
+        their=pronoun(person, "possessive"),
         provider=provider,
-        doctor=tag(short_name(facts.providers[0]), ["providers[0].name"]) if provider else "the provider",
+        doctor=tag(short_name(providers[0]), ["providers[0].name"]) if provider else "the provider",
         cm=root.case_manager,
         said_none=lambda name: _said_none(facts, name),
     )
