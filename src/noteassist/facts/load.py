@@ -112,7 +112,8 @@ def _expected(err: dict) -> str:
     if kind == "string_pattern_mismatch":
         return f"does not have the expected form{shown}"
     if kind == "value_error":
-        return f"{err['msg'].removeprefix('Value error, ')}{shown}"
+        # A check of a field left out (a positive screen's safety_plan) has no value to show.
+        return f"{err['msg'].removeprefix('Value error, ')}{shown if got is not None else ''}"
     if kind in _EXPECTED:
         return _EXPECTED[kind] + shown
     return f"{err['msg']}{shown}"
