@@ -100,3 +100,14 @@ def test_a_bad_human_services_file_exits_2_with_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"noteassist: {bad}: screenings[0].safety_plan: a positive suicide-risk screen needs a "
                              "safety_plan or a follow_up task (owner, due date)\n")
+
+
+def test_a_human_services_note_exports_with_the_client_header(tmp_path):
+    import docx
+
+    out = tmp_path / "visit.docx"
+    source = ROOT / "examples" / "human-services" / "home-visit-child-welfare.yaml"
+    assert CliRunner().invoke(main, ["export", str(source), "-o", str(out)]).exit_code == 0
+    rows = [[cell.text for cell in row.cells] for row in docx.Document(str(out)).tables[0].rows]
+    assert rows[:2] == [["Client", "Jaylen Brooks"], ["Client ID", "CW-2026-0318"]]
+    assert ["Worker", "Priya Deshmukh, MSW"] in rows and not any(label == "Claim number" for label, _ in rows)
