@@ -111,3 +111,13 @@ def test_a_human_services_note_exports_with_the_client_header(tmp_path):
     rows = [[cell.text for cell in row.cells] for row in docx.Document(str(out)).tables[0].rows]
     assert rows[:2] == [["Client", "Jaylen Brooks"], ["Client ID", "CW-2026-0318"]]
     assert ["Worker", "Priya Deshmukh, MSW"] in rows and not any(label == "Claim number" for label, _ in rows)
+
+
+def test_lint_reads_human_services_facts_files(tmp_path):
+    import json
+
+    result = CliRunner().invoke(main, ["lint", *map(str, EXAMPLES), "--format", "json", "--fail-on", "warning"])
+    assert result.exit_code == 0, result.output
+    files = json.loads(result.stdout)["files"]
+    assert [(f["note_type"], f["note_type_source"], f["findings"]) for f in files] == [
+        (load_facts(path).note_type, "facts", []) for path in EXAMPLES]
