@@ -73,7 +73,8 @@ def test_the_prose_keeps_its_sources_and_the_plan_numbers():
 
 
 def test_a_user_template_overrides_the_builtin(tmp_path):
-    (tmp_path / "dap.md.j2").write_text("{#---\nnote_type: dap\n---#}\nDAP for {{ client.client_id }}\n", encoding="utf-8")
+    template = "{#---\nnote_type: dap\n---#}\nDAP for {{ client.client_id }}\n"
+    (tmp_path / "dap.md.j2").write_text(template, encoding="utf-8")
     facts = load_facts(EXAMPLES[0])
     text = render_note(facts, "dap", template_dirs=[tmp_path], front_matter=False)
     assert text == f"DAP for {facts.client.client_id}\n"
@@ -121,3 +122,56 @@ def test_lint_reads_human_services_facts_files(tmp_path):
     files = json.loads(result.stdout)["files"]
     assert [(f["note_type"], f["note_type_source"], f["findings"]) for f in files] == [
         (load_facts(path).note_type, "facts", []) for path in EXAMPLES]
+
+
+def _leaves(cls, path=""):
+    """Every leaf field of the human-services schema (list items unindexed) -> its type."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    def kinds(annotation):
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType, list):
+            return [k for a in typing.get_args(annotation) for k in kinds(a) if k is not type(None)]
+        if origin is typing.Annotated:
+            return kinds(typing.get_args(annotation)[0])
+        return [annotation]
+
+    found = {}
+    for name, info in cls.model_fields.items():
+        here = f"{path}.{name}" if path else name
+        kind = kinds(info.annotation)[0]
+        found.update(_leaves(kind, here) if isinstance(kind, type) and issubclass(kind, BaseModel) else {here: kind})
+    return found
+
+
+def _variations():
+    from enum import Enum
+
+    from noteassist.facts import HumanServicesFacts
+    from noteassist.render.provenance import METADATA
+
+    leaves = _leaves(HumanServicesFacts)
+    for path, kind in leaves.items():
+        if isinstance(kind, type) and issubclass(kind, Enum) and path not in METADATA:
+            for member in kind:
+                yield path, member.value
+    yield "booleans", False
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_enum_value_and_false_boolean_keeps_every_field(template):
+    from noteassist.facts import HumanServicesFacts
+    from noteassist.render.sample import full_facts
+
+    for path, value in _variations():
+        if path == "booleans":
+            choices = {p: False for p, kind in _leaves(HumanServicesFacts).items() if kind is bool}
+        elif path in HumanServicesFacts.model_fields:  # a list of enum values (domains): one value
+            choices = {path: [value]}
+        else:
+            choices = {path: value}
+        note = render_with_provenance(full_facts(template, choices), template)
+        assert note.unused == [], (path, value)

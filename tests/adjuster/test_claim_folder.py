@@ -193,6 +193,7 @@ def test_a_human_services_file_in_a_claim_folder_is_one_line(tmp_path):
     from .helpers import ROOT
 
     folder = write_claim(tmp_path / "c")
-    shutil.copy(ROOT / "examples" / "human-services" / "home-visit-child-welfare.yaml", folder / "2026-11-16-visit.yaml")
+    source = ROOT / "examples" / "human-services" / "home-visit-child-welfare.yaml"
+    shutil.copy(source, folder / "2026-11-16-visit.yaml")
     err = _error(folder)
     assert "\n" not in str(err) and "2026-11-16-visit.yaml: client: human-services facts are not a contact" in str(err)

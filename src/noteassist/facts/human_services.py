@@ -19,7 +19,17 @@ from enum import Enum
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .. import notetypes
-from .models import _NONE_WORDS, MAX_MINUTES, SCHEMA_VERSION, CaseManager, Clock, Modality, Model, Participant, Task, Text
+from .models import (
+    MAX_MINUTES,
+    CaseManager,
+    Clock,
+    Modality,
+    Model,
+    Participant,
+    Task,
+    Text,
+    none_as_empty_lists,
+)
 
 #: The first schema with human-services facts; they did not exist before it.
 HS_VERSION = 3
@@ -90,7 +100,8 @@ class Client(Model):
 class Program(Model):
     name: Text
     agency: Text
-    part2: bool = Field(default=False, description="A federally assisted SUD program whose records 42 CFR Part 2 covers")
+    part2: bool = Field(default=False,
+                        description="A federally assisted SUD program whose records 42 CFR Part 2 covers")
 
 
 class ServiceEncounter(Model):
@@ -184,7 +195,7 @@ class Consent(Model):
 class HumanServicesFacts(Model):
     """One human-services contact. The root of a facts file that names a `client` (schema_version 3)."""
 
-    schema_version: int = Field(default=SCHEMA_VERSION, strict=True, description="Version of this schema the file follows")
+    schema_version: int = Field(default=HS_VERSION, strict=True, description="Version of this schema the file follows")
     client: Client
     program: Program
     case_manager: CaseManager = Field(description="The worker who writes the note")
@@ -210,11 +221,7 @@ class HumanServicesFacts(Model):
     @classmethod
     def _none_written_as_a_word(cls, data: object) -> object:
         """`services: none` is the worker saying there are none (as in VisitFacts)."""
-        if isinstance(data, dict):
-            lists = {name for name, info in cls.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
-            data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
-                    else value for key, value in data.items()}
-        return data
+        return none_as_empty_lists(cls, data)
 
     @field_validator("schema_version")
     @classmethod

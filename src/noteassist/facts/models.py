@@ -103,6 +103,15 @@ def _naive(value: Time) -> Time:
 Clock = Annotated[Time, BeforeValidator(_time_of_day), AfterValidator(_naive)]
 
 
+def none_as_empty_lists(model: type[BaseModel], data: object) -> object:
+    """`data` with each list field of `model` written as a none-word ("none", "n/a") made an empty list."""
+    if isinstance(data, dict):
+        lists = {name for name, info in model.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
+        data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
+                else value for key, value in data.items()}
+    return data
+
+
 class Model(BaseModel):
     """Base for every facts model: unknown keys are errors (a typo must not vanish silently)."""
 
@@ -456,11 +465,7 @@ class VisitFacts(Model):
     def _none_written_as_a_word(cls, data: object) -> object:
         """`barriers: none` (or "n/a", "nothing") is the case manager saying there are none: an explicit empty
         list, which templates and reports may state ("No barriers were identified"), unlike a key left out."""
-        if isinstance(data, dict):
-            lists = {name for name, info in cls.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
-            data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
-                    else value for key, value in data.items()}
-        return data
+        return none_as_empty_lists(cls, data)
 
     @field_validator("schema_version")
     @classmethod
