@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..facts.load import Facts as VisitFacts  # either kind of facts (workers' comp or human services)
+from ..facts.load import Facts  # either kind: workers' compensation (a claim) or human services (a client)
 from ..io.data import load_yaml
 from ..io.files import MAX_DATA_BYTES, read_text
 from .environment import (
@@ -108,7 +108,7 @@ def list_templates(template_dirs: Sequence[str | Path] = ()) -> list[TemplateInf
     return sorted(_templates(template_dirs).values(), key=lambda t: t.name)
 
 
-def _missing(facts: VisitFacts, dotted: str) -> bool:
+def _missing(facts: Facts, dotted: str) -> bool:
     value: Any = facts
     for part in dotted.split("."):
         value = getattr(value, part, None)
@@ -117,7 +117,7 @@ def _missing(facts: VisitFacts, dotted: str) -> bool:
     return value == "" or value == [] or value == {}
 
 
-def _front_matter(facts: VisitFacts, name: str) -> str:
+def _front_matter(facts: Facts, name: str) -> str:
     header = {k: v for k, v in facts.header().items() if v is not None}
     header["template"] = name
     dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, default_flow_style=False)
@@ -171,7 +171,7 @@ def _realign(raw: str, tidied: str, spans: list[tuple[int, int, tuple[str, ...]]
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
-def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
+def _context(facts: Facts, recorder: Provenance) -> dict[str, Any]:
     root = wrap(facts, "", recorder)
     context: dict[str, Any] = {name: getattr(root, name) for name in type(facts).model_fields}
     recorder.reads.clear()  # building the context is not the template reading a field
@@ -200,7 +200,7 @@ def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
     return context
 
 
-def _said_none(facts: VisitFacts, name: str) -> bool:
+def _said_none(facts: Facts, name: str) -> bool:
     """True when the facts wrote the field and left it empty (`barriers: []`, `next_appointment: null`):
     the case manager recorded that there is none, which a note may say. An absent key says nothing."""
     return name in facts.model_fields_set and getattr(facts, name, None) in (None, [], "")
@@ -254,7 +254,7 @@ def _environment(template_dirs: tuple[str, ...], time_format: str) -> jinja2.Env
     return build_environment(template_dirs, tracked=True, time_format=time_format)
 
 
-def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Path], time_format: str,
+def _render_body(facts: Facts, name: str, template_dirs: Sequence[str | Path], time_format: str,
                  recorder: Provenance) -> str:
     env = _environment(tuple(str(Path(d).resolve()) for d in template_dirs), time_format)
     token = CURRENT.set(recorder)
@@ -284,7 +284,7 @@ def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Pat
         CURRENT.reset(token)
 
 
-def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
+def _resolve(facts: Facts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
     name = template or facts.note_type
     name = name.removesuffix(TEMPLATE_SUFFIX)
     available = _templates(template_dirs)
@@ -298,7 +298,7 @@ def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[st
 
 
 def render_with_provenance(
-    facts: VisitFacts,
+    facts: Facts,
     template: str | None = None,
     template_dirs: Sequence[str | Path] = (),
     front_matter: bool = True,
@@ -329,7 +329,7 @@ def render_with_provenance(
 
 
 def render_note(
-    facts: VisitFacts,
+    facts: Facts,
     template: str | None = None,
     template_dirs: Sequence[str | Path] = (),
     front_matter: bool = True,
