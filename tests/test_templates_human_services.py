@@ -175,3 +175,14 @@ def test_every_enum_value_and_false_boolean_keeps_every_field(template):
             choices = {path: value}
         note = render_with_provenance(full_facts(template, choices), template)
         assert note.unused == [], (path, value)
+
+
+def test_a_claim_contact_is_offered_only_templates_claim_facts_can_fill():
+    from noteassist.facts import HumanServicesFacts, VisitFacts
+    from noteassist.service.web.pages import note_templates
+
+    infos = {t.name: t for t in list_templates()}
+    assert all(infos[name].drafts_from(HumanServicesFacts) and not infos[name].drafts_from(VisitFacts)
+               for name in TEMPLATES)
+    offered = note_templates()
+    assert {"physician-visit", "telephonic", "soap"} <= set(offered) and not set(offered) & set(TEMPLATES)

@@ -61,6 +61,11 @@ class TemplateInfo:
     requires: list[str] = field(default_factory=list)
     path: Path | None = None
 
+    def drafts_from(self, model: type) -> bool:
+        """Whether facts of `model` (VisitFacts, HumanServicesFacts) can have what the template requires: a
+        claim contact's form offers no template that needs a `client`."""
+        return all(path.split(".", 1)[0] in model.model_fields for path in self.requires)
+
 
 def template_info(path: Path, root: Path | None = None) -> TemplateInfo:
     """Read a template's metadata comment block ({#--- yaml ---#}) at the top of the file.
