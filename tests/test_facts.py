@@ -220,10 +220,11 @@ def test_schema_version_2_fields_load():
     assert facts.return_to_work.returned_on.isoformat() == "2026-11-23"
 
 
-def test_new_files_default_to_version_2_and_version_1_files_load_unchanged():
+def test_new_files_default_to_version_3_and_version_1_files_load_unchanged():
     from noteassist.facts import SCHEMA_VERSION
 
-    assert SCHEMA_VERSION == 2 and load_facts("x.yaml", MINIMAL).schema_version == 2
+    # Version 3 adds human-services facts (tests/test_facts_human_services.py); a claim file gains nothing.
+    assert SCHEMA_VERSION == 3 and load_facts("x.yaml", MINIMAL).schema_version == 3
     for path in EXAMPLES:
         facts = load_facts(path)
         assert facts.schema_version == 1
@@ -233,8 +234,13 @@ def test_new_files_default_to_version_2_and_version_1_files_load_unchanged():
 
 
 def test_unknown_schema_version_is_rejected():
-    with pytest.raises(FactsError, match="schema_version: this noteassist reads schema_version 1 or 2"):
-        load_facts("x.yaml", "schema_version: 3\n" + MINIMAL)
+    with pytest.raises(FactsError, match="schema_version: this noteassist reads schema_version 1, 2 or 3"):
+        load_facts("x.yaml", "schema_version: 4\n" + MINIMAL)
+
+
+def test_schema_versions_1_2_and_3_load_a_claim_file():
+    for version in (1, 2, 3):
+        assert load_facts("x.yaml", f"schema_version: {version}\n" + MINIMAL).schema_version == version
 
 
 def test_bad_closure_reason_lists_the_vocabulary():
@@ -243,4 +249,4 @@ def test_bad_closure_reason_lists_the_vocabulary():
 
 
 def test_schema_id_names_the_version():
-    assert json_schema()["$id"].endswith("/visit-facts/v2.json")
+    assert json_schema()["$id"].endswith("/visit-facts/v3.json")

@@ -16,7 +16,10 @@ from noteassist.render.environment import clock, join_and, longdate, pronoun, sh
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-BUILTINS = {"physician-visit", "telephonic", "initial-assessment", "soap"}
+HUMAN_SERVICES_EXAMPLES = sorted((ROOT / "examples" / "human-services").glob("*.yaml"))
+BUILTINS = {"physician-visit", "telephonic", "initial-assessment", "soap",
+            # human-services (issue 14)
+            "dap", "birp", "home-visit", "service-plan-review", "crisis-contact"}
 
 
 def _requires_met(info, facts) -> bool:
@@ -57,7 +60,7 @@ def _check_output(text: str):
 
 def test_every_example_renders_with_its_own_template():
     seen = set()
-    for path in EXAMPLES:
+    for path in EXAMPLES + HUMAN_SERVICES_EXAMPLES:
         facts = load_facts(path)
         text = render_note(facts)
         _check_output(text)

@@ -27,6 +27,9 @@ class NoteType:
     kind: str = "contact"
     #: How case-management systems label the type in exports and file names, besides its id and title.
     aliases: tuple[str, ...] = ()
+    #: Which visit facts can draft it: "workers-comp" (a claim and a claimant) or "human-services" (a client
+    #: and a program, schema 3). The first is the one `load_facts` picks when a file names neither.
+    facts: tuple[str, ...] = ("workers-comp",)
 
 
 NOTE_TYPES: dict[str, NoteType] = {
@@ -50,8 +53,11 @@ NOTE_TYPES: dict[str, NoteType] = {
             aliases=("Initial Assessment", "Initial", "Intake"),
         ),
         NoteType("soap", "SOAP Note", ("date_of_service", "subjective", "objective", "assessment", "plan")),
-        NoteType("dap", "DAP Note", ("date_of_service", "data", "assessment", "plan")),
-        NoteType("birp", "BIRP Note", ("date_of_service", "behavior", "intervention", "response", "plan")),
+        # DAP and BIRP are human-services formats; files of schema 1 and 2 drafted them from claim facts.
+        NoteType("dap", "DAP Note", ("date_of_service", "data", "assessment", "plan"),
+                 facts=("human-services", "workers-comp")),
+        NoteType("birp", "BIRP Note", ("date_of_service", "behavior", "intervention", "response", "plan"),
+                 facts=("human-services", "workers-comp")),
         NoteType(
             "progress-report",
             "Progress Report",
@@ -62,6 +68,19 @@ NOTE_TYPES: dict[str, NoteType] = {
         ),
         NoteType("closure-report", "Closure Report", ("closure_date", "closure_reason", "work_status", "outcome"),
                  audience="adjuster", kind="report", aliases=("Closure",)),
+        # Human-services contacts (issue 14): a caseworker's visit to the home, a review of the service plan
+        # with the client, and a crisis contact, whose risk assessment and safety plan are the record.
+        NoteType("home-visit", "Home Visit Note",
+                 ("date_of_service", "participants", "observations", "safety", "plan"),
+                 aliases=("Home Visit", "Home Contact", "Face-to-Face Home Visit"), facts=("human-services",)),
+        NoteType("service-plan-review", "Service Plan Review",
+                 ("date_of_service", "participants", "goals", "progress", "plan"),
+                 aliases=("Service Plan Review", "Plan Review", "ISP Review", "Case Plan Review"),
+                 facts=("human-services",)),
+        NoteType("crisis-contact", "Crisis Contact Note",
+                 ("date_of_service", "contact", "risk_assessment", "intervention", "safety_plan", "plan"),
+                 aliases=("Crisis Contact", "Crisis Call", "Crisis Intervention", "Crisis Note"),
+                 facts=("human-services",)),
     )
 }
 
@@ -77,6 +96,10 @@ ELEMENTS: tuple[str, ...] = tuple(sorted({e for t in NOTE_TYPES.values() for e i
 #: Note types that document one contact, and those that report on a period, in table order.
 CONTACT_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if t.kind == "contact")
 REPORT_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if t.kind == "report")
+
+#: Note types each kind of visit facts can draft, in table order.
+WORKERS_COMP_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if "workers-comp" in t.facts)
+HUMAN_SERVICES_TYPES: tuple[str, ...] = tuple(t.id for t in NOTE_TYPES.values() if "human-services" in t.facts)
 
 
 def _key(label: str) -> str:

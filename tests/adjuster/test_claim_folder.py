@@ -185,3 +185,15 @@ def test_example_contacts_draft_and_lint_without_errors(linter, path):
     note = render_note(load_facts(path))
     errors = [f for f in linter.lint_text(note).findings if f.severity == "error"]
     assert errors == []
+
+
+def test_a_human_services_file_in_a_claim_folder_is_one_line(tmp_path):
+    import shutil
+
+    from .helpers import ROOT
+
+    folder = write_claim(tmp_path / "c")
+    source = ROOT / "examples" / "human-services" / "home-visit-child-welfare.yaml"
+    shutil.copy(source, folder / "2026-11-16-visit.yaml")
+    err = _error(folder)
+    assert "\n" not in str(err) and "2026-11-16-visit.yaml: client: human-services facts are not a contact" in str(err)

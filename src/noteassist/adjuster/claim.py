@@ -217,7 +217,11 @@ def _read_data(path: Path) -> tuple[str, Any]:
 
 def _facts_contact(path: Path) -> Contact:
     name, data = _read_data(path)
-    return facts_contact(validate_facts(data, name), path.name, str(path))
+    facts = validate_facts(data, name)
+    if not isinstance(facts, VisitFacts):  # a client's contact (schema 3) belongs to no claim
+        raise ReportError(f"{name}: client: human-services facts are not a contact of a claim; a claim folder "
+                          "holds facts with 'claim'")
+    return facts_contact(facts, path.name, str(path))
 
 
 def facts_contact(facts: VisitFacts, name: str, label: str) -> Contact:

@@ -79,6 +79,18 @@ _HEADER_ROWS: tuple[tuple[str, str, bool], ...] = (
     ("case_manager", "Case manager", True),
 )
 
+#: The header of a human-services note (its front matter names a `client`, not a claim): domain guide 1.0,
+#: the client's name with a second identifier and the agency's record id.
+_CLIENT_HEADER_ROWS: tuple[tuple[str, str, bool], ...] = (
+    ("client", "Client", True),
+    ("case_number", "Client ID", True),
+    ("date_of_birth", "Date of birth", False),
+    ("date_of_service", "Date of service", True),
+    ("program", "Program", False),
+    ("agency", "Agency", False),
+    ("case_manager", "Worker", True),
+)
+
 
 def clean_text(text: Any) -> str:
     """Text safe to put in OOXML: illegal XML characters removed. None -> ''."""
@@ -402,7 +414,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _add_header_table(document, header: dict[str, Any]) -> None:
-    rows = [(label, _display(header.get(key))) for key, label, always in _HEADER_ROWS
+    layout = _CLIENT_HEADER_ROWS if header.get("client") and not header.get("claim_number") else _HEADER_ROWS
+    rows = [(label, _display(header.get(key))) for key, label, always in layout
             if always or _display(header.get(key))]
     add_label_table(document, [(label, value or EMPTY_CELL) for label, value in rows])
 

@@ -11,10 +11,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import notetypes
 from ..errors import FactsError
 from ..io.data import BoundedLoader, load_data
 from ..io.files import MAX_DATA_BYTES, read_text
+from .human_services import HumanServicesFacts
 from .models import VisitFacts
+
+#: What `load_facts` returns: a workers' compensation contact or a human-services one.
+Facts = VisitFacts | HumanServicesFacts
 
 #: The YAML loader facts are read with (kept under its old name): safe, bounded, `10:30` and dates stay text.
 _FactsLoader = BoundedLoader
@@ -36,15 +41,32 @@ def read_facts_data(source: str | Path, text: str | None = None, *, root: str | 
     return name, data
 
 
-def load_facts(source: str | Path, text: str | None = None) -> VisitFacts:
+def load_facts(source: str | Path, text: str | None = None) -> Facts:
     """Load and validate one visit-facts file. Raises FactsError with one line per problem."""
     name, data = read_facts_data(source, text)
     return validate_facts(data, name)
 
 
-def validate_facts(data: dict[str, Any], name: str = "<facts>") -> VisitFacts:
+def facts_model(data: dict[str, Any]) -> type[VisitFacts] | type[HumanServicesFacts]:
+    """Which facts a file holds: a `client` makes it human-services, a `claim` workers' compensation; with
+    neither, the note type's own kind (the table's first `facts`), so the error names the key it lacks."""
+    if "client" in data:
+        return HumanServicesFacts
+    if "claim" in data:
+        return VisitFacts
+    encounter = data.get("encounter")
+    note_type = notetypes.resolve_note_type(encounter.get("note_type")) if isinstance(encounter, dict) else None
+    if note_type and notetypes.NOTE_TYPES[note_type].facts[0] == "human-services":
+        return HumanServicesFacts
+    return VisitFacts
+
+
+def validate_facts(data: dict[str, Any], name: str = "<facts>") -> Facts:
+    if "client" in data and "claim" in data:
+        raise FactsError(f"{name}: (top level): give 'claim' (workers' compensation) or 'client' (human services), "
+                         "not both")
     try:
-        return VisitFacts.model_validate(data)
+        return facts_model(data).model_validate(data)
     except ValidationError as exc:
         lines = [f"{name}: {_field_path(err['loc'])}: {_expected(err)}" for err in exc.errors()]
         raise FactsError(lines[0], details=lines) from None
@@ -90,7 +112,8 @@ def _expected(err: dict) -> str:
     if kind == "string_pattern_mismatch":
         return f"does not have the expected form{shown}"
     if kind == "value_error":
-        return f"{err['msg'].removeprefix('Value error, ')}{shown}"
+        # A check of a field left out (a positive screen's safety_plan) has no value to show.
+        return f"{err['msg'].removeprefix('Value error, ')}{shown if got is not None else ''}"
     if kind in _EXPECTED:
         return _EXPECTED[kind] + shown
     return f"{err['msg']}{shown}"

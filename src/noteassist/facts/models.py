@@ -13,6 +13,9 @@ Version history (a file may declare any supported version; all load with this mo
   visits used/authorized and UR detail on a `Referral`, UR statuses `delayed`,
   `overturned` and `upheld`, a goal's `status`, a task's `done`, and `closure`
   (reason, date, outcome) for a closure report.
+- 3: adds human-services facts (facts/human_services.py): a client, program and agency in place of the
+  claim, for the note types the table marks "human-services". Workers' compensation files gain nothing
+  and may declare 1, 2 or 3; a human-services file declares 3.
 
 Field names follow the vocabulary of ../shared/domain.md (work status, MMI,
 UR status...). Everything but the claim, the claimant and the encounter is
@@ -43,9 +46,9 @@ from pydantic import (
 from .. import notetypes
 from ..text.identifiers import ssn_shaped
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Every version this model reads: additions only, so older files load unchanged.
-SUPPORTED_VERSIONS = (1, 2)
+SUPPORTED_VERSIONS = (1, 2, 3)
 
 #: Note type ids, from the one note-type table (notetypes.py).
 NOTE_TYPES: tuple[str, ...] = tuple(notetypes.NOTE_TYPES)
@@ -98,6 +101,15 @@ def _naive(value: Time) -> Time:
 
 
 Clock = Annotated[Time, BeforeValidator(_time_of_day), AfterValidator(_naive)]
+
+
+def none_as_empty_lists(model: type[BaseModel], data: object) -> object:
+    """`data` with each list field of `model` written as a none-word ("none", "n/a") made an empty list."""
+    if isinstance(data, dict):
+        lists = {name for name, info in model.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
+        data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
+                else value for key, value in data.items()}
+    return data
 
 
 class Model(BaseModel):
@@ -255,6 +267,15 @@ class Encounter(Model):
     location: str | None = None
     visit_type: str | None = Field(default=None, description="initial, follow-up, post-op, FCE review, IME...")
     purpose: str | None = None
+
+    @field_validator("note_type")
+    @classmethod
+    def _drafted_from_a_claim(cls, value: NoteType) -> NoteType:
+        # A home visit or crisis contact documents a client of a program: its facts name a client, not a claim.
+        if "workers-comp" not in notetypes.NOTE_TYPES[value.value].facts:
+            raise ValueError(f"{value.value} is a human-services note type: its facts give 'client' and 'program' "
+                             "(schema_version 3), not 'claim'")
+        return value
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Encounter:
@@ -444,17 +465,14 @@ class VisitFacts(Model):
     def _none_written_as_a_word(cls, data: object) -> object:
         """`barriers: none` (or "n/a", "nothing") is the case manager saying there are none: an explicit empty
         list, which templates and reports may state ("No barriers were identified"), unlike a key left out."""
-        if isinstance(data, dict):
-            lists = {name for name, info in cls.model_fields.items() if getattr(info.annotation, "__origin__", None) is list}
-            data = {key: [] if key in lists and isinstance(value, str) and value.strip().lower() in _NONE_WORDS
-                    else value for key, value in data.items()}
-        return data
+        return none_as_empty_lists(cls, data)
 
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value not in SUPPORTED_VERSIONS:
-            raise ValueError(f"this noteassist reads schema_version {' or '.join(map(str, SUPPORTED_VERSIONS))}")
+            *first, last = map(str, SUPPORTED_VERSIONS)
+            raise ValueError(f"this noteassist reads schema_version {', '.join(first)} or {last}")
         return value
 
     @model_validator(mode="after")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 
+from pydantic import TypeAdapter
+
+from .human_services import HumanServicesFacts
 from .models import SCHEMA_VERSION, VisitFacts
 
 
 def json_schema() -> dict:
-    schema = VisitFacts.model_json_schema()
+    # A file is one of the two documents: workers' compensation (a claim) or human services (a client).
+    schema = TypeAdapter(VisitFacts | HumanServicesFacts).json_schema()
+    schema["title"] = "Visit facts"
+    schema["description"] = ("One contact: workers' compensation facts (claim, claimant) or, from schema_version 3, "
+                             "human-services facts (client, program).")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://noteassist.invalid/schema/visit-facts/v{SCHEMA_VERSION}.json"
     return schema

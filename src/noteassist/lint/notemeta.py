@@ -182,17 +182,18 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
             setattr(info, key, parse_meta_date(value, path, key, day_first=day_first))
 
     if facts is not None:
-        claim = facts.claim
-        if info.claim_number is None and claim.claim_number:
-            info.claim_number, info.claim_number_source = claim.claim_number, "facts"
-        info.carrier = info.carrier or claim.carrier or claim.tpa
+        claim = getattr(facts, "claim", None)  # human-services facts have a client and no claim
+        if claim is not None:
+            if info.claim_number is None and claim.claim_number:
+                info.claim_number, info.claim_number_source = claim.claim_number, "facts"
+            info.carrier = info.carrier or claim.carrier or claim.tpa
+            if info.date_of_injury is None:
+                info.date_of_injury = When(claim.date_of_injury, source="facts")
         info.note_type = info.note_type or facts.note_type
         info.author = info.author or facts.case_manager.name
         if info.date_of_service is None:
             enc = facts.encounter
             info.date_of_service = When(enc.date, enc.start_time, enc.end_time, "facts")
-        if info.date_of_injury is None:
-            info.date_of_injury = When(claim.date_of_injury, source="facts")
 
     info.labelled_claims = [(m.start("id"), m.end("id"), m.group("id"))
                             for m in _CLAIM_LABEL.finditer(body) if any(c.isdigit() for c in m.group("id"))]
@@ -206,6 +207,8 @@ def note_meta(ctx: NoteContext) -> NoteMeta:
                 break
 
     info.case_number = _text_of(meta.get("case_number"))
+    if info.case_number is None and getattr(facts, "client", None) is not None:
+        info.case_number = _text_of(facts.client.client_id)  # a human-services client's record id
     if info.claim_number is None and info.case_number is None:
         for m in _CASE_LABEL.finditer(body):
             value = m.group("id") or m.group("id2")
@@ -240,10 +243,11 @@ def _read_claimant(info: NoteMeta, meta: dict, facts: Any, body: str, path: str,
     value = meta.get(DOB_KEY)
     if value is not None and str(value).strip():
         info.date_of_birth = parse_meta_date(value, path, DOB_KEY, day_first=day_first)
-    if facts is not None:
-        info.claimant = info.claimant or _text_of(facts.claimant.name)
-        if info.date_of_birth is None and facts.claimant.date_of_birth:
-            info.date_of_birth = When(facts.claimant.date_of_birth, source="facts")
+    person = getattr(facts, "claimant", None) or getattr(facts, "client", None)
+    if person is not None:
+        info.claimant = info.claimant or _text_of(person.name)
+        if info.date_of_birth is None and person.date_of_birth:
+            info.date_of_birth = When(person.date_of_birth, source="facts")
     if info.claimant is None:
         for m in _CLAIMANT_LABEL.finditer(body):
             found = labelled_name(body, m.end())

@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..facts.models import VisitFacts
+from ..facts.load import Facts  # either kind: workers' compensation (a claim) or human services (a client)
 from ..io.data import load_yaml
 from ..io.files import MAX_DATA_BYTES, read_text
 from .environment import (
@@ -60,6 +60,11 @@ class TemplateInfo:
     description: str
     requires: list[str] = field(default_factory=list)
     path: Path | None = None
+
+    def drafts_from(self, model: type) -> bool:
+        """Whether facts of `model` (VisitFacts, HumanServicesFacts) can have what the template requires: a
+        claim contact's form offers no template that needs a `client`."""
+        return all(path.split(".", 1)[0] in model.model_fields for path in self.requires)
 
 
 def template_info(path: Path, root: Path | None = None) -> TemplateInfo:
@@ -108,7 +113,7 @@ def list_templates(template_dirs: Sequence[str | Path] = ()) -> list[TemplateInf
     return sorted(_templates(template_dirs).values(), key=lambda t: t.name)
 
 
-def _missing(facts: VisitFacts, dotted: str) -> bool:
+def _missing(facts: Facts, dotted: str) -> bool:
     value: Any = facts
     for part in dotted.split("."):
         value = getattr(value, part, None)
@@ -117,7 +122,7 @@ def _missing(facts: VisitFacts, dotted: str) -> bool:
     return value == "" or value == [] or value == {}
 
 
-def _front_matter(facts: VisitFacts, name: str) -> str:
+def _front_matter(facts: Facts, name: str) -> str:
     header = {k: v for k, v in facts.header().items() if v is not None}
     header["template"] = name
     dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, default_flow_style=False)
@@ -171,23 +176,26 @@ def _realign(raw: str, tidied: str, spans: list[tuple[int, int, tuple[str, ...]]
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
-def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
+def _context(facts: Facts, recorder: Provenance) -> dict[str, Any]:
     root = wrap(facts, "", recorder)
     context: dict[str, Any] = {name: getattr(root, name) for name in type(facts).model_fields}
     recorder.reads.clear()  # building the context is not the template reading a field
-    claimant = root.claimant
-    provider = root.providers[0] if facts.providers else None
-    pronoun_paths = ["claimant.pronouns"] if facts.claimant.pronouns else []
+    # The person the note is about: a claim's claimant, or a human-services client (schema 3).
+    subject = "client" if "client" in type(facts).model_fields else "claimant"
+    person = getattr(facts, subject)
+    providers = getattr(facts, "providers", [])
+    provider = root.providers[0] if providers else None
+    pronoun_paths = [f"{subject}.pronouns"] if person.pronouns else []
     context.update(
         facts=root,
         header=facts.header(),
         note_type=facts.note_type,
-        worker=claimant.name,
-        they=pronoun(facts.claimant, "subject"),
-        them=pronoun(facts.claimant, "object"),
-        their=pronoun(facts.claimant, "possessive"),
+        worker=getattr(root, subject).name,
+        they=pronoun(person, "subject"),
+        them=pronoun(person, "object"),
+        their=pronoun(person, "possessive"),
         provider=provider,
-        doctor=tag(short_name(facts.providers[0]), ["providers[0].name"]) if provider else "the provider",
+        doctor=tag(short_name(providers[0]), ["providers[0].name"]) if provider else "the provider",
         cm=root.case_manager,
         said_none=lambda name: _said_none(facts, name),
     )
@@ -197,7 +205,7 @@ def _context(facts: VisitFacts, recorder: Provenance) -> dict[str, Any]:
     return context
 
 
-def _said_none(facts: VisitFacts, name: str) -> bool:
+def _said_none(facts: Facts, name: str) -> bool:
     """True when the facts wrote the field and left it empty (`barriers: []`, `next_appointment: null`):
     the case manager recorded that there is none, which a note may say. An absent key says nothing."""
     return name in facts.model_fields_set and getattr(facts, name, None) in (None, [], "")
@@ -251,7 +259,7 @@ def _environment(template_dirs: tuple[str, ...], time_format: str) -> jinja2.Env
     return build_environment(template_dirs, tracked=True, time_format=time_format)
 
 
-def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Path], time_format: str,
+def _render_body(facts: Facts, name: str, template_dirs: Sequence[str | Path], time_format: str,
                  recorder: Provenance) -> str:
     env = _environment(tuple(str(Path(d).resolve()) for d in template_dirs), time_format)
     token = CURRENT.set(recorder)
@@ -281,7 +289,7 @@ def _render_body(facts: VisitFacts, name: str, template_dirs: Sequence[str | Pat
         CURRENT.reset(token)
 
 
-def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
+def _resolve(facts: Facts, template: str | None, template_dirs: Sequence[str | Path]) -> str:
     name = template or facts.note_type
     name = name.removesuffix(TEMPLATE_SUFFIX)
     available = _templates(template_dirs)
@@ -295,7 +303,7 @@ def _resolve(facts: VisitFacts, template: str | None, template_dirs: Sequence[st
 
 
 def render_with_provenance(
-    facts: VisitFacts,
+    facts: Facts,
     template: str | None = None,
     template_dirs: Sequence[str | Path] = (),
     front_matter: bool = True,
@@ -326,7 +334,7 @@ def render_with_provenance(
 
 
 def render_note(
-    facts: VisitFacts,
+    facts: Facts,
     template: str | None = None,
     template_dirs: Sequence[str | Path] = (),
     front_matter: bool = True,

@@ -38,7 +38,7 @@ _INDEX = re.compile(r"\[\d+\]")
 
 #: Fields that describe the file or steer the wording rather than state a fact about the case: never
 #: "unused". (The pronouns choose she/he/they; a template that never needs a pronoun has dropped nothing.)
-METADATA = frozenset({"schema_version", "encounter.note_type", "claimant.pronouns"})
+METADATA = frozenset({"schema_version", "encounter.note_type", "claimant.pronouns", "client.pronouns"})
 
 
 def normalise(path: str) -> str:

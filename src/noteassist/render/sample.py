@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .. import notetypes
+from ..facts.human_services import HumanServicesFacts
 from ..facts.models import VisitFacts
 
 __all__ = ["full_facts"]
@@ -30,6 +32,8 @@ _FIXED: dict[str, Any] = {
     "work_status.effective": date(2026, 11, 20),
     "work_status.expires": date(2026, 12, 18),
     "time_spent.mileage": 18.5,
+    "consents.signed": date(2026, 10, 1),
+    "consents.expires": date(2027, 10, 1),
 }
 
 
@@ -78,11 +82,17 @@ def _model(cls: type[BaseModel], path: str, counter: list[int], choices: dict[st
     return data
 
 
-def full_facts(note_type: str, choices: dict[str, Any] | None = None) -> VisitFacts:
-    """VisitFacts of `note_type` with every field of the schema given a value.
+def full_facts(note_type: str, choices: dict[str, Any] | None = None) -> VisitFacts | HumanServicesFacts:
+    """Facts of `note_type` with every field of the schema given a value: human-services facts for a note
+    type only they draft first (dap, home-visit...), else workers' compensation facts.
 
     `choices` sets a field (dotted, list items unindexed: 'work_status.status') to a given value, e.g.
     every member of an enum in turn; otherwise an enum takes its first member.
     """
+    known = notetypes.NOTE_TYPES.get(note_type)
+    if known is not None and known.facts[0] == "human-services":
+        data = _model(HumanServicesFacts, "", [0], {"encounter.note_type": note_type, "schema_version": 3,
+                                                   **(choices or {})})
+        return HumanServicesFacts.model_validate(data)
     data = _model(VisitFacts, "", [0], {"encounter.note_type": note_type, "schema_version": 2, **(choices or {})})
     return VisitFacts.model_validate(data)

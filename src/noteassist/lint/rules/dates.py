@@ -213,8 +213,10 @@ class NextAppointmentBeforeVisit(Rule):
             if found:
                 candidates[found[:2]] = found[2]
         facts = ctx.facts
-        if facts is not None and facts.next_appointment and facts.next_appointment.date:
-            nxt = facts.next_appointment.date
+        # getattr: human-services facts (schema 3) have no next appointment, MMI or work status.
+        nxt_appointment = getattr(facts, "next_appointment", None)
+        if nxt_appointment is not None and nxt_appointment.date:
+            nxt = nxt_appointment.date
             if nxt < facts.encounter.date and not any(v == nxt for v in candidates.values()):
                 yield self.finding(doc, 0, 0, f"next appointment {_fmt(nxt)} is before the visit on "
                                               f"{_fmt(facts.encounter.date)}")
@@ -307,7 +309,7 @@ class MMIBeforeInjury(Rule):
                 seen.add(found[2])
                 yield self.finding(doc, found[0], found[1], f"MMI date {_fmt(found[2])} is before the date of "
                                                             f"injury {_fmt(injury.date)}")
-        mmi = ctx.facts.mmi if ctx.facts is not None else None
+        mmi = getattr(ctx.facts, "mmi", None)
         if mmi is not None:
             for value in (mmi.date, mmi.anticipated_date):
                 if value and value < injury.date and value not in seen:
@@ -342,7 +344,7 @@ class WorkStatusEndsBeforeStart(Rule):
         for (s1, e1, d1), (s2, e2, d2), of_work in _reversed_ranges(doc):
             if of_work:
                 yield self.finding(doc, s2, e2, f"work status ends {_fmt(d2)}, before it starts ({_fmt(d1)})")
-        status = ctx.facts.work_status if ctx.facts is not None else None
+        status = getattr(ctx.facts, "work_status", None)
         if status is not None and status.effective and status.expires and status.expires < status.effective:
             yield self.finding(doc, 0, 0, f"work status ends {_fmt(status.expires)}, before it starts "
                                           f"({_fmt(status.effective)})")

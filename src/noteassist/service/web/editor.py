@@ -36,7 +36,11 @@ TemplateName = Annotated[str | None, Query(max_length=200, description="The note
 
 async def _template(runtime: Any, name: str | None, default: str) -> tuple[Any, list[Any]]:
     """(the chosen template, every template); 404 for a name no template has."""
-    templates = await runtime.run(list_templates, runtime.settings.template_dirs)
+    from ...facts.models import VisitFacts
+
+    # A claim's contact is workers' compensation facts: templates that need a client (schema 3) are not offered.
+    templates = [t for t in await runtime.run(list_templates, runtime.settings.template_dirs)
+                 if t.drafts_from(VisitFacts)]
     chosen = next((t for t in templates if t.name == (name or default)), None)
     if chosen is None:
         raise ApiError(404, "not_found", f"template {name!r} not found")

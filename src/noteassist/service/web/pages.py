@@ -226,9 +226,11 @@ def _contact_row(contact: Any) -> dict[str, Any]:
 
 def note_templates(template_dirs: Any = ()) -> list[str]:
     """The note templates a new contact can be drafted with: the agency's own and the shipped ones, by name."""
+    from ...facts.models import VisitFacts
     from ...render import list_templates
 
-    return [t.name for t in list_templates(template_dirs)]
+    # A contact of a claim is workers' compensation facts: no template that needs a client (schema 3).
+    return [t.name for t in list_templates(template_dirs) if t.drafts_from(VisitFacts)]
 
 
 @router.post("/claims/{claim_id}/contacts/{contact_id}/draft")
