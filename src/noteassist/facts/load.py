@@ -7,9 +7,9 @@ expected, so a case manager can fix a 40-line YAML file in one pass.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union
 
-from pydantic import ValidationError
+from pydantic import Discriminator, Tag, ValidationError
 
 from .. import notetypes
 from ..errors import FactsError
@@ -59,6 +59,22 @@ def facts_model(data: dict[str, Any]) -> type[VisitFacts] | type[HumanServicesFa
     if note_type and notetypes.NOTE_TYPES[note_type].facts[0] == "human-services":
         return HumanServicesFacts
     return VisitFacts
+
+
+#: The tag of each kind of facts in a request body that takes either (`AnyFacts`); error paths leave it out.
+FACTS_TAGS = {VisitFacts: "workers-comp", HumanServicesFacts: "human-services"}
+
+
+def _facts_tag(value: Any) -> str:
+    if isinstance(value, (VisitFacts, HumanServicesFacts)):
+        return FACTS_TAGS[type(value)]
+    return FACTS_TAGS[facts_model(value)] if isinstance(value, dict) else "workers-comp"
+
+
+#: Either kind of facts in a pydantic model (the service's /v1/render and /v1/export/docx bodies), chosen as
+#: `load_facts` chooses (`facts_model`), so an error names the field of the kind the data is, not both kinds'.
+AnyFacts = Annotated[Union[Annotated[VisitFacts, Tag("workers-comp")],  # noqa: UP007 - a tagged union
+                           Annotated[HumanServicesFacts, Tag("human-services")]], Discriminator(_facts_tag)]
 
 
 def validate_facts(data: dict[str, Any], name: str = "<facts>") -> Facts:

@@ -59,6 +59,10 @@ def error_response(error: ApiError) -> JSONResponse:
                         status_code=error.status, headers=error.headers)
 
 
+#: The tags of facts/load.py's AnyFacts: a kind of facts, never a field of them.
+_UNION_TAGS = ("workers-comp", "human-services")
+
+
 def field_path(loc: tuple | list) -> str | None:
     """pydantic's location as the facts' own dotted path: ('body', 'facts', 'encounter', 'date') ->
     'encounter.date'; list indexes as [0]; the request part (body, query, path) and union tags left out."""
@@ -69,7 +73,7 @@ def field_path(loc: tuple | list) -> str | None:
     for part in parts:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif not str(part).startswith(("function-", "model-")):
+        elif not str(part).startswith(("function-", "model-")) and part not in _UNION_TAGS:
             path += ("." if path else "") + str(part)
     return path or None
 

@@ -14,6 +14,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..adjuster.claim import ClaimRecord
+from ..facts.load import AnyFacts
 from ..facts.models import VisitFacts
 
 #: The largest id or version number: a 64-bit signed integer, what both databases store.
@@ -61,7 +62,8 @@ class TemplateOut(BaseModel):
 
 # -- drafting, linting, documents --------------------------------------------------------------------------------
 class RenderRequest(BaseModel):
-    facts: VisitFacts
+    facts: AnyFacts = Field(description="Visit facts: a claim's contact (workers' compensation) or, with a `client`, "
+                                        "a human-services contact (schema 3)")
     template: str | None = Field(None, description="Template name; default: the facts' note type")
     time_format: Literal["12h", "24h"] | None = Field(None, description="Default: the server's configuration")
 
@@ -110,7 +112,7 @@ class LintDocument(BaseModel):
 class ExportRequest(BaseModel):
     """One source: visit facts (drafted first), a draft version, or a signed note (with its addenda)."""
 
-    facts: VisitFacts | None = None
+    facts: AnyFacts | None = None
     template: str | None = Field(None, description="With facts: the template; default: the facts' note type")
     draft_id: Id | None = None
     version: Id | None = Field(None, description="With draft_id: the version; default: the newest")
