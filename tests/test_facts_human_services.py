@@ -10,6 +10,7 @@ import pytest
 from noteassist.errors import FactsError
 from noteassist.facts import HumanServicesFacts, VisitFacts, load_facts
 from noteassist.notetypes import HUMAN_SERVICES_TYPES, NOTE_TYPES
+from test_facts import MINIMAL as CLAIM  # the smallest workers' compensation facts file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples" / "human-services").glob("*.yaml"))
@@ -29,18 +30,6 @@ encounter:
   date: 2026-11-18
 """
 
-CLAIM = """\
-claim:
-  claim_number: WC-2231-0457
-  date_of_injury: 2026-09-14
-claimant:
-  name: Maria Diaz
-case_manager:
-  name: Jordan Patel
-encounter:
-  note_type: physician-visit
-  date: 2026-11-20
-"""
 
 POSITIVE_SCREEN = """\
 screenings:

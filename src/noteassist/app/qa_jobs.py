@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 
 from ..review.inputs import EXPORT_SUFFIXES, NOTE_SUFFIXES
 from ..review.job import JOB, LOG, OUT, STATUS, now, read_json
-from ..review.outputs import MANIFEST
+from ..review.manifest import read_manifest
 from ..settings import Settings
 from ..storage.models import User
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -332,15 +332,12 @@ def _alive(pid: Any, job_dir: Path) -> bool:
 
 
 def _notes_committed(out: Path) -> int:
-    """Notes written so far, from the manifest's last whole line (read only: the job may be appending)."""
+    """Notes written so far: the end of the manifest's last committed batch (read only: the job may be
+    appending to it)."""
+    from ..errors import NoteassistError
+
     try:
-        data = (out / MANIFEST).read_bytes()
-    except OSError:
+        _, commits = read_manifest(out, repair=False)
+    except (OSError, NoteassistError):
         return 0
-    for line in reversed(data.split(b"\n")[:-1]):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        return int(entry.get("end", 0)) if "end" in entry else 0
-    return 0
+    return commits[-1].end if commits else 0

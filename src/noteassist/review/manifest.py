@@ -31,9 +31,10 @@ class Commit:
     notes_bytes: int
 
 
-def read_manifest(directory: Path) -> tuple[dict[str, Any] | None, list[Commit]]:
+def read_manifest(directory: Path, *, repair: bool = True) -> tuple[dict[str, Any] | None, list[Commit]]:
     """(header, committed batches) of DIR's manifest; (None, []) when there is none. A torn tail is cut off
-    the file, so that the next commit starts on a line of its own."""
+    the file, so that the next commit starts on a line of its own; `repair=False` only reads (a reader
+    beside a run that is still appending, such as the service's job status)."""
     path = directory / MANIFEST
     if not path.is_file():
         return None, []
@@ -53,7 +54,7 @@ def read_manifest(directory: Path) -> tuple[dict[str, Any] | None, list[Commit]]
                 header = data
                 continue
             commits.append(Commit(data["batch"], data["end"], data["findings_bytes"], data["notes_bytes"]))
-    if good < path.stat().st_size:
+    if repair and good < path.stat().st_size:
         with open(path, "r+b") as handle:
             handle.truncate(good)
     if header is None or header.get("version") != VERSION:
