@@ -36,6 +36,7 @@ from ...text.dates import DATE_PATTERN, find_dates
 from ...text.sentences import split_sentences
 from ..model import Finding
 from ..registry import Rule, register, text_of
+from ..tokens import TokenPatterns, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -342,10 +343,10 @@ class MissingRequiredElement(Rule):
     # -- matchers, compiled once per rule instance (per vocab) -------------------------------------------------
     def _matchers(self, doc: Doc):
         if self._vocab is not doc.vocab:
-            from spacy.matcher import Matcher, PhraseMatcher
+            from spacy.matcher import PhraseMatcher
 
             phrase_matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-            matcher = Matcher(doc.vocab)
+            matcher = TokenPatterns(doc.vocab)
             tokenizer = _tokenizer_for(doc)
             for spec in self.specs.values():
                 for index, group in enumerate(spec.groups):
@@ -720,9 +721,9 @@ class MissingRequiredElement(Rule):
             return any(zs <= start < ze for zs, ze in label_zones)
 
         hits: list[tuple[str, int, int]] = []
-        by_word: dict[str, list[Token]] | None = None
-        for match_id, start, end in [*phrase_matcher(doc), *matcher(doc)]:
-            element, _, index = strings[match_id].partition("#")
+        matches = [(strings[m], s, e) for m, s, e in phrase_matcher(doc)] + matcher(doc)
+        for key, start, end in matches:
+            element, _, index = key.partition("#")
             if (element, int(index)) not in active:
                 continue
             span = doc[start:end]
@@ -740,23 +741,19 @@ class MissingRequiredElement(Rule):
                     found = [(s, e) for s, e in found if _not_before(text[s:e], service)]
                 hits += [(element, s, e) for s, e in found]
             for cue in group.parse:
-                if by_word is None:
-                    by_word = _tokens_by_word(doc)
-                hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue, by_word)
+                hits += [(element, tok.idx, tok.idx + len(tok)) for tok in self._parse_hits(doc, cue)
                          if not in_label(tok.idx) and not (group.not_in_sentence and _excluded(
                              group, _sentence_text(doc, tok.idx, tok.idx + len(tok))))]
         return hits
 
-    def _parse_hits(self, doc: Doc, cue: dict, by_word: dict[str, list[Token]] | None = None) -> Iterable[Token]:
+    def _parse_hits(self, doc: Doc, cue: dict) -> Iterable[Token]:
         """Tokens whose lemma is a cue verb (or noun) with the subject and objects the cue asks for, read from
-        the dependency parse, in a sentence that does not negate it. `by_word` indexes the doc's tokens by
-        lemma and lower-case form (built once per note), so a cue visits only its own words."""
+        the dependency parse, in a sentence that does not negate it. The note's word index (tokens.words) gives
+        the tokens carrying the cue's words, so a cue visits only those."""
         if not doc.has_annotation("DEP"):
             return
         lemmas = set(cue.get("lemmas", ()))
-        if by_word is None:
-            by_word = _tokens_by_word(doc)
-        candidates = sorted({t.i: t for word in lemmas for t in by_word.get(word, ())}.items())
+        candidates = [(i, doc[i]) for i in words(doc).word(lemmas)]
         pos = set(cue.get("pos", ()))
         subjects = _as_list(cue.get("subjects"))
         not_subjects = _as_list(cue.get("not_subjects"))
@@ -828,17 +825,6 @@ class MissingRequiredElement(Rule):
             if span is None or not _negated(span):
                 out.append((m.start(), m.end()))
         return out
-
-
-def _tokens_by_word(doc: Doc) -> dict[str, list[Token]]:
-    """The doc's tokens by lower-case lemma and by lower-case form (a parse cue names either)."""
-    index: dict[str, list[Token]] = {}
-    for tok in doc:
-        lemma, lower = tok.lemma_.lower(), tok.lower_
-        index.setdefault(lemma, []).append(tok)
-        if lower != lemma:
-            index.setdefault(lower, []).append(tok)
-    return index
 
 
 def _excluded(group: CueGroup, sentence: str) -> bool:

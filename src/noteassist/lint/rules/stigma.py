@@ -21,6 +21,7 @@ import yaml
 
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register
+from ..tokens import TokenPatterns
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -503,14 +504,14 @@ class _LexiconRule(Rule):
         self._matchers: dict[int, tuple[Any, Any]] = {}
 
     def _build(self, vocab):
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
 
         key = id(vocab)
         if key in self._matchers:
             return self._matchers[key]
         phrase = PhraseMatcher(vocab, attr="LOWER")
-        lemma = Matcher(vocab)
+        lemma = TokenPatterns(vocab)
         tok = _tokenizer()
         for n, entry in enumerate(self.entries):
             label = f"{self.code}:{n}"
@@ -526,7 +527,9 @@ class _LexiconRule(Rule):
     def matches(self, doc: Doc) -> Iterator[tuple[dict[str, Any], Span]]:
         """(entry, span) for each lexicon hit that passes its context check, longest first, no overlaps."""
         phrase, lemma = self._build(doc.vocab)
-        raw = [*(phrase(doc) if len(phrase) else ()), *(lemma(doc) if len(lemma) else ())]
+        strings = doc.vocab.strings
+        raw = [*((strings[m], s, e) for m, s, e in (phrase(doc) if len(phrase) else ())),
+               *(lemma(doc) if len(lemma) else ())]
         raw.sort(key=lambda m: (m[1], -(m[2] - m[1])))
         # Headings and field labels ("Substance Abuse History:", "Claim #:") are the system's words, not the
         # writer's judgement of the client.
@@ -534,10 +537,10 @@ class _LexiconRule(Rule):
         # A person's own words, quoted ("I'm an addict and I own that now"), are theirs to choose.
         labels = labels + (doc._.note.quoted_speech if doc._.note is not None else [])
         taken: set[int] = set()
-        for match_id, start, end in raw:
+        for key, start, end in raw:
             if any(i in taken for i in range(start, end)):
                 continue
-            entry = self.entries[int(doc.vocab.strings[match_id].split(":")[1])]
+            entry = self.entries[int(key.split(":")[1])]
             span = doc[start:end]
             if any(zs <= span.start_char < ze for zs, ze in labels):
                 continue
