@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..registry import Rule, register, text_of
+from ..tokens import by_sentence, words
 from .verbs import _PROVIDER, _subject, subject_type
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ _HEARSAY_IDIOM = re.compile(
     r"\s+(?:that|he|she|they|the)\b"
     # "Per report, ..." with no report named
     r"|\bper\s+report\b(?!\s+(?:of|from|by|dated))")
+#: Every idiom above holds one of these words; a note without any has no idiom to look for.
+_IDIOM_WORDS = re.compile(r"(?i)\b(?:word|rumou?r|co-?workers|people|someone|somebody|others|per)\b")
+#: Lemmas NA601 reads: its reporting verbs, and what `_participle_of` takes to an expletive verb ("determined"
+#: tagged as an adjective keeps its -ed in the lemma).
+_CANDIDATE_LEMMAS = frozenset(_AGENTLESS_VERBS | _EXPLETIVE_VERBS | {v + "d" for v in _EXPLETIVE_VERBS}
+                              | {v + "ed" for v in _EXPLETIVE_VERBS} | {"felt", "thought", "believed"})
 _OBJECTIVE_LABELS = ("objective", "data", "findings", "exam", "observation")
 #: Short SOAP/DAP labels ("O:", "D:") compared whole, since as substrings they would match anything.
 _OBJECTIVE_SHORT = {"o", "obj", "d", "pe"}
@@ -310,22 +317,30 @@ class AgentlessReporting(Rule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         # Sentence by sentence: `token.sent` and `_sourced` each scan the whole sentence, so calling them for
-        # every verb was quadratic in a long sentence ("it was noted" 7,000 times: 30 s).
+        # every verb was quadratic in a long sentence ("it was noted" 7,000 times: 30 s). Only the sentences
+        # holding one of the rule's words (or, for the idioms, one of theirs) are read at all.
         known_type = doc._.note is not None and doc._.note.note_type is not None
-        for sentence in doc.sents:
+        idioms = known_type and _IDIOM_WORDS.search(text_of(doc)) is not None
+        index = words(doc)
+        candidates = sorted({*index.lemma(_CANDIDATE_LEMMAS), *index.lower(_HEARSAY_ADVERBS)})
+        if idioms:
+            wanted = set(candidates)
+            groups = ((sentence, [t for t in sentence if t.i in wanted]) for sentence in doc.sents)
+        else:
+            groups = by_sentence(doc, candidates)
+        for sentence, tokens in groups:
             facts = _SentenceFacts(sentence)
-            idiom = _HEARSAY_IDIOM.search(sentence.text) if known_type else None
+            idiom = _HEARSAY_IDIOM.search(sentence.text) if idioms else None
             # "Per report" reads as a source to the sourcing check, and names none.
             if idiom and (not facts.sourced or idiom.group(0).lower().startswith("per")):
                 start = sentence.start_char + idiom.start()
                 yield self.finding(doc, start, sentence.start_char + idiom.end(),
                                    f'"{idiom.group(0)}" passes on hearsay without its source; say who said it',
                                    ["[name] told me that", "per [name]"])
-            for token in sentence:
+            for token in tokens:
                 # Hearsay markers are a case-management standard (domain guide 2.4); a clinician's history
                 # ("reportedly caused shortness of breath") is the patient's account by convention.
-                known = doc._.note is not None and doc._.note.note_type is not None
-                if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced and known:
+                if token.lower_ in _HEARSAY_ADVERBS and not facts.sourced and known_type:
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
                         f'"{token.text}" passes on an account without its source; say who reported it',
@@ -335,7 +350,7 @@ class AgentlessReporting(Rule):
                 # the operator's own judgement.
                 if token.pos_ in ("VERB", "AUX", "ADJ") and _participle_of(token) in _EXPLETIVE_VERBS and \
                         _expletive_passive(token) and not facts.sourced and not _in_procedure(doc, token.idx) \
-                        and doc._.note is not None and doc._.note.note_type is not None:
+                        and known_type:
                     yield self.finding(
                         doc, token.idx, token.idx + len(token.text),
                         f'"It was {token.text}" hides who {token.text} it; name the person or the record',
@@ -408,9 +423,9 @@ class OpinedByNonExpert(Rule):
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         # Sentence by sentence: `token.sent` scans the sentence, which per verb was quadratic in a long one.
-        for sentence in doc.sents:
-            for token in sentence:
-                if token.pos_ != "VERB" or token.lemma_.lower() != "opine":
+        for sentence, tokens in by_sentence(doc, words(doc).lemma(["opine"])):
+            for token in tokens:
+                if token.pos_ != "VERB":
                     continue
                 subject = _subject(token)
                 if subject is None or _expert(doc, subject, token):
@@ -449,9 +464,9 @@ class VerbalizedUnderstanding(Rule):
     def check(self, doc: Doc) -> Iterable[Finding]:
         # Sentence by sentence, and only the next word: reading the rest of the sentence for each
         # "verbalized understanding" was quadratic in a long sentence.
-        for sentence in doc.sents:
-            for token in sentence:
-                if token.lemma_.lower() not in ("verbalize", "verbalise") or token.i + 1 >= len(doc):
+        for sentence, tokens in by_sentence(doc, words(doc).lemma(["verbalize", "verbalise"])):
+            for token in tokens:
+                if token.i + 1 >= len(doc):
                     continue
                 following = doc[token.i + 1]
                 if following.lower_ not in ("understanding", "understanding."):
@@ -493,7 +508,9 @@ class UncertaintyInObjective(Rule):
             return
         structure = doc._.note.structure
         fields = [b for b in structure.fields() if _objective(b.label)]
-        for token in doc:
+        index = words(doc)
+        for i in sorted({*index.lemma(["appear", "seem"]), *index.lower(["apparently"])}):
+            token = doc[i]
             lemma = token.lemma_.lower()
             if lemma == "appear":
                 # "appeared for the appointment" attends; only the linking sense judges.

@@ -28,6 +28,7 @@ import yaml
 
 from ..lexicon import LEXICON_OPTIONS, extra_terms, removed_terms
 from ..registry import Rule, register, text_of
+from ..tokens import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -264,7 +265,9 @@ class RepeatedReportingVerb(Rule):
         # Table cells are data ("requested on 11/20/2026" in an authorization table), not the writer's prose.
         note = doc._.note
         cells = [(b.start, b.end) for b in note.structure.blocks if b.kind == "table_row"] if note is not None else []
-        for token in doc:
+        # Only the tokens whose lemma is in the table can count; the checks below decide whether they do.
+        for i in words(doc).lemma(table):
+            token = doc[i]
             if token.pos_ != "VERB":
                 continue
             if cells and any(start <= token.idx < end for start, end in cells):
