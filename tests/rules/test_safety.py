@@ -113,3 +113,16 @@ def test_a_blank_or_negated_answer_is_no_answer(linter, answer):
 def test_answered_or_brief_stays_quiet(linter, text):
     quiet = text if "friend" not in text else text + " Gave him the 988 number for his friend."
     assert screens(linter, quiet) == []
+
+
+def test_every_screen_pattern_opens_on_a_word():
+    """NA131 searches for screens from word starts only (safety._any_of), so a pattern opening on anything else
+    would silently never match."""
+    import re
+
+    from noteassist.lint.rules.safety import safety_lexicon
+
+    for name, screen in safety_lexicon()["screens"].items():
+        for pattern in screen["patterns"]:
+            opening = re.sub(r"^(?:\\b|\(\?:|\(\?-i:)+", "", pattern)
+            assert re.match(r"[A-Za-z]", opening), f"{name}: {pattern[:40]} does not open on a word"
