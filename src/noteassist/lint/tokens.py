@@ -120,10 +120,11 @@ class _Spec:
         return True
 
 
-def _compile(pattern: Sequence[dict[str, Any]]) -> tuple[list[_Spec], list[tuple[str, frozenset[str]]]] | None:
+def _compile(pattern: Sequence[dict[str, Any]]) -> tuple[list[_Spec], list[tuple[str, str]]] | None:
     """(token specs, the opening token's anchors) for a pattern this matcher handles, else None."""
     specs: list[_Spec] = []
-    for token in pattern:
+    opening: dict[str, frozenset[str]] = {}
+    for position, token in enumerate(pattern):
         op = token.get("OP")
         if op not in (None, "1", "?"):
             return None
@@ -134,33 +135,22 @@ def _compile(pattern: Sequence[dict[str, Any]]) -> tuple[list[_Spec], list[tuple
             if attr not in _GETTERS:
                 return None
             if isinstance(value, str):
-                tests.append((attr, frozenset([value]), None))
+                allowed, refused = frozenset([value]), None
             elif isinstance(value, dict) and set(value) <= {"IN", "NOT_IN"} and all(
                     isinstance(v, list) and all(isinstance(w, str) for w in v) for v in value.values()):
-                tests.append((attr, frozenset(value["IN"]) if "IN" in value else None,
-                              frozenset(value["NOT_IN"]) if "NOT_IN" in value else None))
+                allowed = frozenset(value["IN"]) if "IN" in value else None
+                refused = frozenset(value["NOT_IN"]) if "NOT_IN" in value else None
             else:
                 return None
-        specs.append(_Spec([(_GETTERS[a], allowed, refused) for a, allowed, refused in tests], op == "?"))
-    if not specs or specs[0].optional:
-        return None
-    first = {attr: allowed for attr, allowed, _ in
-             ((a, al, r) for a, al, r in _tests_of(pattern[0])) if attr in _ANCHORS and allowed is not None}
-    if not first:
+            tests.append((_GETTERS[attr], allowed, refused))
+            if position == 0 and attr in _ANCHORS and allowed is not None:
+                opening[attr] = allowed
+        specs.append(_Spec(tests, op == "?"))
+    if not specs or specs[0].optional or not opening:
         return None
     # Anchor on one attribute: every match's first token carries one of its values.
-    attr = "LOWER" if "LOWER" in first else "LEMMA"
-    return specs, [(attr, w) for w in sorted(first[attr])]
-
-
-def _tests_of(token: dict[str, Any]):
-    for attr, value in token.items():
-        if attr == "OP":
-            continue
-        if isinstance(value, str):
-            yield attr, frozenset([value]), None
-        else:
-            yield attr, frozenset(value["IN"]) if "IN" in value else None, None
+    attr = "LOWER" if "LOWER" in opening else "LEMMA"
+    return specs, [(attr, w) for w in sorted(opening[attr])]
 
 
 class TokenPatterns:
