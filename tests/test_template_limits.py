@@ -326,3 +326,28 @@ def test_compiling_an_included_template_is_not_charged_to_the_render(tmp_path: P
     finally:
         limits.excused = real_excused
     assert moved and moved[0] > 0  # the import compiled inside the render, and its time was given back
+
+
+def test_the_watchdog_does_not_stop_a_compile_the_render_is_excused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compile inside the render (excused) may take longer than the whole CPU limit on a loaded machine:
+    the watchdog must not raise into it, and the render's own allowance is what it was before."""
+    from noteassist.render import limits
+
+    if not limits._Watchdog.available():
+        pytest.skip("no per-thread CPU clocks here")
+    monkeypatch.setattr(limits, "MAX_CPU_SECONDS", 0.05)
+    monkeypatch.setattr(limits, "WATCHDOG_GRACE", 0.05)
+
+    def burn(seconds: float) -> None:
+        until = time.thread_time() + seconds
+        while time.thread_time() < until:
+            pass
+
+    with limits.budget() as current:
+        with limits.excused():
+            burn(0.4)  # eight times the limit, with the watchdog looking every 50 ms
+        current.clock()  # the allowance is intact afterwards
+        assert current.fired == 0
+        with pytest.raises(limits.CPUTimeExceeded):
+            burn(1.0)  # the render's own work is still stopped
+            current.clock()
