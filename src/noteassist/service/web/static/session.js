@@ -20,6 +20,7 @@ let lastKeepalive = Date.now();
 let signingOut = false;
 let offline = false;   // the last keep-alive could not reach the server
 let probing = false;
+let keepaliveInFlight = false;   // "Stay signed in" was pressed and the server has not answered yet
 const idleText = document.getElementById('idle-text');
 const warningHtml = idleText ? idleText.innerHTML : '';
 
@@ -44,6 +45,7 @@ function deadline() { return lastContact + idleMs; }
 
 async function keepalive() {
   lastKeepalive = Date.now();
+  keepaliveInFlight = true;
   try {
     const response = await fetch('/session/keepalive', {
       method: 'POST', credentials: 'same-origin', cache: 'no-store',
@@ -55,6 +57,8 @@ async function keepalive() {
   } catch (error) {
     // Offline: the server cannot be told; the timer goes on, and the edits stay in this browser.
     offline = true;
+  } finally {
+    keepaliveInFlight = false;
   }
 }
 
@@ -109,7 +113,9 @@ function tick() {
     }
     return;
   }
-  if (left <= warnMs && dialog && !dialog.open) {
+  // Not while a keep-alive is on its way: on a slow server the warning would open again under the click
+  // that just closed it.
+  if (left <= warnMs && dialog && !dialog.open && !keepaliveInFlight) {
     dialog.showModal();
     document.getElementById('idle-stay')?.focus();
   }
