@@ -110,17 +110,21 @@ _LINE_PREFIX = re.compile(
     r"|#{1,6}[ \t]+)"
 )
 # Where a label's words end: a colon (not a clock "10:10" or a link), dot leaders, a pipe with spaces.
-_SEPARATOR = re.compile(r"(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|(?<=\w)=[ \t]*(?=\S)|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+"
+# (The opening lookahead lets the engine pass over most characters with one test: the scan ran per line
+# of every note and cost 3.5x as much without it. The lookbehind for "=" comes after it for the same reason.)
+_SEPARATOR = re.compile(r"(?=[*: \t=.])(?:(?:\*\*)?[ \t]*:(?![\d/])(?:\*\*)?[ \t]*,?|=(?<=\w=)[ \t]*(?=\S)"
+                        r"|[ \t]*\.{3,}[ \t]*|[ \t]+\|[ \t]+"
                         # "Counselor plan - Request the job description...": a spaced dash after a label that opens
                         # its line (a label of the lexicon as a whole, never a title's last words).
-                        r"|[ \t]+[-\u2013\u2014][ \t]+")
+                        r"|[ \t]+[-\u2013\u2014][ \t]+)")
 # "WORK_STATUS;Off work per Dr. Kovac" and "CLM;WC-9610651;IW;Whitlock, Raymond": a semicolon export, one
 # KEY;value pair after another, keys in capitals.
 _SEMICOLON_PAIRS = re.compile(r"[A-Z][A-Z0-9_/ ]{0,30};[^;\n]*(?:;[A-Z][A-Z0-9_/ ]{0,30};[^;\n]*)*$")
 # "**Scheduled follow-up.** Preoperative visit...": a bold run-in label ending in a period.
 _BOLD_RUN_IN = re.compile(r"\*\*([^*\n]{1,50}?)[.:]\*\*[ \t]*")
 # Where a label may start inside a line: after a sentence end, a pipe, a semicolon, a comma or bold markers.
-_BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)[.;!?][ \t]+|[ \t]?\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}"
+# (The punctuation comes before the lookbehinds that check the title before it: 4x faster, same matches.)
+_BOUNDARY = re.compile(r"[.;!?](?<!\bDr.)(?<!\bMr.)(?<!\bMs.)(?<!\bMrs.)(?<!\bSt.)(?<!\bvs.)(?<!\bNo.)[ \t]+|[ \t]?\|[ \t]*|,[ \t]+|\*\*[ \t]*|[ \t]{3,}"
                        # a run-together paste: "...as needed.O:Turns head..."
                        r"|[.;!?](?=[A-Z]{1,3}:)")
 #: Results of dropping words from a label that name nothing by themselves ("Referral date" is not the
@@ -339,6 +343,7 @@ class MissingRequiredElement(Rule):
         self._phrase_matcher = None
         self._matcher = None
         self._vocab = None
+        self._label_memo: tuple[str, NoteStructure | None, list[LabelHit]] | None = None
 
     # -- matchers, compiled once per rule instance (per vocab) -------------------------------------------------
     def _matchers(self, doc: Doc):
@@ -466,7 +471,16 @@ class MissingRequiredElement(Rule):
     def _label_hits(self, text: str, structure: NoteStructure | None = None) -> list[LabelHit]:
         """Every label the lexicon knows, in any of the layouts the module docstring lists, with its value:
         the rest of its line up to the next label, or, for a label alone on its line, the lines below it up to
-        the next label line or heading."""
+        the next label line or heading. The check asks twice per note (for the triggers, then for the
+        evidence), so the last note's answer is kept; callers only read it."""
+        memo = self._label_memo  # one tuple, read and replaced whole: safe with threads sharing the rule
+        if memo is not None and memo[0] is text and memo[1] is structure:
+            return memo[2]
+        hits = self._find_label_hits(text, structure)
+        self._label_memo = (text, structure, hits)
+        return hits
+
+    def _find_label_hits(self, text: str, structure: NoteStructure | None) -> list[LabelHit]:
         hits: list[LabelHit] = []
         line_hits: list[tuple[int, int, list[LabelHit]]] = []
         for m in re.finditer(r"[^\n]+", text):
@@ -842,7 +856,8 @@ def _sentence_text(doc: Doc, start: int, end: int) -> str:
     if span is None:
         return text_of(doc)[start:end]
     sent = span.sent
-    text, offset = sent.text, start - sent.start_char
+    # The note's text, not `sent.text`, which spaCy rebuilds from a Token object per token.
+    text, offset = text_of(doc)[sent.start_char:sent.end_char], start - sent.start_char
     left = 0
     for m in _CLAUSE_SPLIT.finditer(text):
         if m.start() >= offset:
@@ -923,8 +938,8 @@ def _objects(tok: Token, wanted: Iterable[str]) -> Iterable[Token]:
         # A call log's time stamp parsed as the verb ("11/03/26 0815 Outbound call to worker"): the prepositions
         # after the noun hang from the stamp.
         children += [c for c in tok.head.children if c.i > tok.i and c.dep_ == "prep"]
-    if "dobj" in wanted and tok.i == tok.sent.start and tok.dep_ in ("amod", "compound", "nmod") \
-            and tok.head is not tok:
+    if "dobj" in wanted and tok.dep_ in ("amod", "compound", "nmod") and tok.head is not tok \
+            and tok.i == tok.sent.start:
         # A telegraphic line's opening verb tagged as a modifier ("Phoned Lakeview Imaging..."): what it
         # modifies is its object.
         yield tok.head
