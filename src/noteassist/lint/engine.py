@@ -67,6 +67,8 @@ class Linter:
                         f"rule {rule.code} reads {read}, which the spaCy model {base.meta.get('name', '?')!r} cannot "
                         f"provide (no {', '.join(missing)} component); ignore the rule or choose another model")
         self.pipeline = Pipeline(base, components_for(self.reads))
+        for rule in self.rules:
+            rule.bind(base.vocab)
         self.components = self.pipeline.components
         self._fingerprints = any(rule.scope == "batch" for rule in self.rules)
         _register_extensions()

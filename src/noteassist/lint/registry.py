@@ -20,6 +20,7 @@ from .model import SEVERITIES, Finding
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
     from .config import LintConfig
 
@@ -74,6 +75,11 @@ class Rule:
         self.config = config
         self.level = config.severity_for(self)
         self.options = {**self.defaults, **config.options_for(self)}
+
+    def bind(self, vocab: Vocab) -> None:
+        """Compile what the rule keeps per vocabulary (matchers and the strings of their keys). The engine calls
+        it when the model is loaded, outside any spaCy memory zone: strings added inside a zone are freed when
+        it ends, and a matcher compiled there would look up freed strings on the next batch."""
 
     def check(self, doc: Doc) -> Iterable[Finding]:
         """Yield findings for one note. `doc._.note` holds the note's context."""

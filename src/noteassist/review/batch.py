@@ -11,8 +11,9 @@ per claim) from `fingerprint_batch`, a cheap first pass over each batch (no pars
 note's place in the run), so "earlier" means the same thing in every batch.
 
 The model loads once per process: `_linter(config)` caches one Linter per (model, lint config). So that a long
-run's vocabulary does not grow without end, the model and Linter are rebuilt every RELOAD_EVERY batches (spaCy's
-`nlp.memory_zone()` would be cheaper, but a rule keeps string hashes across notes; see `_has_memory_zone`).
+run's vocabulary does not grow without end, each batch runs in spaCy's `nlp.memory_zone()`, which frees the
+strings the batch added; without it (spaCy before 3.8) the model and Linter are rebuilt every RELOAD_EVERY
+batches.
 """
 
 from __future__ import annotations
@@ -93,10 +94,10 @@ def _linter(config: BatchConfig) -> Linter:
 
 
 def _has_memory_zone(linter: Linter) -> bool:
-    """Whether to bound memory with spaCy's memory_zone. Not used: a rule (NA101) keeps string hashes made
-    while linting, which the zone frees ("E018 Can't retrieve string for hash" on the next batch), so the
-    Linter is rebuilt every RELOAD_EVERY batches instead. Re-enable once the rules keep no such hashes."""
-    return False
+    """Whether spaCy can free a batch's strings after it (`nlp.memory_zone()`, spaCy 3.8+). Rules compile
+    their matchers when the Linter is built (`Rule.bind`), outside any zone, so nothing a rule keeps across
+    batches refers to a freed string; older spaCy versions get the periodic rebuild instead."""
+    return hasattr(linter.pipeline.nlp, "memory_zone")
 
 
 def _maybe_crash() -> None:

@@ -346,21 +346,25 @@ class MissingRequiredElement(Rule):
         self._label_memo: tuple[str, NoteStructure | None, list[LabelHit]] | None = None
 
     # -- matchers, compiled once per rule instance (per vocab) -------------------------------------------------
-    def _matchers(self, doc: Doc):
-        if self._vocab is not doc.vocab:
-            from spacy.matcher import PhraseMatcher
+    def bind(self, vocab) -> None:
+        if self._vocab is vocab:
+            return
+        from spacy.matcher import PhraseMatcher
 
-            phrase_matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-            matcher = TokenPatterns(doc.vocab)
-            tokenizer = _tokenizer_for(doc)
-            for spec in self.specs.values():
-                for index, group in enumerate(spec.groups):
-                    key = f"{spec.id}#{index}"
-                    if group.phrases:
-                        phrase_matcher.add(key, [tokenizer(p) for p in group.phrases])
-                    if group.patterns:
-                        matcher.add(key, group.patterns)
-            self._phrase_matcher, self._matcher, self._vocab = phrase_matcher, matcher, doc.vocab
+        phrase_matcher = PhraseMatcher(vocab, attr="LOWER")
+        matcher = TokenPatterns(vocab)
+        tokenizer = _tokenizer_for(vocab)
+        for spec in self.specs.values():
+            for index, group in enumerate(spec.groups):
+                key = f"{spec.id}#{index}"
+                if group.phrases:
+                    phrase_matcher.add(key, [tokenizer(p) for p in group.phrases])
+                if group.patterns:
+                    matcher.add(key, group.patterns)
+        self._phrase_matcher, self._matcher, self._vocab = phrase_matcher, matcher, vocab
+
+    def _matchers(self, doc: Doc):
+        self.bind(doc.vocab)  # already bound by the engine, unless the rule is used on its own
         return self._phrase_matcher, self._matcher
 
     # -- the check --------------------------------------------------------------------------------------------
@@ -959,11 +963,11 @@ def _objects(tok: Token, wanted: Iterable[str]) -> Iterable[Token]:
                 yield from objects
 
 
-def _tokenizer_for(doc: Doc):
-    """Make phrase-pattern Docs with the tokenizer of the vocab's pipeline (blank English fallback)."""
+def _tokenizer_for(vocab):
+    """Make phrase-pattern Docs with the tokenizer of the vocab's language (blank English fallback)."""
     import spacy
 
-    nlp = spacy.blank(doc.lang_ or "en")
+    nlp = spacy.blank(getattr(vocab, "lang", None) or "en")
     return nlp.make_doc
 
 

@@ -503,6 +503,9 @@ class _LexiconRule(Rule):
         self.entries = _adjusted(lexicon().get(self.code, []), extra_terms(self), removed_terms(self))
         self._matchers: dict[int, tuple[Any, Any]] = {}
 
+    def bind(self, vocab) -> None:
+        self._build(vocab)
+
     def _build(self, vocab):
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
