@@ -115,9 +115,14 @@ def _worker_init(config: BatchConfig) -> None:
 def _pool(jobs: int, config: BatchConfig) -> ProcessPoolExecutor:
     import multiprocessing
 
-    # fork where there is one: the workers start at once, sharing the parent's imported modules.
+    # fork where there is one: the workers start at once, sharing the parent's imported modules and its loaded
+    # model (loaded here first, once, instead of by every worker at the same time on the same cores).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods:
+        from .batch import _linter
+
+        _linter(config)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(config,))
 
 
