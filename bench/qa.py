@@ -91,9 +91,10 @@ def measure(export: Path, texts: list[str], jobs_list: list[int], columns: dict[
     for jobs in jobs_list:
         out = tmp / f"out-{export.stem}-{jobs}"
         start = time.perf_counter()
-        run_qa(QAOptions(files=[str(export)], out=out, config=BatchConfig(), jobs=jobs, progress=False,
-                         columns=columns))
+        outcome = run_qa(QAOptions(files=[str(export)], out=out, config=BatchConfig(), jobs=jobs, progress=False,
+                                   columns=columns))
         figures["qa"][jobs] = time.perf_counter() - start
+        linted(outcome, len(texts))
     if proselint:
         listing = tmp / f"{export.stem}-texts.json"
         listing.write_text(json.dumps(texts), encoding="utf-8")
@@ -102,6 +103,16 @@ def measure(export: Path, texts: list[str], jobs_list: list[int], columns: dict[
         seconds, found = done.stdout.split()
         figures["proselint"] = (float(seconds), int(found))
     return figures
+
+
+def linted(outcome, notes: int) -> None:
+    """A run that refused its input (a size limit, a bad row) would be fast and measure nothing: every note
+    must have been linted."""
+    totals = outcome.summary["totals"]
+    if totals["linted"] != notes or totals["errors"]:
+        examples = outcome.summary.get("errors", {}).get("examples", [])
+        raise SystemExit(f"bench/qa.py: {totals['linted']:,} of {notes:,} notes linted, {totals['errors']:,} "
+                         f"errors ({examples[0]['error'] if examples else 'no example'}); nothing measured")
 
 
 def rows(label: str, f: dict) -> list[str]:
@@ -146,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             from noteassist.review.batch import BatchConfig
             from noteassist.review.run import QAOptions, run_qa
 
-            run_qa(QAOptions(files=[str(export)], out=tmp / "out", config=BatchConfig(), jobs=args.jobs[0],
-                             progress=False))
+            outcome = run_qa(QAOptions(files=[str(export)], out=tmp / "out", config=BatchConfig(),
+                                       jobs=args.jobs[0], progress=False))
+            linted(outcome, args.notes)
             print(f"{peak_rss_mb():.1f}")
             return 0
         generated = measure(export, texts, args.jobs, {}, args.proselint, tmp)

@@ -16,9 +16,11 @@ Each refusal is one line naming the file and what was expected, raised as the ca
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import NoteassistError, NoteInputError
@@ -79,6 +81,77 @@ def read_bytes(source: str | Path, *, expected: str, error: type[NoteassistError
     name = display_name(source)
     if name == "<stdin>":
         return _read_limited(sys.stdin.buffer, name, limit, expected, error)
+    handle, _ = _open_regular(source, name, expected=expected, error=error, limit=limit, root=root)
+    with handle:
+        return _read_limited(handle, name, limit, expected, error)
+
+
+class TextLines:
+    """The lines of a UTF-8 text file, read as they are iterated: an export of any size in bounded memory.
+
+    The same checks as `read_text` (a regular file, inside `root`, no NUL byte in its first 8 KiB, UTF-8; a
+    BOM is dropped), made as the bytes arrive; a problem found mid-file raises `error` naming the file and
+    the byte offset, after the lines before it were given. `limit` bounds the whole file (None: no bound);
+    one line is at most MAX_FILE_BYTES whatever the limit. `universal` splits as text files do (on \n, \r\n
+    and a lone \r, ends kept: what the csv module needs); otherwise only on \n (JSONL, whose strings may hold
+    U+2028 or a form feed). `size` is the file's size when it was opened.
+    """
+
+    def __init__(self, source: str | Path, *, expected: str, error: type[NoteassistError] = NoteInputError,
+                 limit: int | None = MAX_FILE_BYTES, root: str | Path | None = None, universal: bool = True):
+        self.name = display_name(source)
+        self.expected, self.error, self.limit, self.universal = expected, error, limit, universal
+        if self.name == "<stdin>":
+            self._handle, self.size = sys.stdin.buffer, None
+        else:
+            raw, self.size = _open_regular(source, self.name, expected=expected, error=error, limit=limit,
+                                           root=root)
+            self._handle = io.BufferedReader(raw, 1 << 16)
+
+    def __iter__(self) -> Iterator[str]:
+        name, error, expected = self.name, self.error, self.expected
+        read = 0
+        first = True
+        try:
+            while True:
+                try:
+                    raw = self._handle.readline(MAX_FILE_BYTES + 1)
+                except OSError as exc:
+                    raise error(f"{name}: cannot read: {exc.strerror or exc}") from None
+                if not raw:
+                    return
+                if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+                    raise error(f"{name}: a line of more than {MAX_FILE_BYTES:,} bytes at byte {read:,}; "
+                                f"expected {expected} with one row per line")
+                if read < 8192 and b"\x00" in raw[:8192 - read]:
+                    raise error(f"{name}: binary file, expected {expected}")
+                if self.limit is not None and read + len(raw) > self.limit:
+                    raise error(f"{name}: more than {self.limit:,} bytes, over the limit for {expected}")
+                try:
+                    # A multi-byte UTF-8 character never holds the byte \n, so each line decodes alone.
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise error(f"{name}: not UTF-8 text (invalid byte at offset {read + exc.start}); "
+                                "save it as UTF-8") from None
+                read += len(raw)
+                if first:
+                    text, first = text.removeprefix("\ufeff"), False
+                if self.universal and "\r" in text:
+                    yield from io.StringIO(text, newline="")  # a lone \r ends a line too
+                else:
+                    yield text
+        finally:
+            if self._handle is not sys.stdin.buffer:
+                self._handle.close()
+
+    def close(self) -> None:
+        if self._handle is not sys.stdin.buffer:
+            self._handle.close()
+
+
+def _open_regular(source: str | Path, name: str, *, expected: str, error: type[NoteassistError],
+                  limit: int | None, root: str | Path | None):
+    """(unbuffered binary handle, size) of a regular file within `limit` bytes, checked on the open file."""
     path = Path(source)
     if root is not None:
         path = contained_path(path, root, expected=expected, error=error)
@@ -97,7 +170,7 @@ def read_bytes(source: str | Path, *, expected: str, error: type[NoteassistError
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise error(f"{name}: is {_kind(info.st_mode)}, expected {expected} (a regular file)")
-        if info.st_size > limit:
+        if limit is not None and info.st_size > limit:
             raise error(f"{name}: {info.st_size:,} bytes is over the {limit:,}-byte limit for {expected}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
@@ -105,8 +178,7 @@ def read_bytes(source: str | Path, *, expected: str, error: type[NoteassistError
     except BaseException:
         os.close(fd)
         raise
-    with handle:
-        return _read_limited(handle, name, limit, expected, error)
+    return handle, info.st_size
 
 
 def _read_limited(handle, name: str, limit: int, expected: str, error: type[NoteassistError]) -> bytes:

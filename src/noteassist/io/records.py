@@ -16,7 +16,11 @@ Reading is strict where the csv and json modules are lenient, because leniency l
 - JSONL is split on `\\n` only: U+2028, U+0085 and form feeds are legal inside a JSON string, and
   `str.splitlines` would cut the row there;
 - the csv field limit (131,072 characters) is raised to the file's size, so a long note in a cell
-  reads as it does in JSONL; the file size limit (`files.MAX_FILE_BYTES`) bounds both.
+  reads as it does in JSONL; the size limit of one note file (`files.MAX_FILE_BYTES`) bounds both.
+
+An export is read line by line as its rows are asked for (`files.TextLines`), keeping only the lines of the
+row being parsed, so `noteassist qa` reads an export of any size (it passes `limit=None`) in flat memory;
+`noteassist lint` and the service keep the file size limit, since they hold the results of every row.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 
 from ..errors import NoteassistError, NoteInputError
 from .data import load_json
-from .files import MAX_FILE_BYTES, read_text
+from .files import MAX_FILE_BYTES, TextLines
 from .notes import read_note
 
 #: Metadata keys a record may carry, besides its text; rules read them from `NoteInput.meta`.
@@ -117,25 +121,26 @@ def read_records(source: str | Path, columns: Mapping[str, str] | None = None) -
 
 
 def iter_records(source: str | Path, columns: Mapping[str, str] | None = None, *,
-                 limit: int = MAX_FILE_BYTES,
+                 limit: int | None = MAX_FILE_BYTES,
                  on_warning: Callable[[str], None] | None = None) -> Iterator[NoteRecord | RecordError]:
     """Each note of `source` as a NoteRecord, and each unreadable export row as a RecordError.
 
     Raises NoteInputError for the file as a whole: unreadable, empty, no header, no note-text column,
-    duplicate column names, a configured column that is missing. `on_warning` gets one line, once per file,
+    duplicate column names, a configured column that is missing, over `limit` bytes (None: any size). `on_warning` gets one line, once per file,
     for each column that looks like a date or a note's text but is not read (see `unread_columns`).
     """
     name = str(source)
     suffix = Path(name).suffix.lower()
     if name == "-" or suffix not in RECORD_SUFFIXES:
-        yield NoteRecord(read_note(source, limit=limit), "<stdin>" if name == "-" else name)
+        yield NoteRecord(read_note(source, limit=MAX_FILE_BYTES if limit is None else limit),
+                         "<stdin>" if name == "-" else name)
         return
     configured = dict(columns or {})
     for key in configured:
         if key not in ("text", *RECORD_KEYS):
             raise NoteInputError(f"columns.{key}: unknown key; expected one of text, {', '.join(RECORD_KEYS)}")
-    text = read_text(source, expected=EXPORT_EXPECTED, limit=limit)
-    rows = _csv_rows(name, text, configured) if suffix == ".csv" else _jsonl_rows(name, text)
+    lines = TextLines(source, expected=EXPORT_EXPECTED, limit=limit, universal=suffix == ".csv")
+    rows = _csv_rows(name, lines, configured) if suffix == ".csv" else _jsonl_rows(name, lines)
     if not (yield from _records(name, rows, configured, on_warning)):
         raise NoteInputError(f"{name}: no notes in the export")
 
@@ -143,21 +148,38 @@ def iter_records(source: str | Path, columns: Mapping[str, str] | None = None, *
 # --- CSV ----------------------------------------------------------------------------------------
 
 class _Lines:
-    """The export's physical lines, read by index so that parsing can resume after a broken row."""
+    """The export's physical lines, read as the csv parser asks for them. Parsing resumes after a broken row
+    at a line of that row, so the lines from the current row's first on are kept (`keep_from`), no others:
+    memory stays bounded by the longest row, whatever the export's size."""
 
-    def __init__(self, text: str):
-        # StringIO with newline="" splits on \n, \r\n and \r only, and keeps the ends (csv needs them).
-        self.lines = list(io.StringIO(text, newline=""))
+    def __init__(self, lines: Iterable[str]):
+        self._source = iter(lines)
+        self._kept: list[str] = []  # the lines from index self._base on
+        self._base = 0
         self.index = 0
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        if self.index >= len(self.lines):
-            raise StopIteration
+        offset = self.index - self._base
+        if offset < len(self._kept):
+            line = self._kept[offset]
+        else:
+            line = next(self._source)
+            self._kept.append(line)
         self.index += 1
-        return self.lines[self.index - 1]
+        return line
+
+    def line(self, index: int) -> str:
+        offset = index - self._base
+        return self._kept[offset] if 0 <= offset < len(self._kept) else ""
+
+    def keep_from(self, index: int) -> None:
+        """Forget the lines before `index` (a row before it will not be read again)."""
+        if index > self._base:
+            del self._kept[:index - self._base]
+            self._base = index
 
 
 def iter_rows(source: str | Path, *, expected: str = EXPORT_EXPECTED,
@@ -166,23 +188,26 @@ def iter_rows(source: str | Path, *, expected: str = EXPORT_EXPECTED,
     that cannot be parsed. The same strict reading as `iter_records`, without the note-column mapping, for
     exports that are not notes (agency history exports). File-level problems raise `error`."""
     name = str(source)
-    text = read_text(source, expected=expected, error=error)
-    if Path(name).suffix.lower() == ".csv":
+    csv_file = Path(name).suffix.lower() == ".csv"
+    lines = TextLines(source, expected=expected, error=error, universal=csv_file)
+    if csv_file:
         try:
-            yield from _csv_rows(name, text, None)
+            yield from _csv_rows(name, lines, None)
         except NoteInputError as exc:
             if error is NoteInputError:
                 raise
             raise error(exc.message) from None
     else:
-        yield from _jsonl_rows(name, text)
+        yield from _jsonl_rows(name, lines)
 
 
-def _csv_rows(name: str, text: str,
+def _csv_rows(name: str, source: TextLines,
               configured: Mapping[str, str] | None) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
     """Rows of a CSV export; `configured` None skips the note-text column check (not a notes export)."""
-    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, _CSV_FIELD_CAP)))
-    lines = _Lines(text)
+    # A cell may be as long as the file, up to the limit of one note file.
+    size = source.size if source.size is not None else MAX_FILE_BYTES
+    csv.field_size_limit(max(csv.field_size_limit(), min(size + 1, MAX_FILE_BYTES + 1, _CSV_FIELD_CAP)))
+    lines = _Lines(source)
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
@@ -197,6 +222,7 @@ def _csv_rows(name: str, text: str,
         _column_mapping(name, header, configured)  # a file without a text column fails before any row
     while True:
         start = lines.index  # 0-based index of the row's first line
+        lines.keep_from(start)
         try:
             cells = next(reader)
         except StopIteration:
@@ -235,7 +261,7 @@ def _check_header(name: str, line: int, header: list[str]) -> None:
 
 def _broken_row(lines: _Lines, start: int, exc: csv.Error) -> tuple[str, int]:
     """(message, line index to resume at) for a row the strict csv parser refused."""
-    first = lines.lines[start] if start < len(lines.lines) else ""
+    first = lines.line(start)
     unclosed = "end of data" in str(exc) or (lines.index - start > 1 and first.count('"') % 2 == 1)
     if unclosed:
         # The quote opened on the row's first line: everything after it belongs to the next rows.
@@ -280,9 +306,9 @@ def _swallows_rows(cells: list[str], width: int) -> bool:
 
 # --- JSONL --------------------------------------------------------------------------------------
 
-def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
+def _jsonl_rows(name: str, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]] | RecordError]:
+    for number, line in enumerate(lines, 1):  # lines split on \n only
+        line = line.removesuffix("\n").removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -307,13 +333,18 @@ def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]] | RecordError]
     rows = iter(rows)
     # The first rows are looked at before any is yielded, so a column left unread is reported before the
     # findings it would have changed.
-    sample = list(itertools.islice(rows, SURVEY_ROWS))
+    sample: list[tuple[int, dict[str, Any]] | RecordError] = []
+    failure: NoteassistError | None = None
+    try:
+        sample.extend(itertools.islice(rows, SURVEY_ROWS))
+    except NoteassistError as exc:  # the file went bad (a byte that is not UTF-8) after these rows: keep them
+        failure = exc
     if on_warning is not None:
         for line in unread_columns(name, [row for item in sample if not isinstance(item, RecordError)
                                           for row in (item[1],)], columns):
             on_warning(line)
     count = 0
-    for item in itertools.chain(sample, rows):
+    for item in itertools.chain(sample, () if failure is not None else rows):
         count += 1
         if isinstance(item, RecordError):
             yield item
@@ -332,6 +363,8 @@ def _records(name: str, rows: Iterable[tuple[int, dict[str, Any]] | RecordError]
             yield _record(name, line, count, row, mapping)
         except NoteInputError as exc:
             yield RecordError(name, line, exc.message.removeprefix(f"{name}:{line}: ").removeprefix(f"{name}: "))
+    if failure is not None:
+        raise failure
     return count
 
 

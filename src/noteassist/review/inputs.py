@@ -50,7 +50,8 @@ def iter_qa_records(files: Sequence[str], columns: dict[str, str] | None = None,
 def _records(source: str, columns, on_warning, start: int) -> Iterator[QARecord]:
     position = start
     try:
-        for item in iter_records(source, columns or {}, on_warning=on_warning):
+        # No size limit: the export is streamed row by row, and a month's export can be gigabytes.
+        for item in iter_records(source, columns or {}, limit=None, on_warning=on_warning):
             if isinstance(item, RecordError):
                 origin = item.path.split("#", 1)[0]
                 record = {"source": origin, "line": item.line} if item.line is not None else {"source": origin}
