@@ -52,3 +52,19 @@ def test_a_bounded_index_keeps_the_latest_notes_per_claim():
     index.add(fingerprint(BODY, path="other", claim_number="WC-2", date_of_service=None, position=10))
     assert [f.path for f in index.on_claim("WC1")] == ["n7", "n8", "n9"]
     assert len(index) == 4
+
+
+def test_the_compact_index_gives_back_what_it_was_given():
+    from noteassist.lint.fingerprints import CompactIndex, MemoryIndex, fingerprint
+
+    notes = [fingerprint(f"Called the claimant on 03/0{i}/2026 about therapy; she reported less pain, {i} visits left.",
+                         path=f"e.csv#{i}", claim_number="WC-1" if i % 2 else "WC-2", date_of_service=None,
+                         position=i) for i in range(1, 8)]
+    plain, compact = MemoryIndex(per_claim=3), CompactIndex(per_claim=3)
+    for fp in notes:
+        plain.add(fp)
+        compact.add(fp)
+    for claim in ("WC1", "WC2", "WC3"):
+        assert list(compact.on_claim(claim)) == list(plain.on_claim(claim))
+    assert len(compact) == len(plain) == 6
+    assert all(isinstance(fp.shingles, frozenset) and fp.shingles for fp in compact.on_claim("WC1"))

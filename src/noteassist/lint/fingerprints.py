@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -138,3 +139,26 @@ class MemoryIndex:
 
     def __len__(self) -> int:
         return sum(len(items) for items in self._by_claim.values())
+
+
+class CompactIndex(MemoryIndex):
+    """A MemoryIndex for a run's driver, which keeps every claim's latest notes for the whole run: each
+    fingerprint's shingles are kept as 8 bytes apiece (a set of Python ints takes about 60), and made a set
+    again when the claim's fingerprints are asked for, once per batch. 100,000 notes' fingerprints took
+    about 770 MB as sets."""
+
+    def add(self, item: Fingerprint) -> None:
+        super().add(replace(item, shingles=_pack(item.shingles)))  # type: ignore[arg-type]
+
+    def on_claim(self, claim: str) -> Iterator[Fingerprint]:
+        return iter(tuple(replace(item, shingles=_unpack(item.shingles)) for item in super().on_claim(claim)))
+
+
+def _pack(shingles: frozenset[int]) -> bytes:
+    return array("Q", shingles).tobytes()
+
+
+def _unpack(packed) -> frozenset[int]:
+    values = array("Q")
+    values.frombytes(packed)
+    return frozenset(values)

@@ -276,13 +276,13 @@ def _drive(options: QAOptions, batches: Iterator[tuple[int, list[QARecord]]], st
            warn: Callable[[str], None]) -> Iterator[tuple[_Batch, list[dict]]]:
     """(batch, rows) for every batch from `start` on, in order; batches before `start` are fingerprinted only."""
     from ..lint.engine import COPY_FORWARD_WINDOW
-    from ..lint.fingerprints import MemoryIndex
+    from ..lint.fingerprints import CompactIndex
 
     config = options.config
     jobs = max(1, options.jobs)
     executor: Any = _Inline() if jobs == 1 else _pool(jobs, config)
     in_flight = 1 if jobs == 1 else 2 * jobs + 1
-    index = MemoryIndex(per_claim=COPY_FORWARD_WINDOW)
+    index = CompactIndex(per_claim=COPY_FORWARD_WINDOW)
     pending: deque[_Batch] = deque()
     restarts = 0
     exhausted = False

@@ -119,12 +119,12 @@ class SparkEngine:
         """(batch, rows) for every batch from `start` on, in order; batches before `start` are fingerprinted
         only (run.py's `_drive` contract)."""
         from ..lint.engine import COPY_FORWARD_WINDOW
-        from ..lint.fingerprints import MemoryIndex
+        from ..lint.fingerprints import CompactIndex
         from .run import _Batch
 
         config = options.config
         wave_size = max(1, WAVE_PER_CORE * self.context.defaultParallelism)
-        index = MemoryIndex(per_claim=COPY_FORWARD_WINDOW)
+        index = CompactIndex(per_claim=COPY_FORWARD_WINDOW)
         try:
             while wave := [_Batch(number, records, done=number < start)
                            for number, records in _take(batches, wave_size)]:
